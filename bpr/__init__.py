@@ -1,0 +1,60 @@
+"""bpr: re-engineering government agency services for digitization.
+
+Represent a service process as a typed graph, discover it from event logs, measure its length
+and its undocumented steps, and redesign it for digitization.
+"""
+
+from bpr.errors import (
+    AnnotationError,
+    BprError,
+    FormatError,
+    LogError,
+    ModelError,
+    RenderError,
+)
+from bpr.model import (
+    Actor,
+    And,
+    Channel,
+    DurationStats,
+    Event,
+    EventKind,
+    Flow,
+    Gateway,
+    GatewayKind,
+    Loop,
+    ServiceProcess,
+    Step,
+    StepKind,
+    StepStats,
+    Xor,
+)
+from bpr.serialize import read_process, write_process
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Actor",
+    "And",
+    "AnnotationError",
+    "BprError",
+    "Channel",
+    "DurationStats",
+    "Event",
+    "EventKind",
+    "Flow",
+    "FormatError",
+    "Gateway",
+    "GatewayKind",
+    "LogError",
+    "Loop",
+    "ModelError",
+    "RenderError",
+    "ServiceProcess",
+    "Step",
+    "StepKind",
+    "StepStats",
+    "Xor",
+    "read_process",
+    "write_process",
+]
