@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 
-class StepKind(str, enum.Enum):
+class StepKind(enum.StrEnum):
     """What a step does."""
 
     SUBMIT = "submit"
@@ -84,7 +84,7 @@ class StepKind(str, enum.Enum):
     OTHER = "other"
 
 
-class Actor(str, enum.Enum):
+class Actor(enum.StrEnum):
     """Who performs a step."""
 
     CITIZEN = "citizen"
@@ -95,7 +95,7 @@ class Actor(str, enum.Enum):
     EXTERNAL_AGENCY = "external_agency"
 
 
-class Channel(str, enum.Enum):
+class Channel(enum.StrEnum):
     """Where or through what a step happens."""
 
     IN_PERSON = "in_person"
@@ -109,14 +109,14 @@ class Channel(str, enum.Enum):
     SYSTEM = "system"
 
 
-class GatewayKind(str, enum.Enum):
+class GatewayKind(enum.StrEnum):
     """Exclusive (one branch) or parallel (all branches) routing."""
 
     EXCLUSIVE = "exclusive"
     PARALLEL = "parallel"
 
 
-class EventKind(str, enum.Enum):
+class EventKind(enum.StrEnum):
     """Where a case starts or ends."""
 
     START = "start"
@@ -401,11 +401,7 @@ class ServiceProcess:
         from bpr.labels import normalize
 
         wanted = normalize(name)
-        found = [
-            s
-            for s in self.steps
-            if wanted in (normalize(s.name), normalize(s.name_fa or ""))
-        ]
+        found = [s for s in self.steps if wanted in (normalize(s.name), normalize(s.name_fa or ""))]
         if len(found) != 1:
             what = "no step" if not found else f"{len(found)} steps"
             raise ModelError(f"process {self.name!r} has {what} named {name!r}")
@@ -416,9 +412,7 @@ class ServiceProcess:
         try:
             return self._graph.edges[source, target]["flow"]
         except KeyError:
-            raise ModelError(
-                f"process {self.name!r} has no flow {source} -> {target}"
-            ) from None
+            raise ModelError(f"process {self.name!r} has no flow {source} -> {target}") from None
 
     def successors(self, node_id: str) -> list[str]:
         return list(self._graph.successors(node_id))
@@ -515,9 +509,7 @@ def _validated_graph(process: ServiceProcess) -> nx.DiGraph:
                     f"{end!r}"
                 )
         if graph.has_edge(flow.source, flow.target):
-            raise ModelError(
-                f"{where}: two flows {flow.source} -> {flow.target}; keep one"
-            )
+            raise ModelError(f"{where}: two flows {flow.source} -> {flow.target}; keep one")
         graph.add_edge(flow.source, flow.target, flow=flow)
     _check_degrees(where, graph)
     _check_probabilities(where, graph)
@@ -605,8 +597,7 @@ def _check_paths(where: str, graph: nx.DiGraph) -> None:
     stuck = [n for n in graph if n not in reaching]
     if stuck:
         raise ModelError(
-            f"{where}: no path to an end event leaves {_some(stuck)}; connect them to an end "
-            "event"
+            f"{where}: no path to an end event leaves {_some(stuck)}; connect them to an end event"
         )
 
 
@@ -637,8 +628,7 @@ class Xor:
             raise ModelError("an Xor block needs at least two branches")
         if probabilities is not None and len(probabilities) != len(branches):
             raise ModelError(
-                f"an Xor block has {len(branches)} branches but {len(probabilities)} "
-                "probabilities"
+                f"an Xor block has {len(branches)} branches but {len(probabilities)} probabilities"
             )
         probs = None if probabilities is None else tuple(float(p) for p in probabilities)
         self.__attrs_init__(tuple(branches), probs)

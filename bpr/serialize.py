@@ -37,7 +37,13 @@ from bpr.model import (
     StepStats,
 )
 
-__all__ = ["SCHEMA_VERSION", "process_from_dict", "process_to_dict", "read_process", "write_process"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "process_from_dict",
+    "process_to_dict",
+    "read_process",
+    "write_process",
+]
 
 SCHEMA = "bpr.service-process"
 SCHEMA_VERSION = 1
@@ -109,7 +115,7 @@ def _source_text(source: str | os.PathLike[str]) -> tuple[str, str]:
 def process_from_dict(document: Any, *, name: str = "<dict>") -> ServiceProcess:
     """Build a process from the dictionaries of :func:`process_to_dict`."""
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
-        raise FormatError(f"{name}: not a bpr process document (no \"schema\": \"{SCHEMA}\")")
+        raise FormatError(f'{name}: not a bpr process document (no "schema": "{SCHEMA}")')
     version = document.get("version")
     if version != SCHEMA_VERSION:
         raise FormatError(
