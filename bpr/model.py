@@ -518,18 +518,18 @@ def _validated_graph(process: ServiceProcess) -> nx.DiGraph:
 
 
 def _check_degrees(where: str, graph: nx.DiGraph) -> None:
-    starts = ends = 0
+    kinds = {n.kind for n in nx.get_node_attributes(graph, "node").values() if isinstance(n, Event)}
+    if kinds != {EventKind.START, EventKind.END}:
+        raise ModelError(f"{where}: a process needs at least one start and one end event")
     for node_id, data in graph.nodes(data=True):
         node, n_in, n_out = data["node"], graph.in_degree(node_id), graph.out_degree(node_id)
         if isinstance(node, Event) and node.kind is EventKind.START:
-            starts += 1
             if n_in or n_out != 1:
                 raise ModelError(
                     f"{where}: start event {node_id!r} has {n_in} incoming and {n_out} outgoing "
                     "flows; a start event needs none in and exactly one out"
                 )
         elif isinstance(node, Event):
-            ends += 1
             if n_out or not n_in:
                 raise ModelError(
                     f"{where}: end event {node_id!r} has {n_in} incoming and {n_out} outgoing "
@@ -548,8 +548,6 @@ def _check_degrees(where: str, graph: nx.DiGraph) -> None:
                 f"{where}: gateway {node_id!r} has {n_in} incoming and {n_out} outgoing flows; "
                 "a gateway is either a split (1 in, 2+ out) or a join (2+ in, 1 out)"
             )
-    if not starts or not ends:
-        raise ModelError(f"{where}: a process needs at least one start and one end event")
 
 
 def _check_probabilities(where: str, graph: nx.DiGraph) -> None:
