@@ -29,6 +29,7 @@ from bpr.model import (
     StepStats,
     Xor,
 )
+from bpr.render import render
 from bpr.serialize import read_process, write_process
 
 __version__ = "0.1.0"
@@ -56,5 +57,6 @@ __all__ = [
     "StepStats",
     "Xor",
     "read_process",
+    "render",
     "write_process",
 ]
