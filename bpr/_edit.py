@@ -38,6 +38,9 @@ class Editor:
         self._ids = itertools.count(1)
 
     # -- queries ---------------------------------------------------------------------------
+    def node(self, node_id: str) -> Node:
+        return self.nodes[node_id]
+
     def successors(self, node_id: str) -> list[str]:
         return [t for (s, t) in self.flows if s == node_id]
 

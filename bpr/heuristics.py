@@ -573,7 +573,7 @@ def _as_knockout(process: ServiceProcess, step: Step) -> _Knockout | None:
     outs = process.successors(split)
     if len(outs) != 2:
         return None
-    rejecting = [t for t in outs if _ends_without_joining(process, t)]
+    rejecting = [t for t in outs if _rejects(process, t)]
     if len(rejecting) != 1:
         return None
     flow = process.flow(split, rejecting[0])
@@ -583,14 +583,18 @@ def _as_knockout(process: ServiceProcess, step: Step) -> _Knockout | None:
     return _Knockout(step, split, flow.probability, effort)
 
 
-def _ends_without_joining(process: ServiceProcess, node_id: str) -> bool:
+_REJECTION_KINDS = (StepKind.NOTIFY, StepKind.ARCHIVE)
+
+
+def _rejects(graph: ServiceProcess | Editor, node_id: str) -> bool:
+    """The branch from ``node_id`` ends the case with only notices on the way: a rejection."""
     while True:
-        node = process.node(node_id)
+        node = graph.node(node_id)
         if isinstance(node, Event):
             return node.kind is EventKind.END
-        if not isinstance(node, Step):
+        if not (isinstance(node, Step) and node.kind in _REJECTION_KINDS):
             return False
-        (node_id,) = process.successors(node_id)
+        (node_id,) = graph.successors(node_id)
 
 
 def _continues(process: ServiceProcess, first: _Knockout, second: _Knockout) -> bool:
@@ -615,11 +619,11 @@ def _reorder_blocks(
     first_step, _ = blocks[0]
     _, last_split = blocks[-1]
     (before,) = editor.predecessors(first_step)
-    continuing = [t for t in editor.successors(last_split) if not _is_reject(editor, t)]
+    continuing = [t for t in editor.successors(last_split) if not _rejects(editor, t)]
     (after,) = continuing
     probabilities = {}
     for _, split in blocks:
-        (cont,) = [t for t in editor.successors(split) if not _is_reject(editor, t)]
+        (cont,) = [t for t in editor.successors(split) if not _rejects(editor, t)]
         probabilities[split] = editor.flows.pop((split, cont)).probability
     entry = editor.flows.pop((before, first_step))
     path = [before, *itertools.chain.from_iterable(order), after]
@@ -629,16 +633,6 @@ def _reorder_blocks(
             continue
         probability = entry.probability if i == 0 else probabilities.get(s)
         editor.add_flow(s, t, probability)
-
-
-def _is_reject(editor: Editor, node_id: str) -> bool:
-    while True:
-        node = editor.nodes[node_id]
-        if isinstance(node, Event):
-            return node.kind is EventKind.END
-        if not isinstance(node, Step):
-            return False
-        (node_id,) = editor.successors(node_id)
 
 
 # -- automate ------------------------------------------------------------------------------
