@@ -36,6 +36,8 @@ class Editor:
         self.nodes: dict[str, Node] = {n.id: n for n in process.nodes}
         self.flows: dict[tuple[str, str], Flow] = {(f.source, f.target): f for f in process.flows}
         self._ids = itertools.count(1)
+        # Where each removed or renamed step went: a new id, or None when it is gone.
+        self._moved: dict[str, str | None] = {}
 
     # -- queries ---------------------------------------------------------------------------
     def node(self, node_id: str) -> Node:
@@ -51,6 +53,13 @@ class Editor:
         if len(ids) != 1:
             raise ValueError(f"{node_id!r} has {len(ids)} {what}")
         return ids[0]
+
+    def where(self, step_id: str) -> str | None:
+        """The id that the step ``step_id`` of the original process has now (None: removed)."""
+        current: str | None = step_id
+        while current is not None and current in self._moved:
+            current = self._moved[current]
+        return current
 
     # -- edits -----------------------------------------------------------------------------
     def replace(self, step: Step) -> None:
@@ -71,6 +80,7 @@ class Editor:
         probability = self.flows.pop((before, step_id)).probability
         del self.flows[step_id, after]
         del self.nodes[step_id]
+        self._moved[step_id] = None
         self.add_flow(before, after, probability)
 
     def merge(self, step_ids: Sequence[str], merged: Step) -> None:
@@ -78,11 +88,13 @@ class Editor:
         self.nodes[step_ids[0]] = attrs.evolve(merged, id=step_ids[0])
         for step_id in step_ids[1:]:
             self.remove_step(step_id)
+            self._moved[step_id] = step_ids[0]
         if merged.id != step_ids[0]:
             self.rename(step_ids[0], merged.id)
 
     def rename(self, old: str, new: str) -> None:
         """Give a node a new id."""
+        self._moved[old] = new
         self.nodes = {
             (new if k == old else k): (attrs.evolve(v, id=new) if k == old else v)
             for k, v in self.nodes.items()

@@ -42,6 +42,7 @@ import attrs
 import networkx as nx
 
 from bpr._edit import Editor
+from bpr._graph import acyclic
 from bpr.model import (
     Actor,
     Channel,
@@ -152,21 +153,8 @@ class Heuristic:
 
 
 def _order(process: ServiceProcess) -> dict[str, int]:
-    """A topological rank of every node, loops broken at their back flows."""
-    graph = nx.DiGraph(process.graph)
-    while not nx.is_directed_acyclic_graph(graph):
-        cycle = nx.find_cycle(graph)
-        # The back flow of a loop enters an exclusive join: drop the flow into the join.
-        back = next(
-            (e for e in cycle if _is_join(process, e[1])),
-            cycle[-1],
-        )
-        graph.remove_edge(back[0], back[1])
-    return {n: i for i, n in enumerate(nx.lexicographical_topological_sort(graph))}
-
-
-def _is_join(process: ServiceProcess, node_id: str) -> bool:
-    return isinstance(process.node(node_id), Gateway) and len(process.predecessors(node_id)) > 1
+    """A topological rank of every node, loops cut at their back flows."""
+    return {n: i for i, n in enumerate(nx.lexicographical_topological_sort(acyclic(process)))}
 
 
 def _later(process: ServiceProcess, step: Step) -> list[Step]:

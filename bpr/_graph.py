@@ -1,0 +1,45 @@
+"""Graph helpers shared by the modules that walk a process: loops cut at their back flows."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from bpr.model import ServiceProcess
+
+
+def back_edges(process: ServiceProcess) -> set[tuple[str, str]]:
+    """The flows that close loops: those that reach a node still open in a depth-first walk
+    from the start events (successors visited in flow order, so the result is stable).
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Loop
+    >>> p = ServiceProcess.from_blocks("L", Loop(Step("a", "A"), probability=0.5))
+    >>> sorted(back_edges(p))
+    [('xor2', 'xor1')]
+    """
+    graph = process.graph
+    state: dict[str, int] = {}  # 1 = open (on the walk's path), 2 = done
+    back: set[tuple[str, str]] = set()
+    for start in process.starts:
+        stack = [(start.id, iter(graph.successors(start.id)))]
+        state[start.id] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                back.add((node, child))
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(graph.successors(child))))
+    return back
+
+
+def acyclic(process: ServiceProcess) -> nx.DiGraph:
+    """A copy of the process graph without its loops' back flows."""
+    graph = nx.DiGraph(process.graph)
+    graph.remove_edges_from(back_edges(process))
+    return graph
