@@ -167,6 +167,8 @@ def _word(key: str, lang: Lang) -> str:
 
 
 # -- overlays ------------------------------------------------------------------------------
+# Diagrams of other results (a gaps overlay, an as-is/to-be pair) reuse the process drawing:
+# they pass an _Overlay to _process_dot and stack the parts with _draw.
 
 
 @attrs.frozen
@@ -356,10 +358,14 @@ def _lane_title(lane: str, lanes: Lanes, lang: Lang) -> str:
 
 
 def _text(lines: Iterable[str]) -> str:
-    """A plain Graphviz label: each line escaped, lines joined by DOT's ``\\n``."""
+    """A plain Graphviz label: each line escaped, lines joined by DOT's ``\\n``.
+
+    Graphviz decodes HTML entities even in plain labels, so ``&`` is written as ``&amp;``.
+    """
     import graphviz
 
-    return graphviz.nohtml("\\n".join(graphviz.escape(line) for line in lines))
+    escaped = (graphviz.escape(line).replace("&", "&amp;") for line in lines)
+    return graphviz.nohtml("\\n".join(escaped))
 
 
 def _lane_key(step: Step, lanes: Lanes) -> str:

