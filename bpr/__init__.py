@@ -4,6 +4,7 @@ Represent a service process as a typed graph, discover it from event logs, measu
 and its undocumented steps, and redesign it for digitization.
 """
 
+from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.errors import (
     AnnotationError,
     BprError,
@@ -56,7 +57,9 @@ __all__ = [
     "StepKind",
     "StepStats",
     "Xor",
+    "read_bpmn",
     "read_process",
     "render",
+    "write_bpmn",
     "write_process",
 ]
