@@ -32,6 +32,7 @@ from bpr.model import (
 )
 from bpr.render import render
 from bpr.serialize import read_process, write_process
+from bpr.stats import LogStats
 
 __version__ = "0.1.0"
 
@@ -49,6 +50,7 @@ __all__ = [
     "Gateway",
     "GatewayKind",
     "LogError",
+    "LogStats",
     "Loop",
     "ModelError",
     "RenderError",

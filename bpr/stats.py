@@ -1,0 +1,573 @@
+"""Sufficient statistics of an event log, computed by DuckDB or by pandas with identical results.
+
+Every later stage of `bpr` (discovery, measures, gaps) reads these tables, not the raw events,
+so it scales with the number of activities and variants rather than of events. DuckDB computes
+them in SQL, out of core, for logs read from files; pandas and NumPy compute them for small
+in-memory logs. Both engines give the same tables to the microsecond, because they share every
+convention below and compute means and quantiles in exact integer arithmetic.
+
+Conventions
+-----------
+* The events of a case are ordered by completion ``timestamp``; events with the same timestamp
+  keep their order in the source (``position``).
+* Times have microsecond resolution. Durations are ``timedelta64[us]`` columns, rounded to the
+  microsecond (half up).
+* Quantiles interpolate linearly between order statistics, the convention of pandas and of
+  DuckDB's ``quantile_cont``: of ``n`` sorted values, the ``q`` quantile sits at index
+  ``q * (n - 1)``.
+* The duration of a directly-follows pair is the time from the source's completion to the
+  target's start (its completion when the log has no start time). A target that started before
+  the source completed waited zero, as in pm4py's performance DFG.
+* A case starts at its earliest start time (completion time where an event has no start) and
+  ends at its last completion time.
+* Tables are sorted by frequency, most frequent first, then by label; labels compare by Unicode
+  code point. ``cases`` is sorted by case id.
+
+Examples
+--------
+>>> import pandas as pd
+>>> events = pd.DataFrame({
+...     "case": ["c1", "c1", "c1", "c2", "c2"],
+...     "activity": ["submit", "check", "issue", "submit", "issue"],
+...     "timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 11:00", "2024-01-03 09:00",
+...                                  "2024-01-02 10:00", "2024-01-02 10:30"], utc=True),
+...     "position": range(5),
+... })
+>>> stats = stats_from_frame(events)
+>>> stats.start_activities, stats.end_activities
+({'submit': 2}, {'issue': 2})
+>>> stats.directly_follows[["source", "target", "count", "mean", "max"]]
+   source target  count            mean             max
+0   check  issue      1 1 days 22:00:00 1 days 22:00:00
+1  submit  check      1 0 days 02:00:00 0 days 02:00:00
+2  submit  issue      1 0 days 00:30:00 0 days 00:30:00
+>>> stats.variant_counts()
+{('submit', 'check', 'issue'): 1, ('submit', 'issue'): 1}
+>>> stats.cases[["case", "events", "duration"]]
+  case  events        duration
+0   c1       3 2 days 00:00:00
+1   c2       2 0 days 00:30:00
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from bpr.errors import LogError
+
+if TYPE_CHECKING:
+    import duckdb
+    import numpy as np
+    import pandas as pd
+
+    from bpr.log import EventLog
+
+__all__ = ["LogStats", "compute_stats", "stats_from_duckdb", "stats_from_frame"]
+
+REQUIRED = ("case", "activity", "timestamp", "position")
+DURATIONS = ("mean", "median", "p90", "min", "max")
+# Quantiles as exact fractions (name, numerator, denominator), so that both engines pick the
+# same order statistics with integer arithmetic.
+_QUANTILES = (("median", 1, 2), ("p90", 9, 10))
+_ADVICE = "read the events with bpr.read_log, which makes the canonical columns"
+
+
+def _frames_equal(left: pd.DataFrame | None, right: pd.DataFrame | None) -> bool:
+    if left is None or right is None:
+        return left is right
+    return left.equals(right)
+
+
+_FRAME = attrs.field(eq=attrs.cmp_using(eq=_frames_equal))
+
+
+@attrs.frozen(hash=False)
+class LogStats:
+    """The statistics of an event log that every later stage of `bpr` needs.
+
+    Two ``LogStats`` are equal when all their tables are equal, cell by cell and type by type.
+
+    Attributes
+    ----------
+    activities
+        DataFrame ``activity, events, cases``: how often each activity ran and in how many cases;
+        sorted by ``events`` (descending), then ``activity``.
+    directly_follows
+        DataFrame ``source, target, count, mean, median, p90, min, max``: how often ``target``
+        directly followed ``source`` in a case and the durations (``timedelta64[us]``) from the
+        source's completion to the target's start; sorted by ``count`` (descending), then
+        ``source`` and ``target``.
+    start_activities, end_activities
+        Activity → number of cases that start (end) with it; most frequent first, then by name.
+    variants
+        DataFrame ``variant, count``: each distinct sequence of activities (a tuple) and the
+        number of cases that follow it; sorted by ``count`` (descending), then ``variant``.
+    cases
+        DataFrame ``case, events, start, end, duration``: one row per case, ``start`` and ``end``
+        tz-aware UTC, ``duration = end - start``; sorted by ``case``.
+    working_time
+        DataFrame ``activity, events, mean, median, p90, min, max``: the durations from start to
+        completion of the events that have a start time, per activity; ``None`` when the log
+        has no ``start`` column. Sorted like ``activities``.
+    """
+
+    activities: pd.DataFrame = _FRAME
+    directly_follows: pd.DataFrame = _FRAME
+    start_activities: dict[str, int]
+    end_activities: dict[str, int]
+    variants: pd.DataFrame = _FRAME
+    cases: pd.DataFrame = _FRAME
+    working_time: pd.DataFrame | None = _FRAME
+
+    @property
+    def n_cases(self) -> int:
+        """The number of cases."""
+        return len(self.cases)
+
+    @property
+    def n_events(self) -> int:
+        """The number of events."""
+        return int(self.cases["events"].sum())
+
+    def dfg(self) -> dict[tuple[str, str], int]:
+        """Directly-follows counts as pm4py writes them: ``{(source, target): count}``."""
+        frame = self.directly_follows
+        return {
+            (source, target): int(count)
+            for source, target, count in zip(
+                frame["source"], frame["target"], frame["count"], strict=True
+            )
+        }
+
+    def variant_counts(self) -> dict[tuple[str, ...], int]:
+        """Variants as pm4py's ``get_variants`` gives them: ``{variant: number of cases}``."""
+        frame = self.variants
+        return {
+            variant: int(count)
+            for variant, count in zip(frame["variant"], frame["count"], strict=True)
+        }
+
+    def _repr_html_(self) -> str:
+        cases = self.cases
+        summary = {
+            "cases": f"{self.n_cases:,}",
+            "events": f"{self.n_events:,}",
+            "activities": f"{len(self.activities):,}",
+            "variants": f"{len(self.variants):,}",
+            "directly-follows pairs": f"{len(self.directly_follows):,}",
+        }
+        if len(cases):
+            summary["time span"] = (
+                f"{cases['start'].min():%Y-%m-%d} to {cases['end'].max():%Y-%m-%d}"
+            )
+            summary["median case duration"] = str(cases["duration"].median())
+        rows = "".join(
+            f"<tr><th>{name}</th><td>{html.escape(value)}</td></tr>"
+            for name, value in summary.items()
+        )
+        variants = self.variants.head(10).assign(variant=lambda f: f["variant"].map(" → ".join))
+        return (
+            f"<div><strong>LogStats</strong><table>{rows}</table>"
+            f"<p>Activities</p>{self.activities.to_html(index=False)}"
+            f"<p>Most frequent variants</p>{variants.to_html(index=False)}</div>"
+        )
+
+
+def compute_stats(log: EventLog) -> LogStats:
+    """The statistics of an event log, computed where its events live.
+
+    A log held in DuckDB is summarised by SQL in DuckDB; a log held as a pandas DataFrame by
+    pandas and NumPy. Both give equal results.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"case": ["1"], "activity": ["apply"], "position": [0],
+    ...                       "timestamp": pd.to_datetime(["2024-03-01"], utc=True)})
+    >>> compute_stats(SimpleNamespace(engine="pandas", _frame=frame)).n_events
+    1
+    """
+    if log.engine == "duckdb":
+        return stats_from_duckdb(log._con, log._table)
+    if log.engine == "pandas":
+        return stats_from_frame(log._frame)
+    raise LogError(
+        f"statistics cannot be computed for an event log on engine {log.engine!r}; "
+        "read it with bpr.read_log(..., engine='duckdb') or engine='pandas'"
+    )
+
+
+# --- pandas -------------------------------------------------------------------------------
+
+
+def stats_from_frame(frame: pd.DataFrame) -> LogStats:
+    """The statistics of events in a pandas DataFrame with the canonical columns.
+
+    Parameters
+    ----------
+    frame
+        Columns ``case``, ``activity``, ``timestamp`` (tz-aware), ``position`` (order in the
+        source) and optionally ``start`` (tz-aware, may be null). The frame is not modified.
+
+    Raises
+    ------
+    bpr.LogError
+        A column is missing, has missing values, or holds times without a time zone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "case": ["a", "a"], "activity": ["apply", "pay"], "position": [0, 1],
+    ...     "timestamp": pd.to_datetime(["2024-03-01 10:00", "2024-03-01 10:00"], utc=True),
+    ... })
+    >>> stats_from_frame(frame).dfg()
+    {('apply', 'pay'): 1}
+    """
+    import numpy as np
+    import pandas as pd
+
+    _check_frame(frame)
+    case_codes, case_ids = pd.factorize(frame["case"], sort=True)
+    activity_codes, labels = pd.factorize(frame["activity"], sort=True)
+    done = _micros(frame["timestamp"])
+    begun = _micros(frame["start"].fillna(frame["timestamp"])) if "start" in frame else done
+    order = np.lexsort((frame["position"].to_numpy(dtype="int64"), done, case_codes))
+    case, activity = case_codes[order], activity_codes[order]
+    done, begun = done[order], begun[order]
+    firsts = _run_starts(case)
+    width = max(len(labels), 1)
+
+    follows = np.flatnonzero(case[1:] == case[:-1])
+    pair_keys, pair_rows = _duration_rows(
+        activity[follows] * width + activity[follows + 1],
+        np.maximum(begun[follows + 1] - done[follows], 0),
+    )
+    pairs = [
+        (labels[key // width], labels[key % width], *row)
+        for key, row in zip(pair_keys, pair_rows, strict=True)
+    ]
+    sequences = Counter(tuple(run.tolist()) for run in np.split(activity, firsts[1:]) if len(run))
+    in_cases = np.unique(case * width + activity) % width
+    activities = zip(
+        labels,
+        np.bincount(activity, minlength=len(labels)).tolist(),
+        np.bincount(in_cases, minlength=len(labels)).tolist(),
+        strict=True,
+    )
+    return _finish(
+        activities=activities,
+        pairs=pairs,
+        variants=[(tuple(labels[i] for i in seq), n) for seq, n in sequences.items()],
+        cases={
+            "case": case_ids,
+            "events": np.diff(np.append(firsts, len(case))),
+            "start": _reduce(np.minimum, begun, firsts),
+            "end": _reduce(np.maximum, done, firsts),
+        },
+        working=_frame_working_time(frame, activity_codes, labels),
+    )
+
+
+def _check_frame(frame: Any) -> None:
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise LogError(f"statistics need a pandas DataFrame of events, not {type(frame).__name__}")
+    where = "the events DataFrame"
+    _check_columns(list(frame.columns), where)
+    for column in ("timestamp", "start"):
+        if column in frame and not isinstance(frame[column].dtype, pd.DatetimeTZDtype):
+            raise LogError(
+                f"column {column!r} of {where} holds {frame[column].dtype}, not time-zone-aware "
+                f"times; {_ADVICE} (its timezone= argument says where naive times were taken)"
+            )
+    _check_nulls({column: int(frame[column].isna().sum()) for column in REQUIRED}, where)
+
+
+def _micros(times: pd.Series) -> np.ndarray:
+    """Microseconds since the epoch (UTC), the resolution DuckDB works in."""
+    return times.dt.tz_convert("UTC").dt.as_unit("us").astype("int64").to_numpy()
+
+
+def _run_starts(keys: np.ndarray) -> np.ndarray:
+    """Indices where a run of equal keys in a sorted array begins."""
+    import numpy as np
+
+    if not len(keys):
+        return np.zeros(0, dtype="int64")
+    return np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+
+
+def _reduce(ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return ufunc.reduceat(values, starts) if len(starts) else values[:0]
+
+
+def _duration_rows(keys: np.ndarray, durations: np.ndarray) -> tuple[list[int], list[tuple]]:
+    """Group integer durations by integer key: ``(keys, rows)`` as :func:`_duration_sql` gives.
+
+    A row is ``(n, total, min, max, median_low, median_high, p90_low, p90_high)``: the total is
+    an exact Python integer, and each quantile comes as the two order statistics it lies
+    between.
+    """
+    import numpy as np
+
+    order = np.lexsort((durations, keys))
+    keys, durations = keys[order], durations[order]
+    starts = _run_starts(keys)
+    n = np.diff(np.append(starts, len(keys)))
+    columns = [n, _reduce(np.add, durations.astype(object), starts)]
+    columns += [durations[starts], durations[starts + n - 1]]
+    for _, numerator, denominator in _QUANTILES:
+        low = (n - 1) * numerator // denominator
+        columns += [durations[starts + low], durations[starts + np.minimum(low + 1, n - 1)]]
+    rows = [tuple(int(value) for value in row) for row in zip(*columns, strict=True)]
+    return keys[starts].tolist(), rows
+
+
+def _frame_working_time(
+    frame: pd.DataFrame, activity_codes: np.ndarray, labels: pd.Index
+) -> list[tuple] | None:
+    if "start" not in frame:
+        return None
+    timed = frame["start"].notna().to_numpy()
+    keys, rows = _duration_rows(
+        activity_codes[timed],
+        _micros(frame["timestamp"][timed]) - _micros(frame["start"][timed]),
+    )
+    return [(labels[key], *row) for key, row in zip(keys, rows, strict=True)]
+
+
+# --- DuckDB -------------------------------------------------------------------------------
+
+
+def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
+    """The statistics of events in a DuckDB table with the canonical columns, computed in SQL.
+
+    Parameters
+    ----------
+    con, table
+        A DuckDB connection and the name of a table or view in it with columns ``case``,
+        ``activity``, ``timestamp`` (``TIMESTAMP WITH TIME ZONE``), ``position`` and optionally
+        ``start``. Nothing in the database is created or changed.
+
+    Raises
+    ------
+    bpr.LogError
+        The table does not exist, a column is missing, has missing values, or holds times
+        without a time zone.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> con = duckdb.connect()
+    >>> _ = con.execute('''CREATE TABLE events AS SELECT * FROM (VALUES
+    ...     ('a', 'apply', TIMESTAMPTZ '2024-03-01 10:00:00+00', 0),
+    ...     ('a', 'pay',   TIMESTAMPTZ '2024-03-01 12:00:00+00', 1))
+    ...     t("case", activity, "timestamp", position)''')
+    >>> stats_from_duckdb(con, "events").directly_follows[["source", "target", "mean"]]
+      source target            mean
+    0  apply    pay 0 days 02:00:00
+    """
+    ref = _quote(table)
+    types = _duckdb_types(con, table, ref)
+    where = f"DuckDB table {table!r}"
+    _check_columns(list(types), where)
+    for column in ("timestamp", "start"):
+        if column in types and types[column] != "TIMESTAMP WITH TIME ZONE":
+            raise LogError(
+                f"column {column!r} of {where} is {types[column]}, not TIMESTAMP WITH TIME ZONE; "
+                f"{_ADVICE}"
+            )
+    counts = ", ".join(f"count(*) FILTER (WHERE {_quote(c)} IS NULL)" for c in REQUIRED)
+    _check_nulls(dict(zip(REQUIRED, _one(con, f"SELECT {counts} FROM {ref}"), strict=True)), where)
+
+    has_start = "start" in types
+    begun = 'epoch_us(coalesce("start", "timestamp"))' if has_start else 'epoch_us("timestamp")'
+    events = (
+        f'SELECT "case" AS c, activity AS a, epoch_us("timestamp") AS t, {begun} AS s, '
+        f'"position" AS p FROM {ref}'
+    )
+    pairs = (
+        "SELECT a AS source, lead(a) OVER w AS target, greatest(lead(s) OVER w - t, 0) AS d "
+        f"FROM ({events}) WINDOW w AS (PARTITION BY c ORDER BY t, p)"
+    )
+    cases = con.execute(
+        f"SELECT c, count(*), min(s), max(t) FROM ({events}) GROUP BY c ORDER BY c"
+    ).fetchnumpy()
+    working = None
+    if has_start:
+        timed = (
+            'SELECT activity, epoch_us("timestamp") - epoch_us("start") AS d '
+            f'FROM {ref} WHERE "start" IS NOT NULL'
+        )
+        working = con.execute(_duration_sql("activity", timed)).fetchall()
+    return _finish(
+        activities=con.execute(
+            f'SELECT activity, count(*), count(DISTINCT "case") FROM {ref} GROUP BY activity'
+        ).fetchall(),
+        pairs=con.execute(
+            _duration_sql("source, target", f"SELECT * FROM ({pairs}) WHERE target IS NOT NULL")
+        ).fetchall(),
+        variants=[
+            (tuple(variant), count)
+            for variant, count in con.execute(
+                f"SELECT v, count(*) FROM (SELECT list(a ORDER BY t, p) AS v FROM ({events}) "
+                "GROUP BY c) GROUP BY v"
+            ).fetchall()
+        ],
+        cases=dict(zip(("case", "events", "start", "end"), cases.values(), strict=True)),
+        working=working,
+    )
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    row = con.execute(sql).fetchone()
+    assert row is not None  # an aggregate without GROUP BY always returns one row
+    return row
+
+
+def _duckdb_types(con: duckdb.DuckDBPyConnection, table: str, ref: str) -> dict[str, str]:
+    import duckdb
+
+    try:
+        rows = con.execute(f"DESCRIBE {ref}").fetchall()
+    except duckdb.Error as error:
+        raise LogError(
+            f"DuckDB has no table {table!r} to compute statistics from ({error}); {_ADVICE}"
+        ) from error
+    return {name: sql_type for name, sql_type, *_ in rows}
+
+
+def _duration_sql(keys: str, source: str) -> str:
+    """SQL grouping durations ``d`` of ``source`` by ``keys``, in :func:`_duration_rows` form."""
+    picks = "".join(
+        f", ds[(n - 1) * {num} // {den} + 1], ds[least((n - 1) * {num} // {den} + 2, n)]"
+        for _, num, den in _QUANTILES
+    )
+    return (
+        f"SELECT {keys}, n, total, ds[1], ds[n]{picks} FROM ("
+        f"SELECT {keys}, count(*) AS n, sum(d) AS total, list_sort(list(d)) AS ds "
+        f"FROM ({source}) GROUP BY {keys})"
+    )
+
+
+# --- both engines -------------------------------------------------------------------------
+
+
+def _check_columns(columns: list[str], where: str) -> None:
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        raise LogError(
+            f"{where} has no column {', '.join(map(repr, missing))} (it has: "
+            f"{', '.join(map(str, columns)) or 'no columns'}); statistics need the columns "
+            f"{', '.join(REQUIRED)}: {_ADVICE}"
+        )
+
+
+def _check_nulls(nulls: dict[str, int], where: str) -> None:
+    for column, count in nulls.items():
+        if count:
+            raise LogError(
+                f"column {column!r} of {where} has {count:,} missing values; {_ADVICE}, "
+                "which drops such rows and reports them in EventLog.repairs"
+            )
+
+
+def _finish(
+    *,
+    activities: Iterable[tuple[str, int, int]],
+    pairs: list[tuple],
+    variants: list[tuple[tuple[str, ...], int]],
+    cases: dict[str, Sequence[Any]],
+    working: list[tuple] | None,
+) -> LogStats:
+    """Turn what an engine computed, in plain integers and microseconds, into a LogStats."""
+    import pandas as pd
+
+    variants = sorted(variants, key=lambda row: (-row[1], row[0]))
+    activity_rows = sorted(activities, key=lambda row: (-row[1], row[0]))
+    return LogStats(
+        activities=pd.DataFrame(
+            {
+                "activity": pd.Series([row[0] for row in activity_rows], dtype="str"),
+                "events": pd.Series([row[1] for row in activity_rows], dtype="int64"),
+                "cases": pd.Series([row[2] for row in activity_rows], dtype="int64"),
+            }
+        ),
+        directly_follows=_duration_frame(("source", "target"), "count", pairs),
+        start_activities=_ranked((variant[0], n) for variant, n in variants),
+        end_activities=_ranked((variant[-1], n) for variant, n in variants),
+        variants=pd.DataFrame(
+            {
+                "variant": pd.Series([row[0] for row in variants], dtype=object),
+                "count": pd.Series([row[1] for row in variants], dtype="int64"),
+            }
+        ),
+        cases=_cases_frame(cases),
+        working_time=None if working is None else _duration_frame(("activity",), "events", working),
+    )
+
+
+def _ranked(items: Iterable[tuple[str, int]]) -> dict[str, int]:
+    counter: Counter[str] = Counter()
+    for key, count in items:
+        counter[key] += count
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _duration_frame(keys: tuple[str, ...], count: str, rows: list[tuple]) -> pd.DataFrame:
+    """The duration table of grouped rows ``(*keys, n, total, min, max, quantile picks...)``."""
+    import numpy as np
+    import pandas as pd
+
+    width = len(keys)
+    rows = sorted(rows, key=lambda row: (-row[width], *row[:width]))
+    stats: dict[str, list[int]] = {name: [] for name in DURATIONS}
+    for row in rows:
+        n, total, low, high, *picks = row[width:]
+        stats["mean"].append((2 * total + n) // (2 * n))
+        for (name, numerator, denominator), below, above in zip(
+            _QUANTILES, picks[::2], picks[1::2], strict=True
+        ):
+            rest = (n - 1) * numerator % denominator
+            stats[name].append(
+                below + ((above - below) * rest * 2 + denominator) // (2 * denominator)
+            )
+        stats["min"].append(low)
+        stats["max"].append(high)
+    columns = {key: pd.Series([row[i] for row in rows], dtype="str") for i, key in enumerate(keys)}
+    columns[count] = pd.Series([row[width] for row in rows], dtype="int64")
+    for name in DURATIONS:
+        columns[name] = pd.Series(np.array(stats[name], dtype="int64").astype("timedelta64[us]"))
+    return pd.DataFrame(columns)
+
+
+def _cases_frame(cases: dict[str, Sequence[Any]]) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    start = np.asarray(cases["start"], dtype="int64")
+    end = np.asarray(cases["end"], dtype="int64")
+    frame = pd.DataFrame(
+        {
+            "case": pd.Series(cases["case"], dtype="str"),
+            "events": pd.Series(cases["events"], dtype="int64"),
+            "start": pd.Series(start.astype("datetime64[us]")).dt.tz_localize("UTC"),
+            "end": pd.Series(end.astype("datetime64[us]")).dt.tz_localize("UTC"),
+            "duration": pd.Series((end - start).astype("timedelta64[us]")),
+        }
+    )
+    if not frame["case"].is_monotonic_increasing:
+        frame = frame.sort_values("case", ignore_index=True)
+    return frame
