@@ -18,7 +18,7 @@ How a label is read
    zero-width non-joiner (``می‌شود``, ``‌ها``) are separate words after normalisation.
    Lexicon patterns are normalised like labels. A pattern with a space in it is a *phrase*;
    a match inside a longer match is dropped, so ``check with`` (inquiry) hides ``check``
-   (verify) and the agency name ``ثبت احوال`` (:data:`NEUTRAL_TERMS`) hides ``ثبت``; but a
+   (verify) and the agency name ``Court of Audit`` (:data:`NEUTRAL_TERMS`) hides ``audit``; but a
    channel word survives inside a phrase of another table (``ارسال پیامک`` is a notification
    sent by SMS), and :data:`PERFORMER_TERMS` hide nothing of other tables.
 3. **Kind.** Of the kind matches, the *head* wins: a match after a purpose marker (``for``,
@@ -144,6 +144,7 @@ KIND_TERMS: Mapping[StepKind, tuple[str, ...]] = _frozen(
             "رسیدگی",
             "کارشناسی",
             "بازدید",
+            "بازرسی",
             "ارزیابی",
             "احراز",
             "تطبیق",
@@ -531,13 +532,12 @@ PRESENCE_TERMS: Mapping[bool, tuple[str, ...]] = _frozen(
 #: (``مراجعه به سامانه`` is a visit to a web site).
 PRESENCE_HINTS: Mapping[bool, tuple[str, ...]] = _frozen({True: ("visit", "attend", "مراجعه")})
 
-#: Names that contain lexicon words but say nothing about the step: the civil registry is
-#: not a registration, the deeds registry is not a submission.
+#: Agency names that contain lexicon words but say nothing about the step: an approval by
+#: the General Inspection Organisation or the Court of Audit is not an inspection or an audit.
 NEUTRAL_TERMS: tuple[str, ...] = (
-    "civil registry",
-    "ثبت احوال",
-    "ثبت اسناد",
-    "اداره ثبت",
+    "سازمان بازرسی",
+    "inspection organi[sz]ation",
+    "court of audit(?:ors)?",
 )
 
 _PURPOSE = frozenset({"for", "برای", "جهت"})
