@@ -10,6 +10,8 @@ Examples
 'check documents'
 >>> normalize("بررسي مدارك") == normalize("بررسی مدارک")
 True
+>>> normalize("رئیس") == normalize("رییس")
+True
 >>> normalize("می\u200cخواهد") == normalize("می خواهد") == normalize("میخواهد")
 False
 >>> normalize("می\u200cخواهد") == normalize("می خواهد")
@@ -60,4 +62,6 @@ def normalize(label: str) -> str:
     text = unicodedata.normalize("NFKC", str(label)).translate(_LETTERS).translate(_DIGITS)
     text = _JOINERS.sub(" ", text)
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+    # Dropping a hamza can uncover an Arabic yeh (ئ -> ي), so map the letters once more.
+    text = unicodedata.normalize("NFC", text).translate(_LETTERS)
+    return _SPACE.sub(" ", text).strip().casefold()
