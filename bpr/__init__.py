@@ -30,6 +30,7 @@ from bpr.model import (
     StepStats,
     Xor,
 )
+from bpr.measure import Length, measure
 from bpr.render import render
 from bpr.serialize import read_process, write_process
 from bpr.stats import LogStats
@@ -49,6 +50,7 @@ __all__ = [
     "FormatError",
     "Gateway",
     "GatewayKind",
+    "Length",
     "LogError",
     "LogStats",
     "Loop",
@@ -59,6 +61,7 @@ __all__ = [
     "StepKind",
     "StepStats",
     "Xor",
+    "measure",
     "read_bpmn",
     "read_process",
     "render",

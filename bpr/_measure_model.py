@@ -1,0 +1,689 @@
+"""Exact expected length of a service-process model (the model side of :func:`bpr.measure`).
+
+Counts (steps, visits, handoffs, agencies, documents, ...) come from an absorbing Markov chain
+whose states are the steps: parallel blocks are read as their branches one after another in
+model order, exclusive splits by their branch probabilities, loops included. Expected counts
+of steps and of step-to-step transitions come from the fundamental matrix; the non-linear
+metrics (distinct agencies, distinct documents, rework) are sums of hitting probabilities,
+each a linear system. Times come from the distribution of the path duration, propagated
+through the graph with parallel blocks collapsed to the maximum of their branches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import networkx as nx
+
+from bpr.errors import ModelError
+from bpr.model import (
+    Actor,
+    Channel,
+    Gateway,
+    GatewayKind,
+    ServiceProcess,
+    Step,
+    StepKind,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "ONLINE_CHANNELS",
+    "day_floor",
+    "is_citizen_facing",
+    "is_paper_inquiry",
+    "measure_process",
+]
+
+#: Channels through which a citizen completes a step without going anywhere.
+ONLINE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE, Channel.IVR, Channel.SMS})
+_CITIZEN_CHANNELS = ONLINE_CHANNELS | {Channel.IN_PERSON, Channel.COUNTER_OFFICE}
+_DAY = 86400.0
+
+#: Probability mass left in an unbounded loop when a duration distribution is cut off.
+TAIL_MASS = 1e-12
+#: Largest number of support points a duration distribution keeps before it is binned.
+MAX_SUPPORT = 4096
+
+Successors = Mapping[str, Sequence[tuple[str, float]]]
+
+
+def is_citizen_facing(step: Step) -> bool:
+    """The citizen takes part in the step: present in person, acting, or using a public channel.
+
+    >>> is_citizen_facing(Step("p", "Pay online", channel="web"))
+    True
+    >>> is_citizen_facing(Step("r", "Review", actor="back_office", channel="internal"))
+    False
+    """
+    return step.citizen_present or step.actor is Actor.CITIZEN or step.channel in _CITIZEN_CHANNELS
+
+
+def is_paper_inquiry(step: Step) -> bool:
+    """An inquiry the citizen carries: present in person or acting on it.
+
+    >>> is_paper_inquiry(Step("t", "Toll clearance", kind="inquiry", citizen_present=True))
+    True
+    """
+    return step.kind is StepKind.INQUIRY and (step.citizen_present or step.actor is Actor.CITIZEN)
+
+
+def day_floor(step: Step) -> float:
+    """Doing Business minimum time of a step in days: 1 for a citizen-facing step, 0.5 online.
+
+    >>> day_floor(Step("p", "Pay", channel="web"))
+    0.5
+    >>> day_floor(Step("s", "Sign", channel="in_person"))
+    1.0
+    """
+    if not is_citizen_facing(step):
+        return 0.0
+    return 0.5 if step.channel in ONLINE_CHANNELS else 1.0
+
+
+# -- structure: branch probabilities and parallel blocks ------------------------------------
+
+
+def _branch_probabilities(process: ServiceProcess, notes: list[str]) -> dict[str, list]:
+    """Successors of every node with the probability of taking each flow.
+
+    Parallel splits get probability 1 on every branch (all run); the caller serialises them.
+    """
+    out: dict[str, list[tuple[str, float]]] = {}
+    for node in process.nodes:
+        targets = process.successors(node.id)
+        exclusive = isinstance(node, Gateway) and node.kind is GatewayKind.EXCLUSIVE
+        if exclusive and len(targets) > 1:
+            out[node.id] = _split_probabilities(process, node.id, targets, notes)
+        else:
+            out[node.id] = [(t, 1.0) for t in targets]
+    return out
+
+
+def _split_probabilities(
+    process: ServiceProcess, split: str, targets: list[str], notes: list[str]
+) -> list[tuple[str, float]]:
+    flows = [process.flow(split, t) for t in targets]
+    given = [f.probability for f in flows]
+    if all(p is not None for p in given):
+        return list(zip(targets, given, strict=True))
+    counts = [f.frequency for f in flows]
+    if all(p is None for p in given) and all(c is not None for c in counts) and sum(counts) > 0:
+        notes.append(f"split {split!r}: branch probabilities from observed flow frequencies")
+        return [(t, c / sum(counts)) for t, c in zip(targets, counts, strict=True)]
+    missing = sum(p is None for p in given)
+    share = max(0.0, 1.0 - sum(p for p in given if p is not None)) / missing
+    notes.append(
+        f"split {split!r}: {missing} of {len(targets)} branches have no probability; "
+        f"assumed equally likely ({share:.4g} each)"
+    )
+    return [(t, share if p is None else p) for t, p in zip(targets, given, strict=True)]
+
+
+@attrs.frozen
+class _Parallel:
+    """A parallel block: ``entries[i]`` starts branch ``i`` and ``lasts[i]`` flows into the
+    join; both are ``None`` for an empty branch (a flow straight from split to join)."""
+
+    split: str
+    join: str
+    entries: tuple[str | None, ...]
+    lasts: tuple[str | None, ...]
+
+
+def _parallel_blocks(process: ServiceProcess) -> dict[str, _Parallel]:
+    """Each parallel split with its matching join (its immediate post-dominator)."""
+    graph = process.graph
+    splits = [
+        g.id
+        for g in process.gateways
+        if g.kind is GatewayKind.PARALLEL and graph.out_degree(g.id) > 1
+    ]
+    joins = {
+        g.id
+        for g in process.gateways
+        if g.kind is GatewayKind.PARALLEL and graph.in_degree(g.id) > 1
+    }
+    if not splits and not joins:
+        return {}
+    sink = object()
+    reverse = graph.reverse(copy=True)
+    reverse.add_edges_from((sink, e.id) for e in process.ends)
+    post = nx.immediate_dominators(reverse, sink)
+    blocks = {s: _parallel_block(process, s, post.get(s)) for s in splits}
+    unmatched = sorted(joins - {b.join for b in blocks.values()})
+    if unmatched:
+        raise ModelError(
+            f"process {process.name!r}: parallel join {unmatched[0]!r} closes no parallel "
+            "split; measure needs every parallel block to open and close at a pair of gateways"
+        )
+    return blocks
+
+
+def _parallel_block(process: ServiceProcess, split: str, join: Any) -> _Parallel:
+    graph = process.graph
+    problem = (
+        f"process {process.name!r}: the branches of parallel split {split!r} do not all meet at "
+        "one parallel join; measure needs parallel blocks that open and close at a pair of "
+        "gateways (no flow may leave or enter a branch in between)"
+    )
+    node = process.node(join) if isinstance(join, str) else None
+    if not (isinstance(node, Gateway) and node.kind is GatewayKind.PARALLEL):
+        raise ModelError(problem)
+    entries, lasts, seen = [], [], set()
+    for entry in graph.successors(split):
+        if entry == join:
+            entries.append(None)
+            lasts.append(None)
+            continue
+        members = {entry} | {n for n in nx.descendants(_without(graph, join), entry) if n != join}
+        into_join = [m for m in members if graph.has_edge(m, join)]
+        closed = all(
+            set(graph.successors(m)) <= members | {join}
+            and set(graph.predecessors(m)) <= members | ({split} if m == entry else set())
+            for m in members
+        )
+        if seen & members or len(into_join) != 1 or not closed:
+            raise ModelError(problem)
+        seen |= members
+        entries.append(entry)
+        lasts.append(into_join[0])
+    if graph.in_degree(join) != len(entries):
+        raise ModelError(problem)
+    return _Parallel(split, join, tuple(entries), tuple(lasts))
+
+
+def _without(graph: nx.DiGraph, node: str) -> nx.DiGraph:
+    return nx.restricted_view(graph, [node], [])
+
+
+def _serialised(probs: Successors, blocks: Mapping[str, _Parallel]) -> dict[str, list]:
+    """Successors with each parallel block's branches run one after another in model order."""
+    succ = {n: list(v) for n, v in probs.items()}
+    for block in blocks.values():
+        chain = [e for e in block.entries if e is not None] + [block.join]
+        succ[block.split] = [(chain[0], 1.0)]
+        lasts = [last for last in block.lasts if last is not None]
+        for last, following in zip(lasts, chain[1:], strict=True):
+            succ[last] = [(following if t == block.join else t, p) for t, p in succ[last]]
+    return succ
+
+
+# -- counts: the step chain -------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Chain:
+    """Expected behaviour of the step chain.
+
+    ``first[i]``: probability that step ``i`` is the first; ``move[i, j]``: probability that
+    step ``j`` follows step ``i``; ``visits[i]``: expected executions of step ``i``;
+    ``reach[i]``: probability that step ``i`` runs at least once.
+    """
+
+    first: np.ndarray
+    move: np.ndarray
+    visits: np.ndarray
+    reach: np.ndarray
+
+
+def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> _Chain:
+    import numpy as np
+
+    steps = process.steps
+    index = {s.id: i for i, s in enumerate(steps)}
+    ends = {e.id for e in process.ends}
+    routers = [n.id for n in process.nodes if n.id not in index and n.id not in ends]
+    where = {r: i for i, r in enumerate(routers)}
+    n, k = len(steps), len(routers)
+
+    # A router (gateway or start event) leads, through other routers, to a first step or an
+    # end: solve for that distribution once, so the chain has steps as its only states.
+    loop, out = np.zeros((k, k)), np.zeros((k, n))
+    for r in routers:
+        for target, p in succ[r]:
+            if target in where:
+                loop[where[r], where[target]] += p
+            elif target in index:
+                out[where[r], index[target]] += p
+    lead = _solve(process, np.eye(k) - loop, out)
+    move = np.zeros((n, n))
+    for s in steps:
+        for target, p in succ[s.id]:
+            if target in index:
+                move[index[s.id], index[target]] += p
+            elif target in where:
+                move[index[s.id]] += p * lead[where[target]]
+    starts = process.starts
+    if len(starts) > 1:
+        notes.append(f"{len(starts)} start events: a case starts at each with equal probability")
+    first = sum(lead[where[e.id]] for e in starts) / len(starts)
+    fundamental = _solve(process, np.eye(n) - move, np.eye(n))
+    visits = first @ fundamental
+    # Every case must end: either no step at all, or an exit after some step.
+    ending = 1.0 - first.sum() + visits @ (1.0 - move.sum(axis=1))
+    if abs(ending - 1.0) > 1e-6:
+        raise ModelError(_endless(process))
+    reach = np.divide(visits, np.diag(fundamental), out=np.zeros(n), where=visits > 0)
+    return _Chain(first, move, visits, reach)
+
+
+def _solve(process: ServiceProcess, matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """``matrix⁻¹ rhs`` by a sparse LU factorisation (process graphs have few flows per node)."""
+    import numpy as np
+    from scipy.sparse import csc_matrix
+    from scipy.sparse.linalg import splu
+
+    if matrix.size == 0:
+        return rhs
+    try:
+        result = splu(csc_matrix(matrix)).solve(rhs)
+    except RuntimeError:  # SuperLU: the matrix is singular
+        raise ModelError(_endless(process)) from None
+    if not np.all(np.isfinite(result)):
+        raise ModelError(_endless(process))
+    return result
+
+
+def _endless(process: ServiceProcess) -> str:
+    return (
+        f"process {process.name!r}: a case can loop forever (a loop whose way out has "
+        "probability 0); give the loop's exit flow a probability above 0"
+    )
+
+
+def _hit(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
+    """Probability that the first step of the case in ``stops`` is one of ``targets``."""
+    import numpy as np
+    from scipy.sparse import csc_matrix, identity
+    from scipy.sparse.linalg import spsolve
+
+    free = ~stops
+    goal = np.where(targets[stops], 1.0, 0.0)
+    if not free.any():
+        return float(chain.first[stops] @ goal)
+    # The step graph is sparse (a step has few successors): a sparse solve per question keeps
+    # hundreds of agencies and documents on a 500-step process well under a second.
+    inner = csc_matrix(chain.move[np.ix_(free, free)])
+    rest = spsolve(
+        identity(int(free.sum()), format="csc") - inner, chain.move[free][:, stops] @ goal
+    )
+    return float(chain.first[stops] @ goal + chain.first[free] @ np.atleast_1d(rest))
+
+
+def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
+    import numpy as np
+
+    v, move = chain.visits, chain.move
+    flows = v[:, None] * move  # expected number of times step j directly follows step i
+    role = _codes([(s.agency, s.actor) for s in steps])
+    agency = _codes([s.agency for s in steps])
+    present = np.array([s.citizen_present for s in steps], dtype=bool)
+    same_trip = present[:, None] & (agency[:, None] == agency[None, :])
+    differ = role[:, None] != role[None, :]
+    flags = {
+        "inquiries": [s.kind is StepKind.INQUIRY for s in steps],
+        "paper_inquiries": [is_paper_inquiry(s) for s in steps],
+        "procedures": [is_citizen_facing(s) for s in steps],
+    }
+    counts = {name: float(v @ np.array(f, dtype=float)) for name, f in flags.items()}
+    counts["steps"] = float(v.sum())
+    counts["handoffs"] = float((flows * differ).sum())
+    continued = (flows * same_trip).sum(axis=0)  # arrivals at j that stay on the same trip
+    counts["visits"] = float(((v - continued) * present).sum())
+    counts["rework"] = float((v - chain.reach).sum())
+    counts["agencies"] = _agencies(steps, chain)
+    counts["documents"] = _documents(steps, chain)
+    return counts
+
+
+def _codes(values: Sequence[Any]) -> np.ndarray:
+    """Integer codes of hashable values (equal values, equal codes; ``None`` is a value)."""
+    import numpy as np
+
+    seen: dict[Any, int] = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=int)
+
+
+def _agencies(steps: Sequence[Step], chain: _Chain) -> float:
+    import numpy as np
+
+    agencies = sorted({s.agency for s in steps if s.agency is not None})
+    total = 0.0
+    for agency in agencies:
+        at = np.array([s.agency == agency for s in steps])
+        total += _hit(chain, at, at)
+    return total
+
+
+def _documents(steps: Sequence[Step], chain: _Chain) -> float:
+    """Expected number of distinct documents the citizen supplies.
+
+    A document counts when a citizen-facing step needs it before any step produces it (a
+    step that needs and produces it counts as needing it: input comes first).
+    """
+    import numpy as np
+
+    facing = [is_citizen_facing(s) for s in steps]
+    wanted = sorted({d for s, f in zip(steps, facing, strict=True) if f for d in s.documents_in})
+    total = 0.0
+    for doc in wanted:
+        need = np.array([f and doc in s.documents_in for s, f in zip(steps, facing, strict=True)])
+        made = np.array([doc in s.documents_out for s in steps])
+        total += _hit(chain, need | made, need)
+    return total
+
+
+# -- paths: minimum, maximum, variants -------------------------------------------------------
+
+
+def _path_graph(process: ServiceProcess, succ: Successors) -> nx.DiGraph:
+    """Flows a case can take (probability above 0), trimmed to nodes on a start-end path."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(n.id for n in process.nodes)
+    graph.add_edges_from((a, b) for a, targets in succ.items() for b, p in targets if p > 0)
+    starts = [e.id for e in process.starts]
+    ends = [e.id for e in process.ends]
+    alive = set(starts).union(*(nx.descendants(graph, s) for s in starts))
+    alive &= set(ends).union(*(nx.ancestors(graph, e) for e in ends))
+    return graph.subgraph(alive).copy()
+
+
+def _paths(process: ServiceProcess, succ: Successors) -> dict[str, int | None]:
+    graph = _path_graph(process, succ)
+    is_step = {n.id: isinstance(n, Step) for n in process.nodes}
+    starts = [e.id for e in process.starts if e.id in graph]
+    ends = [e.id for e in process.ends if e.id in graph]
+    shortest = nx.multi_source_dijkstra_path_length(
+        graph, starts, weight=lambda _a, b, _d: 1 if is_step[b] else 0
+    )
+    fewest = min(shortest[e] for e in ends)
+    condensed = nx.condensation(graph)
+    members = nx.get_node_attributes(condensed, "members")
+    cyclic = {c for c, m in members.items() if len(m) > 1 or any(graph.has_edge(x, x) for x in m)}
+    if any(is_step[n] for c in cyclic for n in members[c]):
+        return {"steps_min": fewest, "steps_max": None, "variants": None}
+    most: dict[int, int] = {}
+    ways: dict[int, int] = {}
+    start_comps = {condensed.graph["mapping"][s] for s in starts}
+    for c in nx.topological_sort(condensed):
+        before = list(condensed.predecessors(c))
+        own = sum(is_step[n] for n in members[c])
+        most[c] = own + max((most[b] for b in before), default=0)
+        ways[c] = sum(ways[b] for b in before) + (1 if c in start_comps else 0)
+    end_comps = {condensed.graph["mapping"][e] for e in ends}
+    variants = None if cyclic else sum(ways[c] for c in end_comps)
+    return {
+        "steps_min": fewest,
+        "steps_max": max(most[c] for c in end_comps),
+        "variants": variants,
+    }
+
+
+# -- times: distributions of the path duration ----------------------------------------------
+
+
+@attrs.frozen
+class _Dist:
+    """A discrete distribution of a duration in seconds (values sorted, probabilities)."""
+
+    values: np.ndarray
+    probs: np.ndarray
+    binned: bool = False
+
+    @classmethod
+    def point(cls, seconds: float) -> _Dist:
+        import numpy as np
+
+        return cls(np.array([float(seconds)]), np.array([1.0]))
+
+    @property
+    def mass(self) -> float:
+        return float(self.probs.sum())
+
+    def mean(self) -> float:
+        return float(self.values @ self.probs / self.mass)
+
+    def quantile(self, q: float) -> float:
+        """The smallest value whose cumulative probability reaches ``q``."""
+        import numpy as np
+
+        cumulative = np.cumsum(self.probs) / self.mass
+        return float(self.values[min(np.searchsorted(cumulative, q - 1e-12), len(self) - 1)])
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def scaled(self, p: float) -> _Dist:
+        return _Dist(self.values, self.probs * p, self.binned)
+
+    def plus(self, other: _Dist) -> _Dist:
+        """The distribution of the sum of two independent durations."""
+        import numpy as np
+
+        binned = self.binned or other.binned
+        if len(other) == 1:
+            return _Dist(self.values + other.values[0], self.probs * other.probs[0], binned)
+        values = np.add.outer(self.values, other.values).ravel()
+        return _compact(values, np.multiply.outer(self.probs, other.probs).ravel(), binned)
+
+    def maximum(self, other: _Dist) -> _Dist:
+        """The distribution of the larger of two independent durations."""
+        import numpy as np
+
+        values = np.union1d(self.values, other.values)
+        cdf = _cdf(self, values) * _cdf(other, values)
+        return _Dist(values, np.diff(cdf, prepend=0.0), self.binned or other.binned)
+
+
+def _cdf(dist: _Dist, at: np.ndarray) -> np.ndarray:
+    import numpy as np
+
+    cumulative = np.concatenate([[0.0], np.cumsum(dist.probs)])
+    return cumulative[np.searchsorted(dist.values, at, side="right")] / dist.mass
+
+
+def _merge(dists: Sequence[_Dist]) -> _Dist:
+    import numpy as np
+
+    if len(dists) == 1:
+        return dists[0]
+    return _compact(
+        np.concatenate([d.values for d in dists]),
+        np.concatenate([d.probs for d in dists]),
+        any(d.binned for d in dists),
+    )
+
+
+def _compact(values: np.ndarray, probs: np.ndarray, binned: bool) -> _Dist:
+    """Sum equal values; bin to at most :data:`MAX_SUPPORT` points, keeping the mean exact."""
+    import numpy as np
+
+    values, inverse = np.unique(values, return_inverse=True)
+    probs = np.bincount(inverse, weights=probs)
+    if len(values) <= MAX_SUPPORT:
+        return _Dist(values, probs, binned)
+    edges = np.linspace(values[0], values[-1], MAX_SUPPORT // 2 + 1)
+    bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, MAX_SUPPORT // 2 - 1)
+    mass = np.bincount(bins, weights=probs)
+    moment = np.bincount(bins, weights=probs * values)
+    keep = mass > 0
+    return _Dist(moment[keep] / mass[keep], mass[keep], True)
+
+
+@attrs.frozen
+class _Timing:
+    """Where time is spent: successors with parallel blocks collapsed, and time per node."""
+
+    succ: Successors
+    blocks: Mapping[str, _Parallel]
+    step_time: Callable[[Step], float | None]
+    process: ServiceProcess
+    cache: dict[str, _Dist] = attrs.field(factory=dict)
+
+    def node_time(self, node_id: str) -> _Dist:
+        block = self.blocks.get(node_id)
+        if block is not None:
+            if node_id not in self.cache:
+                branches = [
+                    _Dist.point(0) if entry is None else self.propagate(entry, {block.join})
+                    for entry in block.entries
+                ]
+                longest = branches[0]
+                for branch in branches[1:]:
+                    longest = longest.maximum(branch)
+                self.cache[node_id] = longest
+            return self.cache[node_id]
+        node = self.process.node(node_id)
+        seconds = self.step_time(node) if isinstance(node, Step) else 0.0
+        return _Dist.point(seconds)
+
+    def propagate(self, entry: str, stops: set[str]) -> _Dist:
+        """Duration from arriving at ``entry`` to arriving at one of ``stops`` (or an end)."""
+        region = nx.DiGraph()
+        region.add_node(entry)
+        frontier = [entry]
+        while frontier:
+            node = frontier.pop()
+            for target, p in self.succ[node]:
+                if p > 0 and target not in stops:
+                    if target not in region:
+                        frontier.append(target)
+                    region.add_edge(node, target)
+        order = {n.id: i for i, n in enumerate(self.process.nodes)}
+        arriving: dict[str, list[_Dist]] = {entry: [_Dist.point(0)]}
+        done: list[_Dist] = []
+        condensed = nx.condensation(region)
+        for comp in nx.lexicographical_topological_sort(
+            condensed, key=lambda c: min(order[m] for m in condensed.nodes[c]["members"])
+        ):
+            members = sorted(condensed.nodes[comp]["members"], key=order.__getitem__)
+            pending = {m: _merge(arriving.pop(m)) for m in members if m in arriving}
+            first_round = True
+            # Inside a loop, mass goes round until what is left is negligible.
+            while pending and (first_round or sum(d.mass for d in pending.values()) > TAIL_MASS):
+                first_round = False
+                inside: dict[str, list[_Dist]] = {}
+                for node, dist in pending.items():
+                    leaving = dist.plus(self.node_time(node))
+                    targets = [(t, p) for t, p in self.succ[node] if p > 0]
+                    if not targets:
+                        done.append(leaving)
+                    for target, p in targets:
+                        if target in stops:
+                            done.append(leaving.scaled(p))
+                        else:
+                            bucket = inside if target in members else arriving
+                            bucket.setdefault(target, []).append(leaving.scaled(p))
+                pending = {m: _merge(inside[m]) for m in members if m in inside}
+        return _merge(done)
+
+
+def _step_seconds(kind: str) -> Callable[[Step], float | None]:
+    """Seconds a step takes: ``total`` (waiting and working), ``working``, or ``days`` (total
+    raised to the Doing Business minimum of a citizen-facing step)."""
+
+    def seconds(step: Step) -> float | None:
+        stats = step.stats
+        if step.duration is not None:
+            total = working = step.duration.total_seconds()
+        elif stats is not None and (stats.working or stats.waiting):
+            parts = [stats.working, stats.waiting]
+            total = sum(part.mean.total_seconds() for part in parts if part is not None)
+            working = None if stats.working is None else stats.working.mean.total_seconds()
+        else:
+            return None
+        if kind == "working":
+            return working
+        if kind == "days":
+            return max(total, day_floor(step) * _DAY)
+        return total
+
+    return seconds
+
+
+def _times(
+    process: ServiceProcess,
+    probs: Successors,
+    blocks: Mapping[str, _Parallel],
+    notes: list[str],
+) -> dict[str, Any]:
+    collapsed = {n: list(v) for n, v in probs.items()}
+    for block in blocks.values():
+        collapsed[block.split] = [(block.join, 1.0)]
+    alive = _path_graph(process, probs)
+    reachable = [s for s in process.steps if s.id in alive]
+    result: dict[str, Any] = {}
+    done: dict[tuple[float | None, ...], _Dist] = {}
+    for kind in ("total", "working", "days"):
+        seconds = _step_seconds(kind)
+        times = tuple(seconds(s) for s in reachable)
+        if None in times:
+            result[kind] = None
+            if kind != "days":
+                unknown = [s.id for s, t in zip(reachable, times, strict=True) if t is None]
+                notes.append(
+                    f"{'cycle' if kind == 'total' else 'working'} time unknown: "
+                    f"{len(unknown)} steps have no duration or observed time (first: "
+                    f"{unknown[0]!r})"
+                )
+            continue
+        if times not in done:  # working time often equals total time: propagate once
+            timing = _Timing(collapsed, blocks, seconds, process)
+            starts = [timing.propagate(e.id, set()) for e in process.starts]
+            done[times] = _merge([d.scaled(1 / len(starts)) for d in starts])
+        result[kind] = done[times]
+    if any(d is not None and d.binned for d in result.values()):
+        notes.append(
+            f"a duration distribution had more than {MAX_SUPPORT} values and was binned: "
+            "medians and 90th percentiles are approximate (means stay exact)"
+        )
+    return result
+
+
+def _time_metrics(dists: Mapping[str, _Dist | None]) -> dict[str, Any]:
+    total, working, days = dists["total"], dists["working"], dists["days"]
+    metrics: dict[str, Any] = dict.fromkeys(
+        ("cycle_time", "cycle_time_mean", "cycle_time_p90", "working_time", "waiting_share", "days")
+    )
+    if total is not None:
+        metrics["cycle_time"] = timedelta(seconds=total.quantile(0.5))
+        metrics["cycle_time_mean"] = timedelta(seconds=total.mean())
+        metrics["cycle_time_p90"] = timedelta(seconds=total.quantile(0.9))
+    if working is not None:
+        metrics["working_time"] = timedelta(seconds=working.mean())
+        if total is not None and total.mean() > 0:
+            metrics["waiting_share"] = 1.0 - working.mean() / total.mean()
+    if days is not None:
+        metrics["days"] = days.mean() / _DAY
+    return metrics
+
+
+# -- the whole ----------------------------------------------------------------------------------
+
+
+def measure_process(process: ServiceProcess) -> tuple[dict[str, Any], list[str]]:
+    """Expected values of every count and time metric of ``process``, and the assumptions made.
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Loop
+    >>> p = ServiceProcess.from_blocks("Loop", Loop(Step("a", "A"), probability=0.5))
+    >>> metrics, notes = measure_process(p)
+    >>> metrics["steps"], metrics["steps_min"], metrics["steps_max"]
+    (2.0, 1, None)
+    """
+    notes: list[str] = []
+    probs = _branch_probabilities(process, notes)
+    blocks = _parallel_blocks(process)
+    serial = _serialised(probs, blocks)
+    chain = _step_chain(process, serial, notes)
+    metrics: dict[str, Any] = _counts(process.steps, chain)
+    metrics.update(_paths(process, serial))
+    metrics.update(_time_metrics(_times(process, probs, blocks, notes)))
+    return metrics, notes

@@ -1,0 +1,354 @@
+"""Length: how long a service is, for the citizen and for the agency.
+
+:func:`measure` turns a :class:`~bpr.ServiceProcess` or an :class:`~bpr.EventLog` into a
+:class:`Length`: steps, visits, handoffs, agencies, documents, inquiries, rework, times, and
+the Doing Business figures (procedures, days) with a citizen-burden estimate after the EU
+Standard Cost Model. ``docs/metrics.md`` defines every metric exactly as computed here.
+
+For a model every count is an expected value over the model's paths, computed exactly from
+its branch probabilities (loops included) as an absorbing Markov chain; for a log it is the
+mean over cases, with the per-case values in :attr:`Length.per_case`.
+
+Examples
+--------
+>>> from bpr import ServiceProcess, Step, Xor, measure
+>>> p = ServiceProcess.from_blocks(
+...     "Certificate",
+...     Step("a", "Apply at the office", kind="submit", agency="Registry",
+...          citizen_present=True, duration=1800),
+...     Xor(Step("b", "Quick check", duration=600), Step("c", "Full review", duration=3600),
+...         probabilities=[0.75, 0.25]),
+... )
+>>> length = measure(p)
+>>> length.steps, length.visits, length.cycle_time_mean
+(2.0, 1.0, datetime.timedelta(seconds=3150))
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from bpr.errors import BprError
+from bpr.model import ServiceProcess
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bpr.calendar import BusinessCalendar
+    from bpr.log import EventLog
+
+__all__ = ["COUNTS", "METRICS", "OBTAIN", "QUEUE", "TIMES", "TRAVEL", "Length", "measure"]
+
+#: Default round-trip travel time of one visit to an office (EU Standard Cost Model burden).
+TRAVEL = timedelta(hours=1)
+#: Default time queueing at the office per visit.
+QUEUE = timedelta(minutes=30)
+#: Default time the citizen spends obtaining one document.
+OBTAIN = timedelta(hours=2)
+
+#: Metrics that count something per case (floats: means or expected values).
+COUNTS = (
+    "steps",
+    "visits",
+    "handoffs",
+    "agencies",
+    "documents",
+    "inquiries",
+    "paper_inquiries",
+    "rework",
+    "procedures",
+)
+#: Metrics that are durations (``timedelta`` or ``None``).
+TIMES = (
+    "cycle_time",
+    "cycle_time_mean",
+    "cycle_time_p90",
+    "working_time",
+    "cycle_time_business",
+    "cycle_time_business_mean",
+    "burden",
+)
+#: Every scalar metric, in display order.
+METRICS = (
+    "steps",
+    "steps_min",
+    "steps_max",
+    "visits",
+    "handoffs",
+    "agencies",
+    "documents",
+    "inquiries",
+    "paper_inquiries",
+    "rework",
+    "procedures",
+    "cycle_time",
+    "cycle_time_mean",
+    "cycle_time_p90",
+    "working_time",
+    "waiting_share",
+    "cycle_time_business",
+    "cycle_time_business_mean",
+    "days",
+    "burden",
+    "variants",
+    "cases",
+)
+
+
+@attrs.frozen
+class Length:
+    """How long a service is: the metrics of :func:`measure` (defined in ``docs/metrics.md``).
+
+    Counts are floats (expected values for a model, means over cases for a log); times are
+    :class:`datetime.timedelta` or ``None`` when unknown.
+
+    Attributes
+    ----------
+    name : str
+        The process name or the log's source.
+    source : {"model", "log"}
+        What was measured.
+    steps, steps_min, steps_max : float, int, int or None
+        Step executions per case; fewest and most over the model's paths (``steps_max`` is
+        ``None`` when a loop makes it unbounded) or over the log's cases.
+    visits, handoffs, agencies, documents, inquiries, paper_inquiries, rework : float
+        Trips to an office, changes of (agency, actor), distinct agencies, distinct documents
+        the citizen supplies, inquiry steps, inquiries the citizen carries, repeated steps.
+    procedures, days : float
+        Doing Business: citizen-facing steps, and calendar days with each procedure taking at
+        least a day (half a day online).
+    cycle_time, cycle_time_mean, cycle_time_p90 : timedelta or None
+        Median, mean and 90th percentile of the case duration.
+    working_time, waiting_share : timedelta or None, float or None
+        Mean time spent working on the case, and the share of the cycle time spent waiting.
+    cycle_time_business, cycle_time_business_mean : timedelta or None
+        Median and mean case duration counted in working time of a business calendar (log).
+    burden : timedelta or None
+        EU Standard Cost Model time cost to the citizen per case.
+    variants, cases : int or None
+        Distinct paths (model; ``None`` with loops) or activity sequences (log); cases (log).
+    per_case : pandas.DataFrame or None
+        A log's per-case metrics, one row per case.
+    by, segments : str or None, pandas.DataFrame or None
+        With ``measure(log, by=...)``: the attribute segmented on, and one row per segment.
+    assumptions : tuple[str, ...]
+        What was assumed where the input said nothing (probabilities, defaults...).
+    """
+
+    name: str
+    source: str
+    steps: float
+    steps_min: int | None
+    steps_max: int | None
+    visits: float
+    handoffs: float
+    agencies: float
+    documents: float
+    inquiries: float
+    paper_inquiries: float
+    rework: float
+    procedures: float
+    cycle_time: timedelta | None
+    cycle_time_mean: timedelta | None
+    cycle_time_p90: timedelta | None
+    working_time: timedelta | None
+    waiting_share: float | None
+    cycle_time_business: timedelta | None
+    cycle_time_business_mean: timedelta | None
+    days: float | None
+    burden: timedelta | None
+    variants: int | None
+    cases: int | None
+    per_case: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+    by: str | None = None
+    segments: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
+    assumptions: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scalar metrics as a one-column DataFrame (index ``metric``, column ``value``).
+
+        Examples
+        --------
+        >>> from bpr import ServiceProcess, Step, measure
+        >>> frame = measure(ServiceProcess.from_blocks("One", Step("a", "A"))).to_frame()
+        >>> frame.loc["steps", "value"], frame.loc["variants", "value"]
+        (1.0, 1)
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame(
+            {"value": pd.Series([getattr(self, m) for m in METRICS], index=METRICS, dtype=object)}
+        )
+        frame.index.name = "metric"
+        return frame
+
+    def compare(self, other: Length) -> pd.DataFrame:
+        """Side by side with ``other``: columns ``this``, ``other``, ``change`` (other minus
+        this) and ``relative`` (change over this), one row per metric.
+
+        Examples
+        --------
+        >>> from bpr import ServiceProcess, Step, measure
+        >>> as_is = measure(ServiceProcess.from_blocks("As is", Step("a", "A"), Step("b", "B")))
+        >>> to_be = measure(ServiceProcess.from_blocks("To be", Step("a", "A")))
+        >>> as_is.compare(to_be).loc["steps"].tolist()
+        [2.0, 1.0, -1.0, -0.5]
+        """
+        import pandas as pd
+
+        if not isinstance(other, Length):
+            raise BprError(f"Length.compare needs another Length, got {type(other).__name__}")
+        rows = [_change(getattr(self, m), getattr(other, m)) for m in METRICS]
+        frame = pd.DataFrame(
+            rows,
+            index=pd.Index(METRICS, name="metric"),
+            columns=["this", "other", "change", "relative"],
+        ).astype(object)
+        return frame
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(m)}</th>"
+            f"<td style='text-align:right'>{html.escape(_shown(getattr(self, m)))}</td></tr>"
+            for m in METRICS
+        )
+        notes = "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions)
+        notes = f"<p>Assumptions:</p><ul>{notes}</ul>" if notes else ""
+        segments = (
+            f"<p>By {html.escape(self.by)}:</p>{self.segments.to_html()}"
+            if self.segments is not None and self.by is not None
+            else ""
+        )
+        title = f"Length of {html.escape(self.name)} ({html.escape(self.source)})"
+        return f"<div><strong>{title}</strong><table>{rows}</table>{segments}{notes}</div>"
+
+
+def _change(this: Any, other: Any) -> list[Any]:
+    if this is None or other is None:
+        return [this, other, None, None]
+    change = other - this
+    if isinstance(this, timedelta):
+        relative = change / this if this else None
+    else:
+        relative = change / this if this else None
+    return [this, other, change, relative]
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, timedelta):
+        return str(timedelta(seconds=round(value.total_seconds())))
+    if isinstance(value, float):
+        return "—" if math.isnan(value) else f"{value:,.2f}"
+    return f"{value:,}"
+
+
+def measure(
+    process_or_log: ServiceProcess | EventLog,
+    *,
+    annotations: Any = None,
+    by: str | None = None,
+    calendar: BusinessCalendar | None = None,
+    travel: timedelta = TRAVEL,
+    queue: timedelta = QUEUE,
+    obtain: timedelta = OBTAIN,
+) -> Length:
+    """Measure how long a service is, from a process model or an event log.
+
+    Parameters
+    ----------
+    process_or_log : ServiceProcess or EventLog
+        A model (metrics are expected values over its paths) or a log (means over cases).
+    annotations : path, DataFrame or mapping, optional
+        Step attributes keyed by activity (see :func:`bpr.annotate`); they take precedence
+        over event attributes and the classifier.
+    by : str, optional
+        Log only: ``"agency"``, ``"channel"``, ``"resource"`` or any case attribute
+        (``"case:channel"``): :attr:`Length.segments` then has one row per value.
+    calendar : BusinessCalendar, optional
+        The working calendar for business durations (log); Iranian defaults when not given.
+    travel, queue, obtain : timedelta
+        Burden parameters: round-trip travel and queueing per visit, and the time to obtain
+        one document (defaults :data:`TRAVEL`, :data:`QUEUE`, :data:`OBTAIN`).
+
+    Returns
+    -------
+    Length
+
+    Raises
+    ------
+    BprError
+        When the input is neither a process nor a log, or a burden parameter is not a
+        non-negative ``timedelta``.
+    ModelError
+        When the model cannot be measured (a loop that never ends, unstructured parallelism).
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Loop, measure
+    >>> p = ServiceProcess.from_blocks(
+    ...     "Permit", Step("a", "Apply", citizen_present=True, agency="City"),
+    ...     Loop(Step("b", "Review", agency="City"), probability=0.5))
+    >>> m = measure(p)
+    >>> m.steps, m.rework, m.steps_max
+    (3.0, 1.0, None)
+    """
+    rates = {"travel": travel, "queue": queue, "obtain": obtain}
+    for name, value in rates.items():
+        if not isinstance(value, timedelta) or value < timedelta(0):
+            raise BprError(
+                f"measure: {name} must be a non-negative datetime.timedelta, got {value!r}"
+            )
+    if isinstance(process_or_log, ServiceProcess):
+        return _measure_model(process_or_log, annotations=annotations, by=by, **rates)
+    raise BprError(
+        f"measure() takes a ServiceProcess or an EventLog, got {type(process_or_log).__name__}; "
+        "read a log file or DataFrame with bpr.read_log first"
+    )
+
+
+def _burden_note(travel: timedelta, queue: timedelta, obtain: timedelta) -> str:
+    return (
+        f"burden = visits × ({travel} travel + {queue} queue) + documents × {obtain} to obtain "
+        "(EU Standard Cost Model time; pass travel=, queue=, obtain= for local values)"
+    )
+
+
+def _measure_model(
+    process: ServiceProcess,
+    *,
+    annotations: Any,
+    by: str | None,
+    travel: timedelta,
+    queue: timedelta,
+    obtain: timedelta,
+) -> Length:
+    from bpr._measure_model import measure_process
+
+    if by is not None:
+        raise BprError(
+            f"measure: by={by!r} segments the cases of an event log; a model has no cases"
+        )
+    if annotations is not None:
+        from bpr.annotate import annotate
+
+        process = annotate(process, annotations)
+    metrics, notes = measure_process(process)
+    burden = metrics["visits"] * (travel + queue) + metrics["documents"] * obtain
+    notes.append(_burden_note(travel, queue, obtain))
+    return Length(
+        name=process.name,
+        source="model",
+        **metrics,
+        cycle_time_business=None,
+        cycle_time_business_mean=None,
+        burden=burden,
+        cases=None,
+        assumptions=tuple(notes),
+    )
