@@ -284,10 +284,7 @@ def _check_frame(frame: Any) -> None:
     _check_columns(list(frame.columns), where)
     for column in ("timestamp", "start"):
         if column in frame and not isinstance(frame[column].dtype, pd.DatetimeTZDtype):
-            raise LogError(
-                f"column {column!r} of {where} holds {frame[column].dtype}, not time-zone-aware "
-                f"times; {_ADVICE} (its timezone= argument says where naive times were taken)"
-            )
+            raise _naive(column, where, frame[column].dtype)
     _check_nulls({column: int(frame[column].isna().sum()) for column in REQUIRED}, where)
 
 
@@ -381,10 +378,7 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
     _check_columns(list(types), where)
     for column in ("timestamp", "start"):
         if column in types and types[column] != "TIMESTAMP WITH TIME ZONE":
-            raise LogError(
-                f"column {column!r} of {where} is {types[column]}, not TIMESTAMP WITH TIME ZONE; "
-                f"{_ADVICE}"
-            )
+            raise _naive(column, where, types[column])
     counts = ", ".join(f"count(*) FILTER (WHERE {_quote(c)} IS NULL)" for c in REQUIRED)
     _check_nulls(dict(zip(REQUIRED, _one(con, f"SELECT {counts} FROM {ref}"), strict=True)), where)
 
@@ -473,6 +467,13 @@ def _check_columns(columns: list[str], where: str) -> None:
             f"{', '.join(map(str, columns)) or 'no columns'}); statistics need the columns "
             f"{', '.join(REQUIRED)}: {_ADVICE}"
         )
+
+
+def _naive(column: str, where: str, kind: object) -> LogError:
+    return LogError(
+        f"column {column!r} of {where} holds {kind}, not times with a time zone; {_ADVICE} "
+        "(its timezone= argument says in which zone naive times were written)"
+    )
 
 
 def _check_nulls(nulls: dict[str, int], where: str) -> None:
