@@ -149,11 +149,12 @@ def _hours(value: Any) -> tuple[time, time] | None:
     if value is None:
         return None
     try:
-        opening, closing = (_clock(v) for v in value)
+        opening, closing = value
     except (TypeError, ValueError):
         raise CalendarError(
             f"hours must be (opening, closing), e.g. ('07:30', '14:30'); got {value!r}"
         ) from None
+    opening, closing = _clock(opening), _clock(closing)
     if closing <= opening:
         raise CalendarError(f"office hours {value!r}: closing must come after opening")
     return opening, closing
