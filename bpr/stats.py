@@ -254,15 +254,7 @@ def stats_from_frame(frame: pd.DataFrame) -> LogStats:
         for key, row in zip(pair_keys, pair_rows, strict=True)
     ]
     sequences = Counter(tuple(run.tolist()) for run in np.split(activity, firsts[1:]) if len(run))
-    in_cases = np.unique(case * width + activity) % width
-    activities = zip(
-        labels,
-        np.bincount(activity, minlength=len(labels)).tolist(),
-        np.bincount(in_cases, minlength=len(labels)).tolist(),
-        strict=True,
-    )
     return _finish(
-        activities=activities,
         pairs=pairs,
         variants=[(tuple(labels[i] for i in seq), n) for seq, n in sequences.items()],
         cases={
@@ -403,9 +395,6 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
         )
         working = con.execute(_duration_sql("activity", timed)).fetchall()
     return _finish(
-        activities=con.execute(
-            f'SELECT activity, count(*), count(DISTINCT "case") FROM {ref} GROUP BY activity'
-        ).fetchall(),
         pairs=con.execute(
             _duration_sql("source, target", f"SELECT * FROM ({pairs}) WHERE target IS NOT NULL")
         ).fetchall(),
@@ -487,7 +476,6 @@ def _check_nulls(nulls: dict[str, int], where: str) -> None:
 
 def _finish(
     *,
-    activities: Iterable[tuple[str, int, int]],
     pairs: list[tuple],
     variants: list[tuple[tuple[str, ...], int]],
     cases: dict[str, Sequence[Any]],
@@ -497,7 +485,7 @@ def _finish(
     import pandas as pd
 
     variants = sorted(variants, key=lambda row: (-row[1], row[0]))
-    activity_rows = sorted(activities, key=lambda row: (-row[1], row[0]))
+    activity_rows = _activity_rows(variants)
     return LogStats(
         activities=pd.DataFrame(
             {
@@ -517,6 +505,20 @@ def _finish(
         ),
         cases=_cases_frame(cases),
         working_time=None if working is None else _duration_frame(("activity",), "events", working),
+    )
+
+
+def _activity_rows(variants: list[tuple[tuple[str, ...], int]]) -> list[tuple[str, int, int]]:
+    """``(activity, events, cases)`` rows, from the variants: they hold every event."""
+    events: Counter[str] = Counter()
+    cases: Counter[str] = Counter()
+    for variant, n in variants:
+        for activity, times in Counter(variant).items():
+            events[activity] += times * n
+            cases[activity] += n
+    return sorted(
+        ((activity, events[activity], cases[activity]) for activity in events),
+        key=lambda row: (-row[1], row[0]),
     )
 
 
