@@ -48,7 +48,7 @@ _DAY = 86400.0
 #: Probability mass left in an unbounded loop when a duration distribution is cut off.
 TAIL_MASS = 1e-12
 #: Largest number of support points a duration distribution keeps before it is binned.
-MAX_SUPPORT = 4096
+MAX_SUPPORT = 1024
 
 Successors = Mapping[str, Sequence[tuple[str, float]]]
 
@@ -152,7 +152,8 @@ def _parallel_blocks(process: ServiceProcess) -> dict[str, _Parallel]:
     if not splits and not joins:
         return {}
     sink = object()
-    reverse = graph.reverse(copy=True)
+    reverse = nx.DiGraph()  # edges only: copying the graph would copy every step
+    reverse.add_edges_from((b, a) for a, b in graph.edges)
     reverse.add_edges_from((sink, e.id) for e in process.ends)
     post = nx.immediate_dominators(reverse, sink)
     blocks = {s: _parallel_block(process, s, post.get(s)) for s in splits}
@@ -181,7 +182,7 @@ def _parallel_block(process: ServiceProcess, split: str, join: Any) -> _Parallel
             entries.append(None)
             lasts.append(None)
             continue
-        members = {entry} | {n for n in nx.descendants(_without(graph, join), entry) if n != join}
+        members = _reach(graph, entry, join)
         into_join = [m for m in members if graph.has_edge(m, join)]
         closed = all(
             set(graph.successors(m)) <= members | {join}
@@ -198,8 +199,15 @@ def _parallel_block(process: ServiceProcess, split: str, join: Any) -> _Parallel
     return _Parallel(split, join, tuple(entries), tuple(lasts))
 
 
-def _without(graph: nx.DiGraph, node: str) -> nx.DiGraph:
-    return nx.restricted_view(graph, [node], [])
+def _reach(graph: nx.DiGraph, entry: str, stop: str) -> set[str]:
+    """Nodes reachable from ``entry`` without passing ``stop``."""
+    seen, frontier = {entry}, [entry]
+    while frontier:
+        for target in graph.successors(frontier.pop()):
+            if target != stop and target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    return seen
 
 
 def _serialised(probs: Successors, blocks: Mapping[str, _Parallel]) -> dict[str, list]:
@@ -223,17 +231,20 @@ class _Chain:
 
     ``first[i]``: probability that step ``i`` is the first; ``move[i, j]``: probability that
     step ``j`` follows step ``i``; ``visits[i]``: expected executions of step ``i``;
-    ``reach[i]``: probability that step ``i`` runs at least once.
+    ``reach[i]``: probability that step ``i`` runs at least once; ``sparse``: ``move`` as a
+    sparse matrix, for the hitting-probability solves.
     """
 
     first: np.ndarray
     move: np.ndarray
     visits: np.ndarray
     reach: np.ndarray
+    sparse: Any
 
 
 def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> _Chain:
     import numpy as np
+    from scipy.sparse import csr_matrix
 
     steps = process.steps
     index = {s.id: i for i, s in enumerate(steps)}
@@ -270,7 +281,7 @@ def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> 
     if abs(ending - 1.0) > 1e-6:
         raise ModelError(_endless(process))
     reach = np.divide(visits, np.diag(fundamental), out=np.zeros(n), where=visits > 0)
-    return _Chain(first, move, visits, reach)
+    return _Chain(first, move, visits, reach, csr_matrix(move))
 
 
 def _solve(process: ServiceProcess, matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -300,7 +311,7 @@ def _endless(process: ServiceProcess) -> str:
 def _hit(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
     """Probability that the first step of the case in ``stops`` is one of ``targets``."""
     import numpy as np
-    from scipy.sparse import csc_matrix, identity
+    from scipy.sparse import identity
     from scipy.sparse.linalg import spsolve
 
     free = ~stops
@@ -309,10 +320,9 @@ def _hit(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
         return float(chain.first[stops] @ goal)
     # The step graph is sparse (a step has few successors): a sparse solve per question keeps
     # hundreds of agencies and documents on a 500-step process well under a second.
-    inner = csc_matrix(chain.move[np.ix_(free, free)])
-    rest = spsolve(
-        identity(int(free.sum()), format="csc") - inner, chain.move[free][:, stops] @ goal
-    )
+    rows = chain.sparse[free]
+    inner = rows[:, free].tocsc()
+    rest = spsolve(identity(inner.shape[0], format="csc") - inner, rows[:, stops] @ goal)
     return float(chain.first[stops] @ goal + chain.first[free] @ np.atleast_1d(rest))
 
 
@@ -524,6 +534,7 @@ class _Timing:
     blocks: Mapping[str, _Parallel]
     step_time: Callable[[Step], float | None]
     process: ServiceProcess
+    order: Mapping[str, int]  # reading order of the nodes, for a deterministic traversal
     cache: dict[str, _Dist] = attrs.field(factory=dict)
 
     def node_time(self, node_id: str) -> _Dist:
@@ -555,14 +566,15 @@ class _Timing:
                     if target not in region:
                         frontier.append(target)
                     region.add_edge(node, target)
-        order = {n.id: i for i, n in enumerate(self.process.nodes)}
+        order = self.order
         arriving: dict[str, list[_Dist]] = {entry: [_Dist.point(0)]}
         done: list[_Dist] = []
         condensed = nx.condensation(region)
         for comp in nx.lexicographical_topological_sort(
             condensed, key=lambda c: min(order[m] for m in condensed.nodes[c]["members"])
         ):
-            members = sorted(condensed.nodes[comp]["members"], key=order.__getitem__)
+            inner = condensed.nodes[comp]["members"]
+            members = sorted(inner, key=order.__getitem__)
             pending = {m: _merge(arriving.pop(m)) for m in members if m in arriving}
             first_round = True
             # Inside a loop, mass goes round until what is left is negligible.
@@ -578,7 +590,7 @@ class _Timing:
                         if target in stops:
                             done.append(leaving.scaled(p))
                         else:
-                            bucket = inside if target in members else arriving
+                            bucket = inside if target in inner else arriving
                             bucket.setdefault(target, []).append(leaving.scaled(p))
                 pending = {m: _merge(inside[m]) for m in members if m in inside}
         return _merge(done)
@@ -618,6 +630,7 @@ def _times(
         collapsed[block.split] = [(block.join, 1.0)]
     alive = _path_graph(process, probs)
     reachable = [s for s in process.steps if s.id in alive]
+    order = {n.id: i for i, n in enumerate(process.nodes)}
     result: dict[str, Any] = {}
     done: dict[tuple[float | None, ...], _Dist] = {}
     for kind in ("total", "working", "days"):
@@ -634,7 +647,7 @@ def _times(
                 )
             continue
         if times not in done:  # working time often equals total time: propagate once
-            timing = _Timing(collapsed, blocks, seconds, process)
+            timing = _Timing(collapsed, blocks, seconds, process, order)
             starts = [timing.propagate(e.id, set()) for e in process.starts]
             done[times] = _merge([d.scaled(1 / len(starts)) for d in starts])
         result[kind] = done[times]
