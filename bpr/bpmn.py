@@ -34,6 +34,14 @@ join, every node lies on a path from a start to an end):
   does not leave an exclusive split is not kept, since the model has no place for it;
 * terminate, error and other end events are ends; start events of any trigger are starts.
 
+The ``bpr`` extension of a step is one ``bpr:step`` element whose attributes are the step's
+fields in camelCase (``citizenPresent="true"``, ``kind="pay"``, ``duration`` in decimal
+seconds); document sets are ``bpr:item`` children of ``bpr:documentsIn`` and
+``bpr:documentsOut``, observed statistics a nested ``bpr:stats`` element. A flow's
+probability and frequency are attributes of ``bpr:flow``. A node id that is not an XML name
+(Persian letters, spaces, a leading digit) is written as ``bpr:id`` beside a generated one.
+When a step carries ``bpr:step``, its fields come from there and its lane is not read.
+
 What the model cannot express is a :class:`~bpr.FormatError` naming the element: inclusive
 and complex gateways (an OR choice has no exact translation to exclusive and parallel
 gateways, so the analyst should decide it), boundary events, event and ad-hoc
@@ -722,6 +730,7 @@ def _merge_links(links: list[_Link]) -> _Link:
 # ==========================================================================================
 
 
+@functools.cache
 def _camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
@@ -805,7 +814,9 @@ def _parse_scalar(text: str, kind: Any, key: str) -> Any:
         return timedelta(microseconds=int(micro.to_integral_value()))
     if kind in (int, float):
         return kind(text)
-    return text
+    if isinstance(kind, type) and issubclass(kind, str):  # text, and StrEnum values
+        return text
+    raise TypeError(f"{key}: bpr cannot read fields of type {kind!r} from BPMN")
 
 
 def _seconds_text(value: timedelta) -> str:

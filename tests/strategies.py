@@ -9,8 +9,9 @@ flow frequencies and branch conditions.
 
 Examples
 --------
->>> from hypothesis import given
->>> @given(processes(max_depth=1))
+>>> from hypothesis import given, settings
+>>> @settings(max_examples=5)
+... @given(processes(max_depth=1))
 ... def test_has_steps(process):
 ...     assert process.steps
 >>> test_has_steps()
@@ -51,15 +52,20 @@ _ALPHABET = (
     "۰۱۲۳۴۵۶۷۸۹٠١٢"  # Persian and Arabic-Indic digits
     " -_.,:()/&'\"<>\u200c"  # ZWNJ and XML-special characters
 )
+_BREAKS = "\n\t"
 
 # Prefixes of step ids: plain names, and ids that are not XML names (digit first, spaces,
 # Persian letters), so that writers have to map them.
 _ID_PREFIXES = ("s", "step_", "task ", "7", "گام-")
 
 
-def texts(*, min_size: int = 1, max_size: int = 24) -> st.SearchStrategy[str]:
-    """Non-blank labels mixing Latin and Persian letters, digits, spaces and punctuation."""
-    return st.text(_ALPHABET, min_size=min_size, max_size=max_size).filter(str.strip)
+def texts(
+    *, min_size: int = 1, max_size: int = 24, line_breaks: bool = True
+) -> st.SearchStrategy[str]:
+    """Non-blank labels mixing Latin and Persian letters, digits, spaces and punctuation,
+    and with ``line_breaks`` also tabs and newlines."""
+    alphabet = _ALPHABET + (_BREAKS if line_breaks else "")
+    return st.text(alphabet, min_size=min_size, max_size=max_size).filter(str.strip)
 
 
 _durations = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400))
@@ -71,7 +77,6 @@ _step_stats = st.builds(
     working=st.none() | _duration_stats,
     waiting=st.none() | _duration_stats,
 )
-_documents = st.frozensets(texts(max_size=12).map(str.strip), max_size=3)
 
 
 @st.composite
@@ -82,6 +87,7 @@ def steps(
     agencies: Sequence[str] | None = AGENCIES,
     typed: bool = True,
     stats: bool = True,
+    line_breaks: bool = True,
 ) -> Step:
     """A step with id ``step_id``.
 
@@ -95,8 +101,15 @@ def steps(
         Draw every typed field; with ``False`` only id and name are set.
     stats
         Allow observed statistics (``StepStats``) on the step.
+    line_breaks
+        Allow tabs and newlines in texts (some XML writers, bpmn-moddle among them, turn
+        them into spaces inside attributes).
     """
-    name = draw(texts())
+    text = texts(line_breaks=line_breaks)
+    documents = st.frozensets(
+        texts(max_size=12, line_breaks=line_breaks).map(str.strip), max_size=3
+    )
+    name = draw(text)
     if not typed:
         return Step(step_id, name)
     return Step(
@@ -106,15 +119,15 @@ def steps(
         actor=draw(st.none() | st.sampled_from(Actor)),
         agency=draw(st.none() | st.sampled_from(agencies)) if agencies else None,
         channel=draw(st.none() | st.sampled_from(Channel)),
-        name_fa=draw(st.none() | texts()),
+        name_fa=draw(st.none() | text),
         citizen_present=draw(st.booleans()),
         mandatory=draw(st.booleans()),
         fixed_channel=draw(st.booleans()),
-        legal_basis=draw(st.none() | texts(max_size=40)),
+        legal_basis=draw(st.none() | texts(max_size=40, line_breaks=line_breaks)),
         documented=draw(st.booleans()),
         rule_based=draw(st.booleans()),
-        documents_in=draw(_documents),
-        documents_out=draw(_documents),
+        documents_in=draw(documents),
+        documents_out=draw(documents),
         duration=draw(st.none() | _durations),
         stats=draw(st.none() | _step_stats) if stats else None,
     )
@@ -133,6 +146,7 @@ def processes(
     probabilities: bool | None = None,
     frequencies: bool = True,
     conditions: bool = True,
+    line_breaks: bool = True,
 ) -> ServiceProcess:
     """A random valid block-structured process.
 
@@ -146,8 +160,8 @@ def processes(
         Most items in one sequence (the top level and each branch).
     agencies
         Agencies the steps draw from (each step may also have none); ``None``: no agencies.
-    typed, stats
-        Passed to :func:`steps`.
+    typed, stats, line_breaks
+        Passed to :func:`steps`; ``line_breaks`` also applies to the process's texts.
     probabilities
         ``True``: every ``Xor`` and ``Loop`` has probabilities; ``False``: none has;
         ``None``: each block decides at random.
@@ -160,7 +174,15 @@ def processes(
 
     def new_step() -> Step:
         prefix = draw(st.sampled_from(_ID_PREFIXES))
-        return draw(steps(f"{prefix}{next(ids)}", agencies=agencies, typed=typed, stats=stats))
+        return draw(
+            steps(
+                f"{prefix}{next(ids)}",
+                agencies=agencies,
+                typed=typed,
+                stats=stats,
+                line_breaks=line_breaks,
+            )
+        )
 
     def with_probabilities() -> bool:
         return draw(st.booleans()) if probabilities is None else probabilities
@@ -193,20 +215,26 @@ def processes(
             branch(depth - 1), redo=None if redo is None else branch(depth - 1), probability=chance
         )
 
+    text = texts(line_breaks=line_breaks)
     process = ServiceProcess.from_blocks(
-        draw(texts()),
+        draw(text),
         *sequence(max_depth),
-        description=draw(st.none() | texts(max_size=80)),
+        description=draw(st.none() | texts(max_size=80, line_breaks=line_breaks)),
     )
-    return _decorate(draw, process, frequencies=frequencies, conditions=conditions)
+    labels = text if conditions else None
+    return _decorate(draw, process, frequencies=frequencies, labels=labels)
 
 
 def _decorate(
-    draw: st.DrawFn, process: ServiceProcess, *, frequencies: bool, conditions: bool
+    draw: st.DrawFn,
+    process: ServiceProcess,
+    *,
+    frequencies: bool,
+    labels: st.SearchStrategy[str] | None,
 ) -> ServiceProcess:
-    """Give flows frequencies and exclusive branches conditions, at random."""
+    """Give flows frequencies and exclusive branches conditions (drawn from ``labels``)."""
     count = frequencies and draw(st.booleans())
-    label = conditions and draw(st.booleans())
+    label = labels is not None and draw(st.booleans())
     flows = []
     for flow in process.flows:
         source = process.node(flow.source)
@@ -217,7 +245,7 @@ def _decorate(
         flow = attrs.evolve(
             flow,
             frequency=draw(st.integers(0, 10**5)) if count else None,
-            condition=draw(st.none() | texts()) if label and branch else None,
+            condition=draw(st.none() | labels) if label and branch else None,
         )
         flows.append(flow)
     return process.evolve(flows=flows)
