@@ -13,6 +13,7 @@ from bpr.errors import (
     ModelError,
     RenderError,
 )
+from bpr.log import EventLog, read_log
 from bpr.model import (
     Actor,
     And,
@@ -46,6 +47,7 @@ __all__ = [
     "DurationStats",
     "Event",
     "EventKind",
+    "EventLog",
     "Flow",
     "FormatError",
     "Gateway",
@@ -63,6 +65,7 @@ __all__ = [
     "Xor",
     "measure",
     "read_bpmn",
+    "read_log",
     "read_process",
     "render",
     "write_bpmn",

@@ -1,0 +1,1003 @@
+"""Event logs: XES, CSV, Parquet and DataFrames read into one canonical table.
+
+:func:`read_log` reads a log, repairs what can be repaired and reports every repair, and refuses
+what it cannot read with a :class:`~bpr.LogError` that names the file and says what to do.
+
+The canonical table has one row per event (per activity instance when start times exist):
+
+``case`` (text), ``activity`` (text), ``timestamp`` (completion time, UTC), ``start`` (UTC or
+null; the column exists only when the log has start times), ``resource``, ``agency``,
+``channel`` (text; each exists only when the log has it), the other event attributes under their
+own names, case attributes prefixed ``case:``, and ``position`` (the event's 0-based order in the
+source). A source column whose name clashes with a canonical name is kept as ``source:<name>``.
+Events are ordered by ``(case, timestamp, position)``.
+
+``activity`` is a display label: spellings that :func:`bpr.labels.normalize` maps to one key
+(Arabic and Persian letters, zero-width non-joiners, spacing, diacritics, Latin case) become
+the group's most frequent spelling (ties: the first seen).
+
+Repairs, each counted in :attr:`EventLog.repairs` and logged (``logging``, info level): rows
+without case, activity or timestamp dropped; unparseable timestamps dropped (with examples);
+unparseable start times and start times after completion cleared; exact duplicate rows removed;
+events re-sorted within a case; labels merged; for XES, lifecycle start events without a
+complete, events with other lifecycle transitions, and reader work-arounds (see
+:mod:`bpr.xes`). With ``strict=True`` any repair is an error instead.
+
+Timestamps follow :mod:`bpr.timestamps`: values with a UTC offset are converted each with its
+own; values without one are local time in `timezone`; a column mixing both is an error.
+
+All sources go through the same DuckDB SQL, so both engines give the same events. The
+``duckdb`` engine (the default for files) keeps the table in DuckDB, built from
+``read_csv``/``read_parquet`` without loading the file into Python; the ``pandas`` engine (the
+default for DataFrames and XES) holds a DataFrame.
+
+Examples
+--------
+>>> import pandas as pd
+>>> frame = pd.DataFrame({
+...     "CaseID": [1, 1, 2],
+...     "Activity": ["ثبت درخواست", "بررسي مدارك", "ثبت درخواست"],
+...     "Time": ["1402/05/12 10:30", "1402/05/13 09:00", "1402/05/12 11:00"],
+... })
+>>> log = read_log(frame, calendar="jalali", timezone="Asia/Tehran")
+>>> log.n_cases, log.n_events, log.activities
+(2, 3, ('بررسي مدارك', 'ثبت درخواست'))
+>>> dict(log.columns_chosen)
+{'case': 'CaseID', 'activity': 'Activity', 'timestamp': 'Time'}
+>>> log.to_pandas()["timestamp"].iloc[0]
+Timestamp('2023-08-03 07:00:00+0000', tz='UTC')
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import logging
+import re
+import shutil
+import tempfile
+import weakref
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from bpr.errors import LogError
+from bpr.labels import normalize
+from bpr.timestamps import (
+    CALENDARS,
+    day_table,
+    exact_offsets,
+    first_parse,
+    text_parse_sql,
+    zone,
+    zone_table,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+    from bpr.stats import LogStats
+
+__all__ = ["ENGINES", "EventLog", "Repair", "read_log"]
+
+_log = logging.getLogger(__name__)
+
+ENGINES = ("auto", "pandas", "duckdb")
+_TABLE = "events"
+_CANONICAL = ("case", "activity", "timestamp", "start", "resource", "agency", "channel", "position")
+_OPTIONAL = ("start", "resource", "agency", "channel")
+_EXTENSIONS = (".xes", ".xes.gz", ".csv", ".csv.gz", ".parquet")
+_LIFECYCLE = "lifecycle:transition"
+_EXAMPLES = 5
+_MERGES_SHOWN = 20
+# Header names recognised when a column argument is not given, most specific first; compared
+# after _header_key (case, spaces, underscores, hyphens and Persian spelling variants ignored).
+_CANDIDATES: dict[str, tuple[str, ...]] = {
+    "case": ("case:concept:name", "caseid", "case", "caseno", "casenumber", "traceid",
+             "شناسهپرونده", "شمارهپرونده", "پرونده"),
+    "activity": ("concept:name", "activity", "activityname", "eventname", "task", "taskname",
+                 "فعالیت", "مرحله"),
+    "timestamp": ("time:timestamp", "timestamp", "completetimestamp", "endtimestamp",
+                  "completetime", "endtime", "time", "datetime", "date", "زمان", "تاریخ"),
+    "start": ("starttimestamp", "starttime", "start"),
+    "resource": ("org:resource", "resource", "کاربر"),
+    "agency": ("agency", "org:group", "دستگاه"),
+    "channel": ("channel", "case:channel", "کانال"),
+}  # fmt: skip
+# DuckDB reads these encodings itself; others are transcoded to UTF-8 first.
+_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "iso8859-1": "latin-1"}
+
+
+@attrs.frozen
+class Repair:
+    """One kind of repair made while reading a log: what, to how many events, and details."""
+
+    repair: str
+    count: int
+    detail: str
+
+
+def _q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    """A quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "", normalize(name))
+
+
+class EventLog:
+    """An event log in canonical columns (see :mod:`bpr.log`), made by :func:`read_log`.
+
+    Attributes
+    ----------
+    engine : str
+        ``"pandas"`` (the events are a DataFrame) or ``"duckdb"`` (a table in DuckDB).
+    source : str
+        The file read, or ``"<DataFrame>"``.
+    columns_chosen : Mapping[str, str]
+        For each canonical column, the source column it came from.
+    n_cases, n_events : int
+        The number of cases and of events.
+    activities : tuple[str, ...]
+        The display labels, sorted.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: str,
+        source: str,
+        columns_chosen: Mapping[str, str],
+        repairs: tuple[Repair, ...],
+        summary: _Summary,
+        con: duckdb.DuckDBPyConnection | None,
+        frame: pd.DataFrame | None,
+    ) -> None:
+        self.engine = engine
+        self.source = source
+        self.columns_chosen: Mapping[str, str] = MappingProxyType(dict(columns_chosen))
+        self.n_cases = summary.n_cases
+        self.n_events = summary.n_events
+        self.activities = summary.activities
+        self._span = (summary.first, summary.last)
+        self._repairs = repairs
+        self._con = con
+        self._table = _TABLE if con is not None else None
+        self._frame = frame
+
+    @property
+    def repairs(self) -> pd.DataFrame:
+        """Every repair made while reading: columns ``repair``, ``count``, ``detail``."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [attrs.astuple(r) for r in self._repairs], columns=["repair", "count", "detail"]
+        ).astype({"count": "int64"})
+
+    def to_pandas(self) -> pd.DataFrame:
+        """A copy of the events as a DataFrame in canonical columns and order."""
+        if self._frame is not None:
+            return self._frame.copy()
+        assert self._con is not None
+        return self._con.execute(
+            f'SELECT * FROM {_TABLE} ORDER BY "case", timestamp, position'
+        ).df()
+
+    def stats(self) -> LogStats:
+        """The log's statistics (activity counts, directly-follows, variants...)."""
+        from bpr.stats import compute_stats
+
+        return compute_stats(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"EventLog(source={self.source!r}, engine={self.engine!r}, cases={self.n_cases}, "
+            f"events={self.n_events}, activities={len(self.activities)})"
+        )
+
+    def _repr_html_(self) -> str:
+        first, last = self._span
+        rows = [
+            ("source", self.source),
+            ("cases", f"{self.n_cases:,}"),
+            ("events", f"{self.n_events:,}"),
+            ("activities", f"{len(self.activities):,}"),
+            ("time span (UTC)", f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}"),
+        ]
+        head = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        if self._repairs:
+            body = "".join(
+                f"<tr><td>{html.escape(r.repair)}</td><td>{r.count:,}</td>"
+                f"<td>{html.escape(r.detail)}</td></tr>"
+                for r in self._repairs
+            )
+            repaired = f"<table><tr><th>repair</th><th>count</th><th>detail</th></tr>{body}</table>"
+        else:
+            repaired = "<p>No repairs were needed.</p>"
+        return f"<div><strong>EventLog</strong><table>{head}</table>{repaired}</div>"
+
+
+@attrs.frozen
+class _Source:
+    """Where the rows come from, as DuckDB sees it."""
+
+    name: str
+    kind: str  # "csv", "parquet", "xes" or "frame"
+    path: Path | None = None
+    data: Any = None  # the DataFrame or Arrow table of a "frame" source
+    encoding: str = "utf-8"
+
+
+def _locate(source: Any, encoding: str) -> _Source:
+    if isinstance(source, str | Path):
+        path = Path(source)
+        name = str(source)
+        lowered = path.name.lower()
+        kind = next((ext for ext in _EXTENSIONS if lowered.endswith(ext)), None)
+        if kind is None:
+            raise LogError(
+                f"{name}: unknown file type; bpr reads {', '.join(_EXTENSIONS)} files "
+                "(rename the file if its content is one of these)"
+            )
+        if not path.exists():
+            raise LogError(f"{name}: no such file")
+        if not path.is_file():
+            raise LogError(f"{name}: not a file")
+        if path.stat().st_size == 0:
+            raise LogError(f"{name}: the file is empty")
+        kind = kind.removesuffix(".gz").lstrip(".")
+        return _Source(name, kind, path, encoding=encoding)
+    import pandas as pd
+
+    if isinstance(source, pd.DataFrame):
+        return _Source("<DataFrame>", "frame", data=source)
+    raise LogError(
+        f"cannot read an event log from a {type(source).__name__}; "
+        "pass a file path (.xes, .xes.gz, .csv, .csv.gz, .parquet) or a pandas DataFrame"
+    )
+
+
+def _csv_encoding(source: _Source, workdir: Path) -> tuple[Path, str]:
+    """The file DuckDB should read and the encoding to tell it."""
+    assert source.path is not None
+    try:
+        name = codecs.lookup(source.encoding).name
+    except LookupError as exc:
+        raise LogError(f"{source.name}: unknown encoding {source.encoding!r}") from exc
+    if name in _DUCKDB_ENCODINGS:
+        return source.path, _DUCKDB_ENCODINGS[name]
+    import gzip
+
+    target = workdir / "transcoded.csv"
+    opener = gzip.open if source.path.name.lower().endswith(".gz") else open
+    try:
+        with (
+            opener(source.path, "rt", encoding=name, newline="") as inp,
+            target.open("w", encoding="utf-8", newline="") as out,
+        ):
+            shutil.copyfileobj(inp, out)
+    except UnicodeDecodeError as exc:
+        raise LogError(
+            f"{source.name}: not valid {source.encoding} ({exc.reason} at byte {exc.start}); "
+            "pass the file's real encoding as encoding="
+        ) from exc
+    return target, "utf-8"
+
+
+class _Reading:
+    """One call of read_log: a DuckDB connection, the source relation and the repairs made."""
+
+    def __init__(self, source: _Source, con: duckdb.DuckDBPyConnection, workdir: Path) -> None:
+        self.source = source
+        self.con = con
+        self.workdir = workdir
+        self.varchar: tuple[str, ...] = ()
+        self.repairs: list[Repair] = []
+        self._csv: tuple[Path, str] | None = None
+
+    def relation(self) -> str:
+        """The FROM clause that reads the source (the chosen columns as text for CSV)."""
+        src = self.source
+        if src.kind == "csv":
+            if self._csv is None:
+                self._csv = _csv_encoding(src, self.workdir)
+            path, encoding = self._csv
+            types = ", ".join(f"{_lit(c)}: 'VARCHAR'" for c in self.varchar)
+            typed = f", types = {{{types}}}" if types else ""
+            return f"read_csv({_lit(str(path))}, header = true, encoding = {_lit(encoding)}{typed})"
+        if src.kind == "parquet":
+            return f"read_parquet({_lit(str(src.path))})"
+        self.con.register("bpr_source", src.data)
+        return "bpr_source"
+
+    def describe(self) -> list[tuple[str, str]]:
+        rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation()}").fetchall()
+        return [(row[0], row[1]) for row in rows]
+
+    def repair(self, kind: str, count: int, detail: str) -> None:
+        if count:
+            self.repairs.append(Repair(kind, int(count), detail))
+
+
+def _choose(columns: list[str], given: dict[str, str | None], name: str) -> dict[str, str]:
+    """Which source column becomes each canonical column."""
+    chosen: dict[str, str] = {}
+    for role, column in given.items():
+        if column is None:
+            continue
+        if column not in columns:
+            raise LogError(
+                f"{name}: no column {column!r} (passed as {role}=); the columns are {columns}"
+            )
+        chosen[role] = column
+    keys = {c: _header_key(c) for c in columns}
+    for role, candidates in _CANDIDATES.items():
+        if role in chosen:
+            continue
+        free = [c for c in columns if c not in chosen.values()]
+        found = next((c for k in candidates for c in free if keys[c] == k), None)
+        if found is not None:
+            chosen[role] = found
+        elif role in ("case", "activity", "timestamp"):
+            raise LogError(
+                f"{name}: no {role} column found among the columns {columns}; "
+                f"pass {role}='<column>' to read_log"
+            )
+    return {role: chosen[role] for role in _CANONICAL if role in chosen}
+
+
+_SETUP = "CREATE OR REPLACE TEMP MACRO bpr_str(x) AS CASE WHEN trim(x) = '' THEN NULL ELSE x END;"
+_FLOATS = ("FLOAT", "DOUBLE")
+_EXTRA = ("resource", "agency", "channel")
+
+
+def _text(column: str, sql_type: str) -> str:
+    """SQL for a column as text; blank text is null, integral floats lose their '.0'."""
+    quoted = _q(column)
+    if sql_type.upper() in _FLOATS:
+        as_text = (
+            f"CASE WHEN {quoted} = trunc({quoted}) THEN CAST(CAST({quoted} AS BIGINT) AS VARCHAR)"
+            f" ELSE CAST({quoted} AS VARCHAR) END"
+        )
+    else:
+        as_text = f"CAST({quoted} AS VARCHAR)"
+    return f"bpr_str({as_text})"
+
+
+def _others(columns: list[str], chosen: dict[str, str]) -> dict[str, str]:
+    """The source columns not chosen, with their output names: event attributes, then case."""
+    used = set(chosen.values())
+    taken = {c.casefold() for c in _CANONICAL}
+    rest = [c for c in columns if c not in used]
+    rest.sort(key=lambda c: c.startswith("case:"))  # stable: source order within each group
+    out = {}
+    for column in rest:
+        # DuckDB names are case-insensitive, so "Activity" clashes with "activity".
+        clash = column.casefold() in taken or column.startswith("__bpr_")
+        out[column] = f"source:{column}" if clash else column
+        taken.add(out[column].casefold())
+    return out
+
+
+@attrs.frozen
+class _Time:
+    """Stage columns of one timestamp column: local time, written offset, unparsed text."""
+
+    role: str  # "timestamp" or "start"
+
+    @property
+    def local(self) -> str:
+        return f"__bpr_{self.role}"
+
+    @property
+    def off(self) -> str:
+        return f"__bpr_{self.role}_off"
+
+    @property
+    def raw(self) -> str:
+        return f"__bpr_{self.role}_raw"
+
+
+class _Canonical:
+    """Builds the canonical events table from the source relation, recording repairs.
+
+    The source is read once into a stage table: key columns as text, each timestamp as local
+    time plus the offset written in it (:mod:`bpr.timestamps`), the text kept only where DuckDB's
+    fast casts failed. The events table is built from the stage, then deduplicated and
+    relabelled in place.
+    """
+
+    def __init__(
+        self,
+        reading: _Reading,
+        chosen: dict[str, str],
+        *,
+        calendar: str,
+        timezone: str,
+        time_format: str | None,
+    ) -> None:
+        self.reading = reading
+        self.con = reading.con
+        self.name = reading.source.name
+        self.chosen = chosen
+        self.calendar = calendar
+        self.timezone = timezone
+        self.time_format = time_format
+        self.times = [_Time(r) for r in ("timestamp", "start") if r in chosen]
+        self.extra = [r for r in _EXTRA if r in chosen]
+        self.others: dict[str, str] = {}
+
+    def run(self, types: dict[str, str]) -> None:
+        self.stage(types)
+        self.parse_texts()
+        self.refuse_mixed_zones()
+        self.zones()
+        self.parsed_view()
+        self.count_drops()
+        self.build()
+        self.deduplicate()
+        self.merge_labels()
+        self.count_resorted()
+
+    def stage(self, types: dict[str, str]) -> None:
+        chosen = self.chosen
+        cols = ["row_number() OVER () - 1 AS position"]
+        cols += [f"{_text(chosen[r], types[chosen[r]])} AS {_q(r)}" for r in ("case", "activity")]
+        for t in self.times:
+            column = chosen[t.role]
+            try:
+                parse = first_parse(
+                    _q(column), types[column], calendar=self.calendar, time_format=self.time_format
+                )
+            except LogError as exc:
+                raise LogError(f"{self.name}: {exc}") from None
+            cols += [
+                f"{parse.local} AS {t.local}",
+                f"{parse.offset}::INTEGER AS {t.off}",
+                f"CASE WHEN {t.local} IS NULL THEN bpr_str({parse.text}) END AS {t.raw}",
+            ]
+        cols += [f"{_text(chosen[r], types[chosen[r]])} AS {r}" for r in self.extra]
+        self.others = _others(list(types), chosen)
+        cols += [f"{_q(c)} AS {_q(out)}" for c, out in self.others.items()]
+        self.con.execute(
+            f"CREATE TEMP TABLE bpr_stage AS SELECT {', '.join(cols)} "
+            f"FROM {self.reading.relation()}"
+        )
+
+    def parse_texts(self) -> None:
+        """Parse the texts the fast casts left, each distinct text once (bpr.timestamps)."""
+        union = " UNION ".join(
+            f"SELECT {t.raw} AS raw FROM bpr_stage WHERE {t.raw} IS NOT NULL" for t in self.times
+        )
+        self.con.execute(f"CREATE TEMP TABLE bpr_raw AS {union}")
+        for statement in text_parse_sql("bpr_raw", "bpr_texts"):
+            self.con.execute(statement)
+        ymds = self.con.execute("SELECT DISTINCT ymd FROM bpr_texts WHERE ymd IS NOT NULL")
+        days = day_table(sorted(row[0] for row in ymds.fetchall()), self.calendar)
+        self.register("bpr_days", {"ymd": "int64", "midnight": "int64"}, days)
+        parsed = (
+            "(SELECT t.raw, make_timestamp(d.midnight + t.us) AS lt, t.off FROM bpr_texts t "
+            "JOIN bpr_days d ON d.ymd = t.ymd WHERE d.midnight IS NOT NULL) AS u"
+        )
+        for t in self.times:
+            self.con.execute(
+                f"UPDATE bpr_stage SET {t.local} = u.lt, {t.off} = u.off FROM {parsed} "
+                f"WHERE bpr_stage.{t.raw} = u.raw"
+            )
+        self.con.execute("DROP TABLE bpr_raw")
+        self.con.execute("DROP TABLE bpr_texts")
+        self.con.unregister("bpr_days")
+
+    def register(self, name: str, schema: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
+        """Register Python rows as a DuckDB view called `name`."""
+        import pyarrow as pa
+
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+        arrays = {
+            field: pa.array(list(values), pa.type_for_alias(kind))
+            for (field, kind), values in zip(schema.items(), columns, strict=True)
+        }
+        self.con.register(name, pa.table(arrays))
+
+    def source_values(self, role: str, positions: list[int]) -> list[str]:
+        """The source text of column `role` at `positions` (re-read from the source)."""
+        column = _q(self.chosen[role])
+        rows = self.con.execute(
+            f"SELECT position, CAST({column} AS VARCHAR) FROM (SELECT row_number() OVER () - 1 "
+            f"AS position, {column} FROM {self.reading.relation()}) WHERE position IN "
+            f"({', '.join(map(str, positions))})"
+        ).fetchall()
+        found = dict(rows)
+        return [found[p] for p in positions]
+
+    def refuse_mixed_zones(self) -> None:
+        firsts = []
+        for t in self.times:
+            naive = f"{t.local} IS NOT NULL AND {t.off} IS NULL"
+            firsts.append(
+                f"min(position) FILTER ({naive}), min(position) FILTER ({t.off} IS NOT NULL)"
+            )
+        row = self.con.execute(f"SELECT {', '.join(firsts)} FROM bpr_stage").fetchall()[0]
+        examples = []
+        for i, t in enumerate(self.times):
+            naive, aware = row[2 * i], row[2 * i + 1]
+            if naive is not None and aware is not None:
+                examples.append((t.role, *self.source_values(t.role, [naive, aware])))
+        naive_roles = [row[2 * i] is not None for i in range(len(self.times))]
+        aware_roles = [row[2 * i + 1] is not None for i in range(len(self.times))]
+        if not examples and any(naive_roles) and any(aware_roles):
+            examples.append(("timestamp and start", "(one column)", "(the other)"))
+        if examples:
+            role, naive, aware = examples[0]
+            raise LogError(
+                f"{self.name}: the {role} values mix times with a UTC offset (e.g. {aware!r}) "
+                f"and times without one (e.g. {naive!r}), so the zone of the latter is unknown; "
+                "write every time with its offset, or none (and pass timezone=)"
+            )
+
+    def zones(self) -> None:
+        """Tables of the UTC offset of the time zone on each local day of the log."""
+        union = " UNION ".join(
+            f"SELECT DISTINCT CAST({t.local} AS DATE) AS day FROM bpr_stage "
+            f"WHERE {t.local} IS NOT NULL AND {t.off} IS NULL"
+            for t in self.times
+        )
+        days = sorted(row[0] for row in self.con.execute(union).fetchall())
+        uniform, changing = zone_table(days, self.timezone)
+        self.register("bpr_zone", {"day": "date32", "zoff": "int32"}, uniform)
+        if changing:
+            listed = ", ".join(f"DATE '{day.isoformat()}'" for day in changing)
+            union = " UNION ".join(
+                f"SELECT DISTINCT {t.local} FROM bpr_stage WHERE {t.off} IS NULL "
+                f"AND CAST({t.local} AS DATE) IN ({listed})"
+                for t in self.times
+            )
+            local = sorted(row[0] for row in self.con.execute(union).fetchall())
+            exact = exact_offsets(local, self.timezone)
+        else:
+            exact = []
+        self.register("bpr_exact", {"lt": "timestamp[us]", "xoff": "int32"}, exact)
+
+    def parsed_view(self) -> None:
+        selects, joins = [], []
+        for i, t in enumerate(self.times):
+            z, x = f"z{i}", f"x{i}"
+            selects.append(
+                f"make_timestamp(epoch_us(s.{t.local}) - 1000000::BIGINT * "
+                f"coalesce(s.{t.off}, {z}.zoff, {x}.xoff))::TIMESTAMPTZ AS {t.role}"
+            )
+            joins.append(
+                f"LEFT JOIN bpr_zone {z} ON s.{t.off} IS NULL "
+                f"AND {z}.day = CAST(s.{t.local} AS DATE) "
+                f"LEFT JOIN bpr_exact {x} ON s.{t.off} IS NULL AND {x}.lt = s.{t.local}"
+            )
+        self.con.execute(
+            f"CREATE TEMP VIEW bpr_parsed AS SELECT s.*, {', '.join(selects)} "
+            f"FROM bpr_stage s {' '.join(joins)}"
+        )
+
+    def count_drops(self) -> None:
+        keyed = '"case" IS NOT NULL AND activity IS NOT NULL'
+        ts = self.times[0]
+        # (repair, condition, source column, column of the unparsed text to show)
+        checks = [
+            ("rows without case dropped", '"case" IS NULL', "case", None),
+            ("rows without activity dropped", '"case" IS NOT NULL AND activity IS NULL',
+             "activity", None),
+            ("rows without timestamp dropped",
+             f"{keyed} AND timestamp IS NULL AND {ts.raw} IS NULL", "timestamp", None),
+            ("unparseable timestamps dropped",
+             f"{keyed} AND timestamp IS NULL AND {ts.raw} IS NOT NULL", "timestamp", ts.raw),
+        ]  # fmt: skip
+        if len(self.times) > 1:
+            st = self.times[1]
+            valid = f"{keyed} AND timestamp IS NOT NULL"
+            checks += [
+                ("unparseable start times cleared",
+                 f"{valid} AND start IS NULL AND {st.raw} IS NOT NULL", "start", st.raw),
+                ("start times after completion cleared", f"{valid} AND start > timestamp",
+                 "start", None),
+            ]  # fmt: skip
+        filters = ", ".join(f"count(*) FILTER ({condition})" for _, condition, _, _ in checks)
+        counts = self.con.execute(f"SELECT {filters} FROM bpr_parsed").fetchall()[0]
+        for (repair, condition, role, raw), count in zip(checks, counts, strict=True):
+            if not count:
+                continue
+            detail = f"column {self.chosen[role]!r}"
+            if raw is not None:
+                shown = self.con.execute(
+                    f"SELECT {raw} FROM bpr_parsed WHERE {condition} GROUP BY {raw} "
+                    f"ORDER BY min(position) LIMIT {_EXAMPLES}"
+                ).fetchall()
+                detail += ", first examples: " + ", ".join(repr(r[0]) for r in shown)
+            self.reading.repair(repair, count, detail)
+
+    def build(self) -> None:
+        start = (
+            ["CASE WHEN start <= timestamp THEN start END AS start"] if len(self.times) > 1 else []
+        )
+        columns = [
+            '"case"',
+            "activity",
+            "timestamp",
+            *start,
+            *self.extra,
+            *(_q(c) for c in self.others.values()),
+            "position",
+        ]
+        valid = '"case" IS NOT NULL AND activity IS NOT NULL AND timestamp IS NOT NULL'
+        self.con.execute(
+            f"CREATE TABLE {_TABLE} AS SELECT {', '.join(columns)} FROM bpr_parsed "
+            f'WHERE {valid} ORDER BY "case", timestamp, position'
+        )
+        self.con.execute("DROP VIEW bpr_parsed")
+        self.con.execute("DROP TABLE bpr_stage")
+        for view in ("bpr_zone", "bpr_exact"):
+            self.con.unregister(view)
+        row = self.con.execute(f"SELECT count(*) FROM {_TABLE}").fetchall()[0]
+        if not row[0]:
+            done = "; ".join(f"{r.repair}: {r.count}" for r in self.reading.repairs)
+            raise LogError(
+                f"{self.name}: no events to read"
+                + (f" ({done})" if done else " (the source has no rows)")
+            )
+
+    def deduplicate(self) -> None:
+        """Remove later copies of events equal in every column, before labels are merged."""
+        row = self.con.execute(
+            f'SELECT count(*) FROM (SELECT 1 FROM {_TABLE} GROUP BY "case", timestamp, activity '
+            "HAVING count(*) > 1)"
+        ).fetchall()[0]
+        if not row[0]:
+            return
+        columns = [row[0] for row in self.con.execute(f"DESCRIBE {_TABLE}").fetchall()]
+        partition = ", ".join(f"e.{_q(c)}" for c in columns if c != "position")
+        removed = self.con.execute(
+            f"DELETE FROM {_TABLE} WHERE position IN (SELECT position FROM (SELECT e.position, "
+            f"row_number() OVER (PARTITION BY {partition} ORDER BY e.position) AS copy "
+            f'FROM {_TABLE} e JOIN (SELECT "case", timestamp, activity FROM {_TABLE} '
+            'GROUP BY ALL HAVING count(*) > 1) d USING ("case", timestamp, activity)) '
+            "WHERE copy > 1)"
+        ).fetchall()[0]
+        self.reading.repair(
+            "exact duplicate events removed",
+            removed[0],
+            "later copies of rows equal in every column",
+        )
+
+    def merge_labels(self) -> None:
+        rows = self.con.execute(
+            f"SELECT activity, count(*), min(position) FROM {_TABLE} GROUP BY activity"
+        ).fetchall()
+        merges = _label_merges(rows)
+        if not merges:
+            return
+        mapping = [(raw, display) for display, group in merges for raw, _ in group]
+        self.register("bpr_labels", {"raw": "string", "display": "string"}, mapping)
+        self.con.execute(
+            f"UPDATE {_TABLE} SET activity = l.display FROM bpr_labels l "
+            f"WHERE {_TABLE}.activity = l.raw"
+        )
+        self.con.unregister("bpr_labels")
+        shown = [
+            ", ".join(f"{raw!r} ({n})" for raw, n in group) + f" → {display!r}"
+            for display, group in merges[:_MERGES_SHOWN]
+        ]
+        more = len(merges) - _MERGES_SHOWN
+        detail = "; ".join(shown) + (f"; and {more} more groups" if more > 0 else "")
+        count = sum(n for _, group in merges for _, n in group)
+        self.reading.repair("labels merged by normalisation", count, detail)
+
+    def count_resorted(self) -> None:
+        row = self.con.execute(
+            'SELECT count(*), count(DISTINCT "case") FROM (SELECT "case", timestamp < '
+            'max(timestamp) OVER (PARTITION BY "case" ORDER BY position '
+            f"ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late FROM {_TABLE}) "
+            "WHERE late"
+        ).fetchall()[0]
+        self.reading.repair(
+            "events re-sorted within a case",
+            row[0],
+            f"in {row[1]} cases, an event came after a later-stamped event of its case",
+        )
+
+
+def _label_merges(
+    rows: list[tuple[str, int, int]],
+) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Groups of spellings with one normalised key: (display, [(other spelling, count)...]).
+
+    The display label is the group's most frequent spelling, ties going to the first seen.
+
+    >>> _label_merges([("Check ", 2, 5), ("check", 2, 1), ("Pay", 1, 0)])
+    [('check', [('Check ', 2)])]
+    """
+    groups: dict[str, list[tuple[str, int, int]]] = {}
+    for label, count, first in rows:
+        groups.setdefault(normalize(label), []).append((label, count, first))
+    merges = []
+    for members in groups.values():
+        if len(members) > 1:
+            display = min(members, key=lambda m: (-m[1], m[2]))[0]
+            others = sorted((m for m in members if m[0] != display), key=lambda m: m[2])
+            merges.append((display, [(label, count) for label, count, _ in others]))
+    return sorted(merges)
+
+
+def _check_options(calendar: str, timezone: str, time_format: str | None, engine: str) -> None:
+    if calendar not in CALENDARS:
+        raise LogError(f"unknown calendar {calendar!r}; pass one of {CALENDARS}")
+    if engine not in ENGINES:
+        raise LogError(f"unknown engine {engine!r}; pass one of {ENGINES}")
+    if time_format is not None and calendar != "gregorian":
+        raise LogError("time_format= is for Gregorian dates; Jalali dates are recognised alone")
+    zone(timezone)
+
+
+def _read_xes(reading: _Reading, given: dict[str, str | None]) -> tuple[dict[str, str], str]:
+    """Read an XES source into an Arrow table; its chosen columns and where start came from."""
+    from bpr.xes import pair_lifecycle, read_xes
+
+    src = reading.source
+    assert src.path is not None
+    xes = read_xes(src.path)
+    for note in xes.notes:
+        reading.repair(note.kind, note.count, "first examples: " + "; ".join(note.examples))
+    table = xes.table
+    if table.num_rows == 0:
+        raise LogError(f"{src.name}: the log has no events")
+    chosen = _choose(table.column_names, given, src.name)
+    start_from = chosen.get("start", "")
+    if _LIFECYCLE in table.column_names and "start" not in chosen:
+        pairing = pair_lifecycle(
+            table,
+            case=chosen["case"],
+            activity=chosen["activity"],
+            timestamp=chosen["timestamp"],
+            lifecycle=_LIFECYCLE,
+        )
+        reading.repair(
+            "unpaired start events dropped",
+            pairing.unpaired_starts,
+            "lifecycle start events that no complete event of the same activity and case follows",
+        )
+        reading.repair(
+            "events with other lifecycle transitions dropped",
+            sum(n for _, n in pairing.other_transitions),
+            ", ".join(f"{t!r}: {n}" for t, n in pairing.other_transitions)
+            + " (only start and complete events delimit an activity instance)",
+        )
+        table = pairing.table
+        if table.column(pairing.start_column).null_count < table.num_rows:
+            chosen["start"] = pairing.start_column
+            start_from = f"{chosen['timestamp']} of lifecycle start events"
+        else:
+            table = table.drop_columns([pairing.start_column])
+    reading.source = attrs.evolve(src, data=table)
+    return chosen, start_from
+
+
+def _read_columns(
+    reading: _Reading, given: dict[str, str | None]
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Chosen columns, what to tell the user about them, and the source column types."""
+    if reading.source.kind == "xes":
+        chosen, start_from = _read_xes(reading, given)
+    else:
+        columns = [name for name, _ in reading.describe()]
+        chosen, start_from = _choose(columns, given, reading.source.name), ""
+    told = {role: (start_from if role == "start" and start_from else col)
+            for role, col in chosen.items()}  # fmt: skip
+    if reading.source.kind == "csv":
+        reading.varchar = tuple(chosen.values())
+    types = dict(reading.describe())
+    return chosen, told, types
+
+
+def _duckdb_error(src: _Source, exc: Exception) -> LogError:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    reason = " ".join(lines[:3])
+    lowered = reason.lower()
+    if "unicode" in lowered or "utf" in lowered:
+        hint = (
+            "the file is not UTF-8; pass encoding= with its encoding, e.g. encoding='cp1256' "
+            "(Windows Arabic/Persian) or encoding='latin-1'"
+        )
+    elif "gzip" in lowered:
+        hint = "the gzip stream is truncated or corrupt; download or export the file again"
+    elif src.kind == "frame":
+        hint = "check the DataFrame's columns and their types"
+    else:
+        hint = f"check that the file is a valid {src.kind.upper()} file"
+    return LogError(f"{src.name}: cannot read the log: {hint} ({reason})")
+
+
+def read_log(
+    source: str | Path | pd.DataFrame,
+    *,
+    case: str | None = None,
+    activity: str | None = None,
+    timestamp: str | None = None,
+    start: str | None = None,
+    resource: str | None = None,
+    agency: str | None = None,
+    channel: str | None = None,
+    calendar: str = "gregorian",
+    timezone: str = "UTC",
+    time_format: str | None = None,
+    encoding: str = "utf-8",
+    engine: str = "auto",
+    strict: bool = False,
+) -> EventLog:
+    r"""Read an event log into canonical columns, repairing and reporting what needs it.
+
+    Parameters
+    ----------
+    source : path or pandas.DataFrame
+        A ``.xes``, ``.xes.gz``, ``.csv``, ``.csv.gz`` or ``.parquet`` file, or a DataFrame
+        (never modified).
+    case, activity, timestamp, start, resource, agency, channel : str, optional
+        The source column of each canonical column. When not given, the usual names are
+        recognised (XES names such as ``case:concept:name``, ``concept:name``,
+        ``time:timestamp``, ``org:resource``, ``org:group``; ``case_id``, ``CaseID``,
+        ``Activity``, ``timestamp``, ``time``, ``start_time``, ``agency``, ``channel``...) and
+        :attr:`EventLog.columns_chosen` says which were chosen. For XES, lifecycle start
+        events are paired with their complete events to give ``start``.
+    calendar : {"gregorian", "jalali"}
+        The calendar of dates written as text or integers (see :mod:`bpr.timestamps`).
+    timezone : str
+        The IANA zone of timestamps written without a UTC offset, e.g. ``"Asia/Tehran"``.
+    time_format : str, optional
+        A ``strptime`` format for Gregorian timestamps in another layout (``"%d/%m/%Y %H:%M"``).
+    encoding : str
+        The text encoding of a CSV file (``"cp1256"`` for Windows Arabic/Persian exports).
+    engine : {"auto", "pandas", "duckdb"}
+        Where the events live; ``"auto"`` is DuckDB for files, pandas for DataFrames and XES.
+    strict : bool
+        Raise :class:`~bpr.LogError` instead of making any repair.
+
+    Returns
+    -------
+    EventLog
+
+    Raises
+    ------
+    LogError
+        For a missing, empty, unreadable or unsafe file, a missing column, mixed naive and
+        offset timestamps, no events, or (with ``strict``) any needed repair.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "permits.csv"
+    >>> _ = path.write_text(
+    ...     "Case ID,Activity,Complete Timestamp\n"
+    ...     "p1,Submit,2024-05-01 09:00\n"
+    ...     "p1,Pay,2024-05-01 08:00\n"
+    ...     "p1,Pay,2024-05-01 08:00\n"
+    ... )
+    >>> log = read_log(path, timezone="Asia/Tehran")
+    >>> dict(log.columns_chosen)
+    {'case': 'Case ID', 'activity': 'Activity', 'timestamp': 'Complete Timestamp'}
+    >>> log.n_events, log.activities
+    (2, ('Pay', 'Submit'))
+    >>> log.repairs[["repair", "count"]]
+                               repair  count
+    0  exact duplicate events removed      1
+    1  events re-sorted within a case      1
+"""
+    _check_options(calendar, timezone, time_format, engine)
+    src = _locate(source, encoding)
+    if engine == "auto":
+        engine = "duckdb" if src.kind in ("csv", "parquet") else "pandas"
+    given = {
+        "case": case,
+        "activity": activity,
+        "timestamp": timestamp,
+        "start": start,
+        "resource": resource,
+        "agency": agency,
+        "channel": channel,
+    }
+    import duckdb
+
+    workdir = Path(tempfile.mkdtemp(prefix="bpr-"))
+    con = duckdb.connect(config={"temp_directory": str(workdir)})
+    keep = False
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(_SETUP)
+        reading = _Reading(src, con, workdir)
+        told = _canonicalise(
+            reading,
+            given,
+            calendar=calendar,
+            timezone=timezone,
+            time_format=time_format,
+            strict=strict,
+        )
+        frame = con.execute(f"SELECT * FROM {_TABLE}").df() if engine == "pandas" else None
+        log = EventLog(
+            engine=engine,
+            source=src.name,
+            columns_chosen=told,
+            repairs=tuple(reading.repairs),
+            summary=_summary(con),
+            con=con if engine == "duckdb" else None,
+            frame=frame,
+        )
+        if engine == "duckdb":
+            weakref.finalize(log, _release, con, workdir)
+            keep = True
+        return log
+    except duckdb.Error as exc:
+        raise _duckdb_error(src, exc) from exc
+    finally:
+        if not keep:
+            _release(con, workdir)
+
+
+def _release(con: duckdb.DuckDBPyConnection, workdir: Path) -> None:
+    con.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _canonicalise(
+    reading: _Reading,
+    given: dict[str, str | None],
+    *,
+    calendar: str,
+    timezone: str,
+    time_format: str | None,
+    strict: bool,
+) -> dict[str, str]:
+    """Build the events table; return which source column became which canonical column."""
+    chosen, told, types = _read_columns(reading, given)
+    name = reading.source.name
+    _log.info(
+        "%s: reading %s", name, ", ".join(f"{role} from {col!r}" for role, col in told.items())
+    )
+    canonical = _Canonical(
+        reading, chosen, calendar=calendar, timezone=timezone, time_format=time_format
+    )
+    canonical.run(types)
+    for r in reading.repairs:
+        _log.info("%s: %s: %d (%s)", name, r.repair, r.count, r.detail)
+    if strict and reading.repairs:
+        raise LogError(
+            f"{name}: the log needs repairs and strict=True: "
+            + "; ".join(f"{r.repair}: {r.count} ({r.detail})" for r in reading.repairs)
+        )
+    return told
+
+
+@attrs.frozen
+class _Summary:
+    n_cases: int
+    n_events: int
+    activities: tuple[str, ...]
+    first: Any
+    last: Any
+
+
+def _summary(con: duckdb.DuckDBPyConnection) -> _Summary:
+    columns = {row[0] for row in con.execute(f"DESCRIBE {_TABLE}").fetchall()}
+    begin = "coalesce(start, timestamp)" if "start" in columns else "timestamp"
+    row = con.execute(
+        f'SELECT count(DISTINCT "case"), count(*), min({begin}), max(timestamp) FROM {_TABLE}'
+    ).fetchall()[0]
+    labels = con.execute(f"SELECT DISTINCT activity FROM {_TABLE}").fetchall()
+    return _Summary(row[0], row[1], tuple(sorted(r[0] for r in labels)), row[2], row[3])
