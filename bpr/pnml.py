@@ -1,0 +1,573 @@
+"""Petri nets: reading PNML, translating a service process, and what a net's runs allow.
+
+Conformance checking needs three things from a documented model: a workflow net that pm4py can
+align a log against, the set of visible labels, and the exact directly-follows pairs the net
+can produce. :func:`read_pnml` reads a net from a file, :func:`from_process` translates a
+:class:`~bpr.ServiceProcess` into an equivalent net, and :func:`language` explores a net's
+reachability graph to answer which visible labels can start or end a complete run, which can
+directly follow which (silent transitions in between are invisible, as in an event log), and
+which appear in every complete run. Only runs that can still reach the final marking count:
+a pair that occurs only on the way to a dead end is not part of the model's language.
+
+Examples
+--------
+>>> from bpr import And, ServiceProcess, Step
+>>> p = ServiceProcess.from_blocks(
+...     "Permit", Step("a", "Apply"), And(Step("b", "Police"), Step("c", "Registry")),
+...     Step("d", "Issue"))
+>>> lang = language(from_process(p))
+>>> sorted(lang.follows)
+[('Apply', 'Police'), ('Apply', 'Registry'), ('Police', 'Issue'), ('Police', 'Registry'),
+ ('Registry', 'Issue'), ('Registry', 'Police')]
+>>> sorted(lang.starts), sorted(lang.ends), sorted(lang.required)
+(['Apply'], ['Issue'], ['Apply', 'Issue', 'Police', 'Registry'])
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from bpr.errors import FormatError, ModelError
+from bpr.model import Event, EventKind, Gateway, GatewayKind, ServiceProcess, Step
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+__all__ = ["Language", "Net", "from_process", "language", "read_pnml", "to_process"]
+
+MAX_MARKINGS = 200_000
+"""How many reachable markings :func:`language` explores before it calls a net unbounded."""
+
+
+@attrs.frozen(eq=False)
+class Net:
+    """A workflow net: a pm4py ``PetriNet`` with its initial and final markings.
+
+    Transitions with a ``None`` label are silent. ``net``, ``initial`` and ``final`` are pm4py
+    objects; :meth:`relabel` returns a copy instead of changing them.
+    """
+
+    name: str
+    net: Any
+    initial: Any
+    final: Any
+
+    @property
+    def labels(self) -> frozenset[str]:
+        """The visible labels of the net's transitions."""
+        return frozenset(t.label for t in self.net.transitions if t.label is not None)
+
+    def relabel(self, label: Callable[[str], str]) -> Net:
+        """A copy whose visible transitions carry ``label(old_label)``."""
+        net, initial, final = copy.deepcopy((self.net, self.initial, self.final))
+        for transition in net.transitions:
+            if transition.label is not None:
+                transition.label = label(transition.label)
+        return Net(self.name, net, initial, final)
+
+
+@attrs.frozen
+class Language:
+    """What the complete runs of a net allow, in terms of visible labels.
+
+    Attributes
+    ----------
+    labels
+        Labels that occur in at least one complete run.
+    starts, ends
+        Labels that can come first, or last, in a complete run.
+    follows
+        Pairs ``(a, b)`` such that some complete run has ``b`` as the next visible label
+        after ``a``.
+    required
+        Labels that occur in every complete run.
+    empty
+        Whether a complete run can have no visible label at all.
+    """
+
+    labels: frozenset[str]
+    starts: frozenset[str]
+    ends: frozenset[str]
+    follows: frozenset[tuple[str, str]]
+    required: frozenset[str]
+    empty: bool
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read_pnml(path: str | PathLike[str]) -> Net:
+    """Read a Petri net with its initial and final markings from a PNML file.
+
+    The XML is parsed with entity resolution and network access off. A file without a final
+    marking gets the usual workflow-net one (a token in the single place with no outgoing
+    arc); reset and inhibitor arcs, arcs to unknown nodes and nets without an initial marking
+    are a :class:`bpr.FormatError`.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "bad.pnml")
+    ...     _ = open(path, "w").write("<pnml><net")
+    ...     read_pnml(path)
+    Traceback (most recent call last):
+    ...
+    bpr.errors.FormatError: .../bad.pnml is not well-formed XML (...); ...
+    """
+    from lxml import etree
+
+    path = Path(path)
+    if not path.is_file():
+        raise FormatError(f"{path}: no such PNML file; check the path")
+    parser = etree.XMLParser(
+        remove_comments=True, resolve_entities=False, no_network=True, load_dtd=False
+    )
+    try:
+        root = etree.parse(str(path), parser=parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        raise FormatError(
+            f"{path} is not well-formed XML ({exc}); export the net again as PNML"
+        ) from exc
+    _check_pnml(path, root)
+    from pm4py.objects.petri_net.importer.variants import pnml as importer
+    from pm4py.objects.petri_net.utils import final_marking
+
+    net, initial, final = importer.import_net_from_xml_object(
+        root, parameters={importer.Parameters.AUTO_GUESS_FINAL_MARKING: False}
+    )
+    if not initial:
+        raise FormatError(f"{path}: the net has no initial marking; give its source place a token")
+    if final is None:
+        final = final_marking.discover_final_marking(net)
+        if sum(final.values()) != 1:
+            raise FormatError(
+                f"{path}: the net has no final marking and {len(final)} places without outgoing "
+                "arcs; add a <finalmarkings> element"
+            )
+    return Net(path.stem, net, initial, final)
+
+
+def _check_pnml(path: Path, root: Any) -> None:
+    """Refuse what pm4py's reader would drop silently or misread."""
+    nets = [e for e in root.iter() if isinstance(e.tag, str) and _local(e.tag) == "net"]
+    if len(nets) != 1:
+        raise FormatError(f"{path}: expected one <net> element, found {len(nets)}")
+    kinds = {
+        e.get("id"): _local(e.tag)
+        for e in root.iter()
+        if isinstance(e.tag, str) and _local(e.tag) in ("place", "transition") and e.get("id")
+    }
+    for arc in (e for e in root.iter() if isinstance(e.tag, str) and _local(e.tag) == "arc"):
+        ends = (kinds.get(arc.get("source")), kinds.get(arc.get("target")))
+        if ends not in (("place", "transition"), ("transition", "place")):
+            raise FormatError(
+                f"{path}: arc {arc.get('id')!r} joins {arc.get('source')!r} to "
+                f"{arc.get('target')!r}; an arc must join a place and a transition that exist"
+            )
+        for child in arc.iter():
+            if isinstance(child.tag, str) and _local(child.tag) == "type":
+                raise FormatError(
+                    f"{path}: arc {arc.get('id')!r} is a {child.get('value') or 'typed'} arc; "
+                    "only ordinary arcs are supported"
+                )
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+# -- translating a service process ----------------------------------------------------------
+
+
+def from_process(process: ServiceProcess, label: Callable[[Step], str] | None = None) -> Net:
+    """The workflow net of a service process (BPMN semantics).
+
+    Each step becomes a transition labelled ``label(step)`` (its name by default). An
+    exclusive gateway becomes a place, so choosing a branch costs no silent move; a parallel
+    gateway becomes a silent transition; a flow that leaves an exclusive split straight into
+    another gateway or an end event becomes a silent transition. All start events share the
+    source place and all end events the sink place.
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Xor
+    >>> p = ServiceProcess.from_blocks("P", Step("a", "A"), Xor(Step("b", "B"), None))
+    >>> net = from_process(p)
+    >>> sorted(t.label or "τ" for t in net.net.transitions)
+    ['A', 'B', 'τ']
+    """
+    from pm4py.objects.petri_net.obj import Marking, PetriNet
+    from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
+
+    label = label or (lambda step: step.name)
+    net = PetriNet(process.name)
+    places = _Places(process)
+    pm_places = {key: PetriNet.Place(key) for key in places.all()}
+    for place in pm_places.values():
+        net.places.add(place)
+
+    def transition(name: str, text: str | None, inputs: Iterable[str], outputs: Iterable[str]):
+        t = PetriNet.Transition(name, text)
+        net.transitions.add(t)
+        for key in inputs:
+            add_arc_from_to(pm_places[key], t, net)
+        for key in outputs:
+            add_arc_from_to(t, pm_places[key], net)
+
+    graph = process.graph
+    for node in process.nodes:
+        if isinstance(node, Step) or (
+            isinstance(node, Gateway) and node.kind is GatewayKind.PARALLEL
+        ):
+            transition(
+                node.id,
+                label(node) if isinstance(node, Step) else None,
+                [places.of((s, node.id)) for s in graph.predecessors(node.id)],
+                [places.of((node.id, t)) for t in graph.successors(node.id)],
+            )
+    for source, target in places.silent:
+        transition(f"{source}->{target}", None, [places.find(source)], [places.find(target)])
+    initial = Marking({pm_places[places.find(_SOURCE)]: 1})
+    final = Marking({pm_places[places.find(_SINK)]: 1})
+    return Net(process.name, net, initial, final)
+
+
+_SOURCE = "(source)"
+_SINK = "(sink)"
+
+
+class _Places:
+    """The places of a process's net: one per exclusive gateway, source, sink, and one per
+    flow between steps and parallel gateways; places that must hold the same token are merged.
+    """
+
+    def __init__(self, process: ServiceProcess) -> None:
+        self._parent: dict[str, str] = {}
+        self._flow_place: dict[tuple[str, str], str] = {}
+        self.silent: list[tuple[str, str]] = []
+        graph = process.graph
+        for source, target in graph.edges:
+            a, b = graph.nodes[source]["node"], graph.nodes[target]["node"]
+            a_place, b_place = self._own_place(a), self._own_place(b)
+            if a_place is None and b_place is None:
+                self._flow_place[source, target] = self._add(f"{source}->{target}")
+            elif a_place is None or b_place is None:
+                self._flow_place[source, target] = self._add(a_place or b_place)
+            elif graph.out_degree(source) == 1:
+                # A token at a node with one way out is as good as a token at its target.
+                self._union(a_place, b_place)
+            else:
+                self.silent.append((a_place, b_place))
+
+    def _own_place(self, node: Any) -> str | None:
+        """The place that stands for ``node`` itself, if it is a place-like node."""
+        if isinstance(node, Event):
+            return self._add(_SOURCE if node.kind is EventKind.START else _SINK)
+        if isinstance(node, Gateway) and node.kind is GatewayKind.EXCLUSIVE:
+            return self._add(f"({node.id})")
+        return None
+
+    def _add(self, key: str) -> str:
+        self._parent.setdefault(key, key)
+        return key
+
+    def find(self, key: str) -> str:
+        while self._parent[key] != key:
+            self._parent[key] = self._parent[self._parent[key]]
+            key = self._parent[key]
+        return key
+
+    def _union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # Keep the source and sink as representatives: the markings are defined on them.
+            if ra in (_SOURCE, _SINK):
+                ra, rb = rb, ra
+            self._parent[ra] = rb
+
+    def of(self, flow: tuple[str, str]) -> str:
+        return self.find(self._flow_place[flow])
+
+    def all(self) -> list[str]:
+        return sorted({self.find(key) for key in self._parent})
+
+
+def to_process(net: Net) -> ServiceProcess:
+    """A service process that draws ``net``: visible transitions become steps.
+
+    A place with several ways in or out becomes an exclusive join or split, a transition with
+    several input or output places a parallel join or split; places and silent transitions
+    with one way in and one way out become plain flows. The nodes come in breadth-first order
+    from the initial place, so the same net gives the same process.
+
+    Raises
+    ------
+    bpr.ModelError
+        When the net is not a workflow net (one initial place with one token, a final marking
+        of one token) or has a shape a process cannot express (a node with no way in or out,
+        parallel branches that merge in a place).
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Xor
+    >>> p = ServiceProcess.from_blocks("P", Step("a", "A"), Xor(Step("b", "B"), None))
+    >>> q = to_process(from_process(p))
+    >>> [s.name for s in q.steps], sorted(g.kind.value for g in q.gateways)
+    (['A', 'B'], ['exclusive', 'exclusive'])
+    """
+    from bpr.model import Flow
+
+    shape = _NetShape(net)
+    nodes: list[Any] = [Event("start", EventKind.START)]
+    flows: list[Flow] = []
+    for element in shape.order:
+        made, inner = shape.expand(element)
+        nodes.extend(made)
+        flows.extend(Flow(a, b) for a, b in inner)
+    nodes.append(Event("end", EventKind.END))
+    pairs = {(shape.exit(a), shape.entry_of(b)) for a, b in shape.arcs if a in shape.kept}
+    flows.extend(Flow(a, b) for a, b in sorted(pairs))
+    return ServiceProcess(net.name, nodes=nodes, flows=flows)
+
+
+class _NetShape:
+    """The net as a graph of elements (places, transitions, start, end) to turn into nodes."""
+
+    def __init__(self, net: Net) -> None:
+        marked = [(p, n) for p, n in net.initial.items() if n]
+        final = [(p, n) for p, n in net.final.items() if n]
+        if len(marked) != 1 or marked[0][1] != 1 or len(final) != 1 or final[0][1] != 1:
+            raise ModelError(
+                f"the net {net.name!r} is not a workflow net (one token in one place at the "
+                "start and at the end); it cannot be drawn as a process"
+            )
+        self.label = {t.name: t.label for t in net.net.transitions}
+        self.arcs: list[tuple[str, str]] = [("start", f"p:{marked[0][0].name}")]
+        self.arcs += [(f"p:{p.name}", "end") for p, _ in final]
+        for arc in net.net.arcs:
+            source, target = arc.source, arc.target
+            if source in net.net.places:
+                self.arcs.append((f"p:{source.name}", f"t:{target.name}"))
+            else:
+                self.arcs.append((f"t:{source.name}", f"p:{target.name}"))
+        self.arcs.sort()
+        self.ins: dict[str, list[str]] = {}
+        self.outs: dict[str, list[str]] = {}
+        for a, b in self.arcs:
+            self.outs.setdefault(a, []).append(b)
+            self.ins.setdefault(b, []).append(a)
+        elements = [f"p:{p.name}" for p in net.net.places]
+        elements += [f"t:{t.name}" for t in net.net.transitions]
+        for element in elements:
+            if not self.ins.get(element) or not self.outs.get(element):
+                raise ModelError(
+                    f"{element[2:]!r} in the net {net.name!r} has no way in or no way out; "
+                    "it cannot be drawn as a process"
+                )
+        self.order = [e for e in _bfs_order("start", self.outs) if e not in ("start", "end")]
+        self.kept = {"start"} | {e for e in self.order if not self._passes(e)}
+
+    def _passes(self, element: str) -> bool:
+        """Whether the element is only a flow: a place or silent move with one way in and out."""
+        return (
+            not self._visible(element)
+            and len(self.ins[element]) == 1
+            and len(self.outs[element]) == 1
+        )
+
+    def _gateway(self, element: str, side: str) -> str:
+        return f"{'xor' if element.startswith('p:') else 'and'}:{element[2:]}:{side}"
+
+    def expand(self, element: str) -> tuple[list[Any], list[tuple[str, str]]]:
+        """The nodes an element becomes and the flows inside it."""
+        if element not in self.kept:
+            return [], []
+        kind = GatewayKind.EXCLUSIVE if element.startswith("p:") else GatewayKind.PARALLEL
+        chain: list[Any] = []
+        if len(self.ins[element]) > 1:
+            chain.append(Gateway(self._gateway(element, "in"), kind))
+        if self._visible(element):
+            chain.append(Step(element[2:], self.label[element[2:]]))
+        if len(self.outs[element]) > 1:
+            chain.append(Gateway(self._gateway(element, "out"), kind))
+        return chain, [(a.id, b.id) for a, b in itertools.pairwise(chain)]
+
+    def _visible(self, element: str) -> bool:
+        return element.startswith("t:") and self.label[element[2:]] is not None
+
+    def entry(self, element: str) -> str:
+        if element == "end":
+            return "end"
+        if len(self.ins[element]) > 1:
+            return self._gateway(element, "in")
+        return element[2:] if self._visible(element) else self._gateway(element, "out")
+
+    def exit(self, element: str) -> str:
+        if element == "start":
+            return "start"
+        if len(self.outs[element]) > 1:
+            return self._gateway(element, "out")
+        return element[2:] if self._visible(element) else self._gateway(element, "in")
+
+    def entry_of(self, element: str) -> str:
+        """The node a flow into ``element`` ends at, looking through plain flows."""
+        seen = set()
+        while element not in self.kept and element != "end":
+            if element in seen:
+                raise ModelError(f"the net has a cycle of silent moves through {element[2:]!r}")
+            seen.add(element)
+            element = self.outs[element][0]
+        return self.entry(element)
+
+
+def _bfs_order(start: str, outs: dict[str, list[str]]) -> list[str]:
+    order, seen, queue = [], {start}, deque([start])
+    while queue:
+        element = queue.popleft()
+        order.append(element)
+        for nxt in outs.get(element, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return order
+
+
+# -- language ------------------------------------------------------------------------------
+
+
+def language(net: Net, *, max_markings: int = MAX_MARKINGS) -> Language:
+    """The visible behaviour of the complete runs of ``net``, computed exactly.
+
+    Builds the reachability graph from the initial marking, keeps the markings from which the
+    final marking can still be reached, and reads the visible labels off its edges, looking
+    through silent moves.
+
+    Raises
+    ------
+    bpr.ModelError
+        When no run reaches the final marking, or the net has more than ``max_markings``
+        reachable markings (it is probably unbounded).
+    """
+    graph = _ReachabilityGraph(net, max_markings)
+    live = graph.coreachable()
+    if graph.initial not in live:
+        raise ModelError(
+            f"no run of the net {net.name!r} reaches its final marking; check the final "
+            "marking and that every branch can finish"
+        )
+    edges = [(s, lab, t) for s, lab, t in graph.edges if t in live]
+    nexts = _next_visible(live, edges)
+    can_end = _closure(graph.final, [(t, s) for s, lab, t in edges if lab is None])
+    visible = [(s, lab, t) for s, lab, t in edges if lab is not None]
+    labels = frozenset(lab for _, lab, _ in visible)
+    return Language(
+        labels=labels,
+        starts=frozenset(nexts[graph.initial]),
+        ends=frozenset(lab for _, lab, t in visible if t in can_end),
+        follows=frozenset((lab, b) for _, lab, t in visible for b in nexts[t]),
+        required=frozenset(
+            lab
+            for lab in labels
+            if graph.final not in _closure(graph.initial, [(s, t) for s, x, t in edges if x != lab])
+        ),
+        empty=graph.initial in can_end,
+    )
+
+
+class _ReachabilityGraph:
+    """Markings as tuples of token counts, explored breadth first from the initial marking."""
+
+    def __init__(self, net: Net, max_markings: int) -> None:
+        places = sorted(net.net.places, key=lambda p: p.name)
+        index = {p: i for i, p in enumerate(places)}
+        moves = []
+        for t in sorted(net.net.transitions, key=lambda t: (t.name, t.label or "")):
+            pre = tuple((index[a.source], a.weight) for a in t.in_arcs)
+            post = tuple((index[a.target], a.weight) for a in t.out_arcs)
+            moves.append((t.label, pre, post))
+        self.initial = self._marking(net.initial, index, len(places))
+        self.final = self._marking(net.final, index, len(places))
+        self.edges: list[tuple[tuple[int, ...], str | None, tuple[int, ...]]] = []
+        seen = {self.initial}
+        queue = deque([self.initial])
+        while queue:
+            marking = queue.popleft()
+            for label, pre, post in moves:
+                if all(marking[i] >= w for i, w in pre):
+                    after = list(marking)
+                    for i, w in pre:
+                        after[i] -= w
+                    for i, w in post:
+                        after[i] += w
+                    target = tuple(after)
+                    self.edges.append((marking, label, target))
+                    if target not in seen:
+                        if len(seen) >= max_markings:
+                            raise ModelError(
+                                f"the net {net.name!r} has more than {max_markings} reachable "
+                                "markings; it is probably unbounded (a transition that makes "
+                                "tokens in a cycle)"
+                            )
+                        seen.add(target)
+                        queue.append(target)
+        self.markings = seen
+
+    @staticmethod
+    def _marking(marking: Any, index: dict[Any, int], size: int) -> tuple[int, ...]:
+        counts = [0] * size
+        for place, tokens in marking.items():
+            counts[index[place]] = tokens
+        return tuple(counts)
+
+    def coreachable(self) -> set[tuple[int, ...]]:
+        """Markings from which the final marking can be reached."""
+        if self.final not in self.markings:
+            return set()
+        return _closure(self.final, [(t, s) for s, _, t in self.edges])
+
+
+def _next_visible(markings: Iterable[Any], edges: list[tuple[Any, str | None, Any]]) -> dict:
+    """For each marking, the visible labels that can fire next after zero or more silent moves."""
+    import networkx as nx
+
+    silent = nx.DiGraph()
+    silent.add_nodes_from(markings)
+    direct: dict[Any, set[str]] = {m: set() for m in silent}
+    for s, label, t in edges:
+        if label is None:
+            silent.add_edge(s, t)
+        else:
+            direct[s].add(label)
+    # Markings joined by silent cycles see the same labels: solve on the condensation.
+    condensed = nx.condensation(silent)
+    members = condensed.graph["mapping"]
+    reach: dict[int, set[str]] = {}
+    for component in reversed(list(nx.topological_sort(condensed))):
+        labels = set().union(*(direct[m] for m in condensed.nodes[component]["members"]))
+        for successor in condensed.successors(component):
+            labels |= reach[successor]
+        reach[component] = labels
+    return {m: reach[members[m]] for m in silent}
+
+
+def _closure(start: Any, pairs: Iterable[tuple[Any, Any]]) -> set[Any]:
+    """Everything reachable from ``start`` along the directed ``pairs``."""
+    out: dict[Any, list[Any]] = {}
+    for s, t in pairs:
+        out.setdefault(s, []).append(t)
+    found = {start}
+    queue = deque([start])
+    while queue:
+        for t in out.get(queue.popleft(), ()):
+            if t not in found:
+                found.add(t)
+                queue.append(t)
+    return found
