@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from bpr._measure_model import ONLINE_CHANNELS, day_floor, is_citizen_facing, is_paper_inquiry
 from bpr.errors import BprError
 from bpr.model import ServiceProcess
 
@@ -42,7 +43,20 @@ if TYPE_CHECKING:
     from bpr.calendar import BusinessCalendar
     from bpr.log import EventLog
 
-__all__ = ["COUNTS", "METRICS", "OBTAIN", "QUEUE", "TIMES", "TRAVEL", "Length", "measure"]
+__all__ = [
+    "COUNTS",
+    "METRICS",
+    "OBTAIN",
+    "ONLINE_CHANNELS",
+    "QUEUE",
+    "TIMES",
+    "TRAVEL",
+    "Length",
+    "day_floor",
+    "is_citizen_facing",
+    "is_paper_inquiry",
+    "measure",
+]
 
 #: Default round-trip travel time of one visit to an office (EU Standard Cost Model burden).
 TRAVEL = timedelta(hours=1)
@@ -307,6 +321,12 @@ def measure(
             )
     if isinstance(process_or_log, ServiceProcess):
         return _measure_model(process_or_log, annotations=annotations, by=by, **rates)
+    from bpr.log import EventLog
+
+    if isinstance(process_or_log, EventLog):
+        return _measure_log(
+            process_or_log, annotations=annotations, by=by, calendar=calendar, **rates
+        )
     raise BprError(
         f"measure() takes a ServiceProcess or an EventLog, got {type(process_or_log).__name__}; "
         "read a log file or DataFrame with bpr.read_log first"
@@ -350,5 +370,43 @@ def _measure_model(
         cycle_time_business_mean=None,
         burden=burden,
         cases=None,
+        assumptions=tuple(notes),
+    )
+
+
+def _measure_log(
+    log: EventLog,
+    *,
+    annotations: Any,
+    by: str | None,
+    calendar: BusinessCalendar | None,
+    travel: timedelta,
+    queue: timedelta,
+    obtain: timedelta,
+) -> Length:
+    from bpr._measure_log import Rates, measure_log
+    from bpr.calendar import BusinessCalendar
+
+    if calendar is None:
+        calendar = BusinessCalendar()
+    elif not isinstance(calendar, BusinessCalendar):
+        raise BprError(
+            f"measure: calendar must be a bpr.calendar.BusinessCalendar, got {calendar!r}"
+        )
+    metrics, cases, segments, notes = measure_log(
+        log,
+        annotations=annotations,
+        by=by,
+        calendar=calendar,
+        rates=Rates(travel, queue, obtain),
+    )
+    notes.append(_burden_note(travel, queue, obtain))
+    return Length(
+        name=log.source,
+        source="log",
+        **metrics,
+        per_case=cases,
+        by=by,
+        segments=segments,
         assumptions=tuple(notes),
     )

@@ -8,8 +8,10 @@ another in model order for the counts, and the longest branch sets the time.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -469,6 +471,20 @@ def test_a_process_without_steps():
     assert length.cycle_time == timedelta(0) and length.waiting_share is None
 
 
+def test_annotations_type_the_model_before_measuring():
+    p = ServiceProcess.from_blocks("Plain", Step("a", "Apply"), Step("b", "Collect"))
+    plain = measure(p)
+    assert (plain.visits, plain.agencies) == (0.0, 0.0)
+    typed = measure(
+        p,
+        annotations={
+            "Apply": {"citizen_present": True, "agency": "City"},
+            "Collect": {"citizen_present": True, "agency": "Post"},
+        },
+    )
+    assert (typed.visits, typed.agencies, typed.procedures) == (2.0, 2.0, 2.0)
+
+
 # -- bad input ---------------------------------------------------------------------------------
 
 
@@ -558,3 +574,15 @@ def test_measure_does_not_change_the_process():
     before = (p.nodes, p.flows)
     measure(p)
     assert (p.nodes, p.flows) == before
+
+
+def test_metrics_page_is_up_to_date():
+    # docs/_gen_metrics.py recomputes the worked example's arithmetic, checks it against
+    # measure() and renders the tables; the page must be what it renders.
+    path = Path(__file__).parents[1] / "docs" / "_gen_metrics.py"
+    spec = importlib.util.spec_from_file_location("_gen_metrics", path)
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    page = generator.PAGE.read_text(encoding="utf-8")
+    assert generator.render(page) == page
+    assert "| `visits` | 7 | 5 | −2 |" in page
