@@ -245,30 +245,31 @@ class _Planner:
                 return
 
     def _round(self, round_: int) -> bool:
+        origin, before = self.current, self.current_metrics
         evaluated = []
         for candidate in self._candidates():
             key = (candidate.heuristic, candidate.targets)
             if candidate.needs_legal_change:
                 if key not in self._seen:
                     self._seen.add(key)
-                    self._record(candidate, {}, 0.0, round_, applied=False)
+                    self._record(origin, candidate, {}, 0.0, round_, applied=False)
                 continue
             result = self._try(self.current, [candidate])
             if result is None:
                 continue
             _, metrics, _ = result
-            change = self.score(metrics) - self.score(self.current_metrics)
+            change = self.score(metrics) - self.score(before)
             evaluated.append((change, candidate, metrics))
         evaluated.sort(key=lambda e: (e[0], e[1].heuristic, e[1].targets))
         applied_any = False
         for change, candidate, metrics in evaluated:
             key = (candidate.heuristic, candidate.targets)
-            impact = {m: metrics[m] - self.current_metrics[m] for m in METRICS}
+            impact = {m: metrics[m] - before[m] for m in METRICS}
             applied = change < -_IMPROVEMENT and self._apply(candidate)
             applied_any |= applied
             if key not in self._seen or applied:
                 self._seen.add(key)
-                self._record(candidate, impact, change, round_, applied)
+                self._record(origin, candidate, impact, change, round_, applied)
         return applied_any
 
     def _candidates(self) -> Iterable[Candidate]:
@@ -312,15 +313,14 @@ class _Planner:
 
     def _record(
         self,
+        origin: ServiceProcess,
         candidate: Candidate,
         impact: dict[str, float],
         change: float,
         round_: int,
         applied: bool,
     ) -> None:
-        names = tuple(
-            self.current.step(t).name if t in self.current else t for t in candidate.targets
-        )
+        names = tuple(origin.step(t).name for t in candidate.targets)
         self.proposals.append(
             Proposal(
                 heuristic=candidate.heuristic,
