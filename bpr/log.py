@@ -89,7 +89,6 @@ _log = logging.getLogger(__name__)
 ENGINES = ("auto", "pandas", "duckdb")
 _TABLE = "events"
 _CANONICAL = ("case", "activity", "timestamp", "start", "resource", "agency", "channel", "position")
-_OPTIONAL = ("start", "resource", "agency", "channel")
 _EXTENSIONS = (".xes", ".xes.gz", ".csv", ".csv.gz", ".parquet")
 _LIFECYCLE = "lifecycle:transition"
 _EXAMPLES = 5
@@ -813,8 +812,8 @@ def _duckdb_error(src: _Source, exc: Exception) -> LogError:
     lowered = reason.lower()
     if "unicode" in lowered or "utf" in lowered:
         hint = (
-            "the file is not UTF-8; pass encoding= with its encoding, e.g. encoding='cp1256' "
-            "(Windows Arabic/Persian) or encoding='latin-1'"
+            f"the file is not valid {src.encoding}; pass encoding= with its encoding, e.g. "
+            "encoding='cp1256' (Windows Arabic/Persian) or encoding='latin-1'"
         )
     elif "gzip" in lowered:
         hint = "the gzip stream is truncated or corrupt; download or export the file again"
@@ -898,7 +897,7 @@ def read_log(
                                repair  count
     0  exact duplicate events removed      1
     1  events re-sorted within a case      1
-"""
+    """
     _check_options(calendar, timezone, time_format, engine)
     src = _locate(source, encoding)
     if engine == "auto":

@@ -2,9 +2,10 @@
 
 XES is XML, and XML can carry attacks: an entity that expands a billion times ("billion
 laughs") or an external entity that reads a local file or a URL. XES never needs a document type
-declaration, so a file with a ``<!DOCTYPE`` is refused before any entity is declared, let alone
-expanded; the parser (lxml ``iterparse``) runs with entity resolution and network access off
-anyway. The file streams trace by trace, so memory holds the rows, not the XML tree.
+declaration, so a file with a ``<!DOCTYPE`` is refused by a first look at its prolog (expat,
+stopped at the declaration, before any entity is declared, let alone expanded); the parser
+proper (lxml ``iterparse``) then runs with entity resolution and network access off anyway.
+The file streams trace by trace, so memory holds the rows, not the XML tree.
 
 Events become rows: event attributes under their keys, trace attributes under ``case:`` plus the
 key (so the trace's ``concept:name`` is ``case:concept:name``), as in pm4py's data frames.
@@ -191,18 +192,44 @@ def _open(path: Path) -> Any:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
 
-def _refuse_doctype(context: etree.iterparse, path: Path) -> None:
-    if context.root is not None and context.root.getroottree().docinfo.doctype:
+class _RootReached(Exception):
+    """The prolog is over: no document type declaration came before the root element."""
+
+
+def _refuse_doctype(path: Path) -> None:
+    """Raise LogError if the file declares a document type; read only up to the root element.
+
+    expat reports the declaration before reading the entities in it, so nothing is expanded
+    or fetched; lxml, by contrast, expands entities in attribute values whatever its options.
+    """
+    from xml.parsers import expat
+
+    def doctype(*_: object) -> None:
         raise LogError(
             f"{path}: the file declares a document type (<!DOCTYPE ...>); XES needs none, and "
             "bpr refuses one because it can hide entity-expansion or external-entity attacks. "
             "Remove the declaration if you trust the file."
         )
 
+    def root(*_: object) -> None:
+        raise _RootReached
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = root
+    with _open(path) as stream:
+        try:
+            while chunk := stream.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+        except (_RootReached, expat.ExpatError):
+            return  # lxml reports syntax errors, with the line
+
 
 def _parse(path: Path, reader: _Reader) -> None:
     from lxml import etree
 
+    _refuse_doctype(path)
     with _open(path) as stream:
         context = etree.iterparse(
             stream,
@@ -215,10 +242,8 @@ def _parse(path: Path, reader: _Reader) -> None:
         depth = 0
         for event, elem in context:
             if event == "start":
-                if depth == 0:
-                    _refuse_doctype(context, path)
-                    if _local(elem.tag) != "log":
-                        raise LogError(f"{path}: the root element is <{elem.tag}>, not <log>")
+                if depth == 0 and _local(elem.tag) != "log":
+                    raise LogError(f"{path}: the root element is <{elem.tag}>, not <log>")
                 depth += 1
                 continue
             depth -= 1

@@ -1,0 +1,366 @@
+"""read_log on CSV, Parquet and DataFrames: columns, repairs, engines, bad input."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import bpr
+from bpr import LogError
+from bpr.log import read_log
+
+HEADER = "case_id,activity,timestamp,resource,cost\n"
+# Two cases, interleaved, one event out of order, one exact duplicate, labels in Arabic and
+# Persian letters, a row without case and one without a parseable time.
+ROWS = [
+    "c1,ثبت درخواست,2024-01-01 09:00:00,Ali,10",
+    "c2,ثبت درخواست,2024-01-01 09:30:00,Sara,10",
+    "c1,بررسي مدارك,2024-01-01 11:00:00,Reza,20",
+    "c1,بررسی مدارک,2024-01-01 10:00:00,Reza,20",
+    "c2,بررسی مدارک,2024-01-02 10:00:00,Reza,5",
+    "c2,بررسی مدارک,2024-01-02 10:00:00,Reza,5",
+    ",پرداخت,2024-01-03 10:00:00,Ali,1",
+    "c2,پرداخت,not a time,Ali,1",
+]
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def permit_csv(tmp_path: Path) -> Path:
+    return write(tmp_path / "permit.csv", HEADER + "\n".join(ROWS) + "\n")
+
+
+def repairs(log: bpr.EventLog) -> dict[str, int]:
+    return dict(zip(log.repairs["repair"], log.repairs["count"], strict=True))
+
+
+def test_csv_events_and_repairs(permit_csv: Path) -> None:
+    log = read_log(permit_csv)
+    assert log.engine == "duckdb"
+    assert log.source == str(permit_csv)
+    assert dict(log.columns_chosen) == {
+        "case": "case_id",
+        "activity": "activity",
+        "timestamp": "timestamp",
+        "resource": "resource",
+    }
+    events = log.to_pandas()
+    assert list(events.columns) == [
+        "case", "activity", "timestamp", "resource", "cost", "position",
+    ]  # fmt: skip
+    # By hand: c1 has rows 0, 3, 2 in time order; c2 has rows 1 and 4 (row 5 is a copy).
+    assert list(zip(events["case"], events["position"], strict=True)) == [
+        ("c1", 0), ("c1", 3), ("c1", 2), ("c2", 1), ("c2", 4),
+    ]  # fmt: skip
+    # Row 4 and 5 spell the label in Persian (2 events, after the copy goes) and row 2 in
+    # Arabic letters (1): the Persian spelling wins.
+    assert list(events["activity"]) == [
+        "ثبت درخواست", "بررسی مدارک", "بررسی مدارک", "ثبت درخواست", "بررسی مدارک",
+    ]  # fmt: skip
+    assert events["timestamp"].iloc[0] == pd.Timestamp("2024-01-01 09:00", tz="UTC")
+    assert list(events["cost"]) == [10, 20, 20, 10, 5]
+    assert repairs(log) == {
+        "rows without case dropped": 1,
+        "unparseable timestamps dropped": 1,
+        "exact duplicate events removed": 1,
+        "labels merged by normalisation": 1,
+        "events re-sorted within a case": 1,
+    }
+    detail = log.repairs.set_index("repair")["detail"]
+    assert detail["labels merged by normalisation"] == "'بررسي مدارك' (1) → 'بررسی مدارک'"
+    assert detail["unparseable timestamps dropped"].endswith("first examples: 'not a time'")
+    assert (log.n_cases, log.n_events) == (2, 5)
+    assert log.activities == ("بررسی مدارک", "ثبت درخواست")
+
+
+def test_strict_refuses_every_repair(permit_csv: Path) -> None:
+    with pytest.raises(LogError, match=r"permit\.csv: the log needs repairs and strict=True"):
+        read_log(permit_csv, strict=True)
+    clean = write(permit_csv.with_name("clean.csv"), HEADER + ROWS[0] + "\n" + ROWS[1] + "\n")
+    assert read_log(clean, strict=True).repairs.empty
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "c1,a,2024-01-01,x,1\nc1,b,2024-01-01,x,1\nc1,b,2024-01-01,x,1",  # duplicate
+        "c1,a,2024-01-02,x,1\nc1,b,2024-01-01,x,1",  # re-sorted
+        "c1,Check,2024-01-01,x,1\nc1,check,2024-01-02,x,1",  # labels merged
+        "c1,a,2024-01-01,x,1\nc1,,2024-01-02,x,1",  # no activity
+        "c1,a,2024-01-01,x,1\nc1,b,,x,1",  # no timestamp
+    ],
+)
+def test_each_repair_is_an_error_when_strict(tmp_path: Path, row: str) -> None:
+    path = write(tmp_path / "one.csv", HEADER + row + "\n")
+    assert len(read_log(path).repairs) == 1
+    with pytest.raises(LogError, match="strict=True"):
+        read_log(path, strict=True)
+
+
+def test_engines_give_the_same_events(permit_csv: Path) -> None:
+    from_file = read_log(permit_csv)
+    as_pandas = read_log(permit_csv, engine="pandas")
+    from_frame = read_log(pd.read_csv(permit_csv))
+    assert (from_file.engine, as_pandas.engine, from_frame.engine) == ("duckdb", "pandas", "pandas")
+    pd.testing.assert_frame_equal(from_file.to_pandas(), as_pandas.to_pandas())
+    pd.testing.assert_frame_equal(from_file.to_pandas(), from_frame.to_pandas())
+    pd.testing.assert_frame_equal(from_file.repairs, from_frame.repairs)
+    assert from_file._con is not None and from_file._table == "events"
+    assert as_pandas._frame is not None
+
+
+def test_parquet_and_gzip_csv(tmp_path: Path, permit_csv: Path) -> None:
+    frame = pd.read_csv(permit_csv)
+    frame.to_parquet(tmp_path / "permit.parquet")
+    compressed = tmp_path / "permit.csv.gz"
+    compressed.write_bytes(gzip.compress(permit_csv.read_bytes()))
+    expected = read_log(permit_csv).to_pandas()
+    pd.testing.assert_frame_equal(read_log(tmp_path / "permit.parquet").to_pandas(), expected)
+    pd.testing.assert_frame_equal(read_log(compressed).to_pandas(), expected)
+
+
+def test_typed_parquet_columns(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "CaseID": [7, 7],
+            "Activity": ["Apply", "Pay"],
+            "start_time": pd.to_datetime(["2024-01-01 08:00", "2024-01-01 09:30"]),
+            "time:timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 10:00"]),
+        }
+    )
+    frame.to_parquet(tmp_path / "typed.parquet")
+    log = read_log(tmp_path / "typed.parquet", timezone="Asia/Tehran")
+    events = log.to_pandas()
+    assert dict(log.columns_chosen) == {
+        "case": "CaseID",
+        "activity": "Activity",
+        "timestamp": "time:timestamp",
+        "start": "start_time",
+    }
+    assert list(events["case"]) == ["7", "7"]
+    assert events["start"].iloc[0] == pd.Timestamp("2024-01-01 04:30", tz="UTC")
+    assert events["timestamp"].iloc[1] == pd.Timestamp("2024-01-01 06:30", tz="UTC")
+
+
+def test_dataframe_is_not_modified() -> None:
+    frame = pd.DataFrame(
+        {
+            "case": [2.0, 1.0, None],
+            "activity": ["b", "a", "a"],
+            "timestamp": ["2024-01-02", "2024-01-01", "2024-01-01"],
+        }
+    )
+    before = frame.copy(deep=True)
+    log = read_log(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    assert list(log.to_pandas()["case"]) == ["1", "2"]  # integral floats lose their ".0"
+    copy = log.to_pandas()
+    copy.loc[0, "activity"] = "changed"
+    assert log.to_pandas().loc[0, "activity"] == "a"
+
+
+def test_start_and_complete_columns(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "interval.csv",
+        "case,activity,start,complete\n"
+        "1,a,2024-01-01 08:00,2024-01-01 09:00\n"
+        "1,b,2024-01-01 09:30,2024-01-01 09:10\n"
+        "1,c,soon,2024-01-01 11:00\n"
+        "1,d,,2024-01-01 12:00\n",
+    )
+    log = read_log(path, start="start", timestamp="complete")
+    events = log.to_pandas()
+    assert list(events["start"]) == [pd.Timestamp("2024-01-01 08:00", tz="UTC")] + [pd.NaT] * 3
+    assert repairs(log) == {
+        "unparseable start times cleared": 1,
+        "start times after completion cleared": 1,
+    }
+
+
+def test_recognised_names_are_logged_and_nothing_is_printed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path / "names.csv",
+        "CaseID,Activity,Time,Agency,Channel,Org:Resource\n1,a,2024-01-01,X,web,Ali\n",
+    )
+    with caplog.at_level(logging.INFO, logger="bpr"):
+        log = read_log(path)
+    assert dict(log.columns_chosen) == {
+        "case": "CaseID",
+        "activity": "Activity",
+        "timestamp": "Time",
+        "resource": "Org:Resource",
+        "agency": "Agency",
+        "channel": "Channel",
+    }
+    assert f"{path}: reading case from 'CaseID', activity from 'Activity'" in caplog.text
+    assert capsys.readouterr() == ("", "")
+
+
+def test_repairs_are_logged(permit_csv: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="bpr"):
+        read_log(permit_csv)
+    assert f"{permit_csv}: exact duplicate events removed: 1" in caplog.text
+
+
+def test_persian_headers_and_clashing_names(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "fa.csv",
+        "شماره پرونده,فعالیت,زمان,Position\n1,ثبت,1402/05/12 10:30,x\n",
+    )
+    log = read_log(path, calendar="jalali", timezone="Asia/Tehran")
+    assert dict(log.columns_chosen) == {
+        "case": "شماره پرونده",
+        "activity": "فعالیت",
+        "timestamp": "زمان",
+    }
+    assert list(log.to_pandas().columns) == [
+        "case",
+        "activity",
+        "timestamp",
+        "source:Position",
+        "position",
+    ]
+
+
+def test_bom_from_excel_is_handled(tmp_path: Path) -> None:
+    path = write(tmp_path / "excel.csv", "\ufeffcase,activity,timestamp\n1,a,2024-01-01\n")
+    assert read_log(path).columns_chosen["case"] == "case"
+
+
+def test_windows_1256_needs_its_encoding(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "cp.csv", "case,activity,timestamp\n1,ثبت درخواست,2024-01-01\n", "cp1256"
+    )
+    with pytest.raises(LogError, match=r"cp\.csv: .*not valid utf-8; pass encoding=.*cp1256"):
+        read_log(path)
+    assert read_log(path, encoding="cp1256").activities == ("ثبت درخواست",)
+    assert read_log(path, encoding="latin-1").n_events == 1  # read, if wrongly: the user chose
+    with pytest.raises(LogError, match="unknown encoding 'klingon'"):
+        read_log(path, encoding="klingon")
+    with pytest.raises(LogError, match=r"not valid utf-16"):
+        read_log(path, encoding="utf-16")
+
+
+def test_html_summary(permit_csv: Path) -> None:
+    html = read_log(permit_csv)._repr_html_()
+    for text in (
+        "<td>2</td>",
+        "<td>5</td>",
+        "2024-01-01 09:00 – 2024-01-02 10:00",
+        "labels merged",
+    ):
+        assert text in html
+    clean = write(permit_csv.with_name("clean.csv"), HEADER + ROWS[0] + "\n")
+    assert "No repairs were needed." in read_log(clean)._repr_html_()
+    assert repr(read_log(clean)).endswith("cases=1, events=1, activities=1)")
+
+
+def test_position_is_the_source_row(tmp_path: Path) -> None:
+    rows = [f"c{i % 3},a{i},2024-01-01 00:{59 - i:02d}" for i in range(60)]
+    path = write(tmp_path / "many.csv", "case,activity,timestamp\n" + "\n".join(rows) + "\n")
+    events = read_log(path).to_pandas()
+    assert all(events["activity"] == "a" + events["position"].astype(str))
+    minute = events["timestamp"].dt.minute
+    assert all(minute == 59 - events["position"])
+
+
+# --- bad input ----------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(LogError, match=r"nothere\.csv: no such file"):
+        read_log(tmp_path / "nothere.csv")
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    path = write(tmp_path / "log.xlsx", "x")
+    with pytest.raises(LogError, match=r"log\.xlsx: unknown file type; bpr reads \.xes, "):
+        read_log(path)
+
+
+def test_directory(tmp_path: Path) -> None:
+    (tmp_path / "dir.csv").mkdir()
+    with pytest.raises(LogError, match=r"dir\.csv: not a file"):
+        read_log(tmp_path / "dir.csv")
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "empty.xes", "empty.parquet", "empty.csv.gz"])
+def test_empty_file(tmp_path: Path, name: str) -> None:
+    with pytest.raises(LogError, match=rf"{name}: the file is empty"):
+        read_log(write(tmp_path / name, ""))
+
+
+def test_header_only(tmp_path: Path) -> None:
+    path = write(tmp_path / "header.csv", "case,activity,timestamp\n")
+    with pytest.raises(
+        LogError, match=r"header\.csv: no events to read \(the source has no rows\)"
+    ):
+        read_log(path)
+
+
+def test_nothing_left_after_repairs(tmp_path: Path) -> None:
+    path = write(tmp_path / "late.csv", "case,activity,timestamp\n1,a,later\n")
+    with pytest.raises(LogError, match=r"no events to read \(unparseable timestamps dropped: 1\)"):
+        read_log(path)
+
+
+@pytest.mark.parametrize("missing", ["case", "activity", "timestamp"])
+def test_csv_without_a_needed_column(tmp_path: Path, missing: str) -> None:
+    columns = {"case": "id", "activity": "step", "timestamp": "when"}
+    names = {"case": "case", "activity": "activity", "timestamp": "timestamp"}
+    names[missing] = columns[missing]
+    path = write(tmp_path / "cols.csv", ",".join(names.values()) + "\n1,a,2024-01-01\n")
+    pattern = (
+        rf"cols\.csv: no {missing} column found among the columns \[.*'{columns[missing]}'.*\]; "
+        rf"pass {missing}='<column>'"
+    )
+    with pytest.raises(LogError, match=pattern):
+        read_log(path)
+    assert read_log(path, **{missing: columns[missing]}).n_events == 1
+
+
+def test_named_column_that_does_not_exist(permit_csv: Path) -> None:
+    with pytest.raises(LogError, match=r"no column 'Case' \(passed as case=\); the columns are"):
+        read_log(permit_csv, case="Case")
+
+
+def test_truncated_gzip_csv(tmp_path: Path) -> None:
+    data = gzip.compress(("case,activity,timestamp\n" + "1,a,2024-01-01\n" * 20000).encode())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(LogError, match=r"cut\.csv\.gz: .*gzip stream is truncated or corrupt"):
+        read_log(path)
+
+
+def test_corrupt_parquet(tmp_path: Path) -> None:
+    path = write(tmp_path / "bad.parquet", "PAR1 this is not parquet")
+    with pytest.raises(LogError, match=r"bad\.parquet: cannot read the log"):
+        read_log(path)
+
+
+def test_bad_sources_and_options(permit_csv: Path) -> None:
+    with pytest.raises(LogError, match="cannot read an event log from a list"):
+        read_log([1, 2])  # type: ignore[arg-type]
+    with pytest.raises(LogError, match="unknown engine 'spark'"):
+        read_log(permit_csv, engine="spark")
+
+
+def test_exported_names() -> None:
+    assert bpr.read_log is read_log
+    assert "EventLog" in bpr.__all__ and "read_log" in bpr.__all__
+
+
+def test_time_span_in_utc(tmp_path: Path) -> None:
+    path = write(tmp_path / "span.csv", "case,activity,timestamp\n1,a,2024-01-01T10:00:00+03:30\n")
+    assert read_log(path)._span == (datetime(2024, 1, 1, 6, 30, tzinfo=UTC),) * 2
