@@ -294,13 +294,32 @@ def test_duration_statistics_are_pandas_linear_quantiles_to_the_microsecond(
 # --- the shared logs against pm4py --------------------------------------------------------
 
 
+@attrs.frozen
+class Shared:
+    """A shared log: its file, pm4py's frame, the canonical frame and pm4py's statistics."""
+
+    name: str
+    raw: pd.DataFrame
+    canonical: pd.DataFrame
+    pm4py: dict
+
+
 @pytest.fixture(scope="module", params=SHARED)
-def shared(request: pytest.FixtureRequest) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A shared log as pm4py reads it, and the same events in canonical columns."""
+def shared(request: pytest.FixtureRequest) -> Shared:
     pm4py = load()
     with quiet():
         raw = pm4py.read_xes(str(LOGS / request.param))
-    return raw, canonical(raw)
+        # Each call on a copy: discover_dfg adds a column to the frame it is given.
+        dfg, start, end = pm4py.discover_dfg(raw.copy())
+        expected = {
+            "dfg": dfg,
+            "start": start,
+            "end": end,
+            "performance": pm4py.discover_performance_dfg(raw.copy())[0],
+            "variants": pm4py.get_variants(raw.copy()),
+            "durations": pm4py.get_all_case_durations(raw.copy()),
+        }
+    return Shared(request.param, raw, canonical(raw), expected)
 
 
 def canonical(raw: pd.DataFrame) -> pd.DataFrame:
@@ -310,43 +329,47 @@ def canonical(raw: pd.DataFrame) -> pd.DataFrame:
     return events([(*row, position) for position, row in enumerate(rows)])
 
 
-def test_statistics_equal_pm4py_on_shared_logs(shared, stats_of) -> None:
-    raw, canonical = shared
-    stats = stats_of(canonical)
-    pm4py = load()
-    with quiet():
-        dfg, start, end = pm4py.discover_dfg(raw.copy())
-        performance, _, _ = pm4py.discover_performance_dfg(raw.copy())
-        variants = pm4py.get_variants(raw.copy())
-        case_durations = pm4py.get_all_case_durations(raw.copy())
-    assert stats.dfg() == dfg
-    assert stats.start_activities == start
-    assert stats.end_activities == end
-    assert stats.variant_counts() == variants
-    assert stats.n_cases == raw["case:concept:name"].nunique()
+def assert_equal_to_pm4py(stats: LogStats, log: Shared) -> None:
+    expected = log.pm4py
+    assert stats.dfg() == expected["dfg"]
+    assert stats.start_activities == expected["start"]
+    assert stats.end_activities == expected["end"]
+    assert stats.variant_counts() == expected["variants"]
+    assert stats.n_cases == log.raw["case:concept:name"].nunique()
+    assert stats.n_events == len(log.raw)
     assert sorted(stats.cases["duration"] / pd.Timedelta(seconds=1)) == pytest.approx(
-        case_durations, abs=1e-6
+        expected["durations"], abs=1e-6
     )
     table = stats.directly_follows.set_index(["source", "target"])
-    assert set(table.index) == set(performance)
-    for pair, expected in performance.items():
+    assert set(table.index) == set(expected["performance"])
+    for pair, performance in expected["performance"].items():
         for name in ("mean", "median", "min", "max"):
             # pm4py's seconds are floats; ours are rounded to the microsecond.
             assert table.loc[pair, name] / pd.Timedelta(seconds=1) == pytest.approx(
-                expected[name], abs=1e-6
+                performance[name], abs=1e-6
             ), (pair, name)
 
 
+def test_statistics_equal_pm4py_on_shared_logs(shared, stats_of) -> None:
+    assert_equal_to_pm4py(stats_of(shared.canonical), shared)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_read_log_statistics_equal_pm4py_on_shared_logs(shared, engine) -> None:
+    log = bpr.read_log(LOGS / shared.name, engine=engine)
+    assert log.engine == engine
+    stats = log.stats()
+    assert_equal_to_pm4py(stats, shared)
+    assert stats == stats_from_frame(shared.canonical)
+
+
 def test_engines_identical_on_shared_logs(shared) -> None:
-    _, canonical = shared
-    assert stats_from_frame(canonical) == on_duckdb(canonical)
+    assert stats_from_frame(shared.canonical) == on_duckdb(shared.canonical)
 
 
-def test_receipt_log_has_the_published_size() -> None:
-    pm4py = load()
-    with quiet():
-        raw = pm4py.read_xes(str(LOGS / "receipt.xes.gz"))
-    stats = on_duckdb(canonical(raw))
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_receipt_log_has_the_published_size(engine) -> None:
+    stats = bpr.read_log(LOGS / "receipt.xes.gz", engine=engine).stats()
     assert (stats.n_cases, stats.n_events, len(stats.activities)) == (1434, 8577, 27)
 
 
@@ -354,11 +377,13 @@ def test_receipt_log_has_the_published_size() -> None:
 
 
 def test_compute_stats_dispatches_on_the_engine() -> None:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE log_events AS SELECT * FROM TIES")
-    on_frame = compute_stats(SimpleNamespace(engine="pandas", _frame=TIES))
-    in_duckdb = compute_stats(SimpleNamespace(engine="duckdb", _con=con, _table="log_events"))
-    assert on_frame == in_duckdb == stats_from_frame(TIES)
+    # read_log numbers the events in row order: that is the position it gives.
+    source = TIES.drop(columns="position")
+    expected = stats_from_frame(TIES.assign(position=range(len(TIES))))
+    for engine in ("pandas", "duckdb"):
+        log = bpr.read_log(source, engine=engine)
+        assert log.engine == engine
+        assert compute_stats(log) == log.stats() == expected
     with pytest.raises(bpr.LogError, match="engine 'spark'"):
         compute_stats(SimpleNamespace(engine="spark"))
 
