@@ -34,6 +34,7 @@ from bpr.model import (
 from bpr.measure import Length, measure
 from bpr.render import render
 from bpr.serialize import read_process, write_process
+from bpr.simulate import Simulation, compare_simulations, simulate
 from bpr.stats import LogStats
 
 __version__ = "0.1.0"
@@ -59,15 +60,18 @@ __all__ = [
     "ModelError",
     "RenderError",
     "ServiceProcess",
+    "Simulation",
     "Step",
     "StepKind",
     "StepStats",
     "Xor",
+    "compare_simulations",
     "measure",
     "read_bpmn",
     "read_log",
     "read_process",
     "render",
+    "simulate",
     "write_bpmn",
     "write_process",
 ]
