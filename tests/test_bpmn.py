@@ -138,6 +138,9 @@ def test_running_example_has_the_known_activities_and_structure() -> None:
     assert not nx.has_path(graph, by_name["pay compensation"], by_name["decide"])
     split = graph.nodes[process.predecessors(by_name["check ticket"])[0]]["node"]
     assert split.kind is GatewayKind.PARALLEL
+    (choice,) = process.predecessors(by_name["examine casually"])
+    assert process.node(choice).kind is GatewayKind.EXCLUSIVE
+    assert by_name["examine thoroughly"] in process.successors(choice)
 
 
 def test_simulation_probabilities_and_durations_are_read() -> None:
@@ -464,8 +467,10 @@ def test_sub_process_is_flattened_into_its_parent() -> None:
         '<startEvent id="s"/><task id="a" name="A"/>'
         '<subProcess id="sp" name="Review">'
         '<startEvent id="ss"/><task id="b" name="B"/><intermediateCatchEvent id="t" name="Wait">'
-        '<timerEventDefinition id="td"/></intermediateCatchEvent><endEvent id="se"/>'
-        + _flows("ss>b", "b>t", "t>se").replace('id="f', 'id="g')
+        '<timerEventDefinition id="td"/></intermediateCatchEvent>'
+        '<intermediateThrowEvent id="m" name="Notify"><messageEventDefinition id="md"/>'
+        '</intermediateThrowEvent><endEvent id="se"/>'
+        + _flows("ss>b", "b>t", "t>m", "m>se").replace('id="f', 'id="g')
         + '</subProcess><task id="c" name="C"/><endEvent id="e"/>'
         + _flows("s>a", "a>sp", "sp>c", "c>e")
     )
@@ -474,10 +479,11 @@ def test_sub_process_is_flattened_into_its_parent() -> None:
         ("a", StepKind.OTHER),
         ("b", StepKind.OTHER),
         ("t", StepKind.WAIT),
+        ("m", StepKind.OTHER),
         ("c", StepKind.OTHER),
     ]
     assert sorted((f.source, f.target) for f in process.flows) == sorted(
-        [("s", "a"), ("a", "b"), ("b", "t"), ("t", "c"), ("c", "e")]
+        [("s", "a"), ("a", "b"), ("b", "t"), ("t", "m"), ("m", "c"), ("c", "e")]
     )
     assert process.gateways == ()
 
