@@ -5,6 +5,7 @@ and its undocumented steps, and redesign it for digitization.
 """
 
 from bpr.bpmn import read_bpmn, write_bpmn
+from bpr.calendar import BusinessCalendar
 from bpr.errors import (
     AnnotationError,
     BprError,
@@ -44,6 +45,7 @@ __all__ = [
     "And",
     "AnnotationError",
     "BprError",
+    "BusinessCalendar",
     "Channel",
     "DurationStats",
     "Event",

@@ -346,7 +346,7 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
     counts["handoffs"] = float((flows * differ).sum())
     continued = (flows * same_trip).sum(axis=0)  # arrivals at j that stay on the same trip
     counts["visits"] = float(((v - continued) * present).sum())
-    counts["rework"] = float((v - chain.reach).sum())
+    counts["rework"] = _rework(steps, chain)
     counts["agencies"] = _agencies(steps, chain)
     counts["documents"] = _documents(steps, chain)
     return counts
@@ -358,6 +358,22 @@ def _codes(values: Sequence[Any]) -> np.ndarray:
 
     seen: dict[Any, int] = {}
     return np.array([seen.setdefault(v, len(seen)) for v in values], dtype=int)
+
+
+def _rework(steps: Sequence[Step], chain: _Chain) -> float:
+    """Expected executions of an activity beyond its first: steps are grouped by name, as a
+    log groups events by activity, so two steps with one label are one activity."""
+    import numpy as np
+
+    from bpr.labels import normalize
+
+    labels = _codes([normalize(s.name) for s in steps])
+    once = 0.0
+    for label in np.unique(labels):
+        named = labels == label
+        shared = named.sum() > 1
+        once += _hit(chain, named, named) if shared else float(chain.reach[named][0])
+    return float(chain.visits.sum()) - once
 
 
 def _agencies(steps: Sequence[Step], chain: _Chain) -> float:

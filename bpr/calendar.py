@@ -172,7 +172,7 @@ def _zone(value: str) -> str:
     return value
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class BusinessCalendar:
     """Working days and hours: what counts as working time.
 

@@ -246,11 +246,7 @@ def _change(this: Any, other: Any) -> list[Any]:
     if this is None or other is None:
         return [this, other, None, None]
     change = other - this
-    if isinstance(this, timedelta):
-        relative = change / this if this else None
-    else:
-        relative = change / this if this else None
-    return [this, other, change, relative]
+    return [this, other, change, change / this if this else None]
 
 
 def _shown(value: Any) -> str:

@@ -301,6 +301,19 @@ def test_loop_with_probability():
     )
 
 
+def test_rework_counts_steps_with_one_label_as_one_activity():
+    p = ServiceProcess.from_blocks(
+        "Twice",
+        Step("a", "Check documents"),
+        Step("b", "Pay"),
+        Xor(Step("c", "check  DOCUMENTS"), None, probabilities=[0.5, 0.5]),
+    )
+    length = measure(p)
+    assert length.steps == pytest.approx(2.5)
+    # 2.5 executions - P(check runs) 1 - P(pay runs) 1: the second check, half the time
+    assert length.rework == pytest.approx(0.5)
+
+
 @pytest.mark.parametrize("p", [0.05, 0.2, 0.5, 0.9])
 def test_loop_expected_steps_closed_form(p):
     process = ServiceProcess.from_blocks(
