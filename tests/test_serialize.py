@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import attrs
 import pytest
+from hypothesis import given, settings
 
 from bpr import (
     DurationStats,
@@ -19,6 +20,8 @@ from bpr import (
     write_process,
 )
 from bpr.examples import vehicle_transfer
+
+from .strategies import processes
 
 
 def _full_step() -> Step:
@@ -123,3 +126,13 @@ def test_missing_and_binary_files(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(FormatError, match="not UTF-8 text"):
         read_process(binary)
+
+
+@settings(max_examples=100, deadline=None)
+@given(processes())
+def test_random_processes_round_trip_byte_identically(process):
+    text = write_process(process)
+    back = read_process(text)
+    assert back == process
+    assert [n.id for n in back.nodes] == [n.id for n in process.nodes]
+    assert write_process(back) == text
