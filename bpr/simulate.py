@@ -448,31 +448,30 @@ def _log_facts(log: EventLog, process: ServiceProcess) -> _LogFacts:
     arrivals = begin.groupby(events["case"], sort=False).min().sort_values()
     span = (arrivals.iloc[-1] - arrivals.iloc[0]).total_seconds()
     mean_gap = span / (len(arrivals) - 1) if len(arrivals) > 1 and span > 0 else None
-    by_label = {}
+    by_label: dict[str, Step] = {}
     for step in process.steps:
         for label in (step.name, step.name_fa):
             if label:
                 by_label.setdefault(normalize(label), step)
-    steps = events["activity"].map(lambda a: by_label.get(normalize(a)))
+    # Normalise each distinct label once, not each event's.
+    matched = {a: by_label.get(normalize(a)) for a in events["activity"].unique()}
+    ids = events["activity"].map(lambda a: getattr(matched[a], "id", None))
     working = (done - start).dt.total_seconds()
     elapsed = (begin - done.groupby(events["case"], sort=False).shift()).dt.total_seconds()
     durations: dict[str, _Observed] = {}
     for step in process.steps:
-        mine = (steps == step).to_numpy()
-        if not mine.any():
-            continue
+        mine = (ids == step.id).to_numpy()
         worked = working[mine].dropna()
         values, is_elapsed = (worked, False) if len(worked) else (elapsed[mine].dropna(), True)
         if len(values):
             durations[step.id] = _Observed(tuple(sorted(values.clip(lower=0.0))), is_elapsed)
     resources: dict[str, int] = {}
     if "resource" in events.columns:
-        pools = steps.map(
-            lambda s: _pool_name(s.agency, s.actor) if s and _needs_clerk(s) else None
-        )
+        pool_of = {a: _pool_name(s.agency, s.actor) for a, s in matched.items() if _staffed(s)}
+        pools = events["activity"].map(pool_of)
         found = events.loc[pools.notna(), "resource"].groupby(pools[pools.notna()]).nunique()
         resources = {pool: int(n) for pool, n in found.items() if n > 0}
-    unmatched = tuple(sorted(set(events.loc[steps.isna(), "activity"])))
+    unmatched = tuple(sorted(a for a, s in matched.items() if s is None))
     return _LogFacts(durations, resources, mean_gap, arrivals.iloc[0].to_pydatetime(), unmatched)
 
 
