@@ -364,3 +364,12 @@ def test_exported_names() -> None:
 def test_time_span_in_utc(tmp_path: Path) -> None:
     path = write(tmp_path / "span.csv", "case,activity,timestamp\n1,a,2024-01-01T10:00:00+03:30\n")
     assert read_log(path)._span == (datetime(2024, 1, 1, 6, 30, tzinfo=UTC),) * 2
+
+
+def test_a_late_value_of_another_type_reads_the_column_as_text(tmp_path: Path) -> None:
+    # DuckDB guesses "cost" is an integer from the first rows; the last row says otherwise.
+    rows = [f"c{i},a,2024-01-01,{i}" for i in range(30000)] + ["c-last,a,2024-01-01,n/a"]
+    path = write(tmp_path / "late.csv", HEADER.replace(",resource", "") + "\n".join(rows) + "\n")
+    events = read_log(path).to_pandas().set_index("case")
+    assert events.loc["c-last", "cost"] == "n/a"
+    assert events.loc["c17", "cost"] == "17"

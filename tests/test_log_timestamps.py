@@ -189,3 +189,9 @@ def test_bad_time_options(options: dict, message: str) -> None:
 def test_a_column_that_cannot_hold_timestamps() -> None:
     with pytest.raises(LogError, match=r"<DataFrame>: column \"timestamp\" has type BOOLEAN"):
         read_log(frame([True]))
+
+
+def test_repeated_texts_are_parsed_once_each_and_all_rows_get_them() -> None:
+    texts = ["1402/05/12 10:30", "۱۴۰۲/۰۵/۱۲ ۱۰:۳۰", "1402/05/12 10:30"] * 50
+    log = read_log(frame(texts), calendar="jalali", timezone="Asia/Tehran")
+    assert utc(log) == [datetime(2023, 8, 3, 7, 0, tzinfo=UTC)] * 150
