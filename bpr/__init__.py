@@ -6,6 +6,8 @@ and its undocumented steps, and redesign it for digitization.
 
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
+from bpr.conformance import Gaps, find_undocumented
+from bpr.document import Procedure, document
 from bpr.errors import (
     AnnotationError,
     BprError,
@@ -53,6 +55,7 @@ __all__ = [
     "EventLog",
     "Flow",
     "FormatError",
+    "Gaps",
     "Gateway",
     "GatewayKind",
     "Length",
@@ -60,6 +63,7 @@ __all__ = [
     "LogStats",
     "Loop",
     "ModelError",
+    "Procedure",
     "RenderError",
     "ServiceProcess",
     "Simulation",
@@ -68,6 +72,8 @@ __all__ = [
     "StepStats",
     "Xor",
     "compare_simulations",
+    "document",
+    "find_undocumented",
     "measure",
     "read_bpmn",
     "read_log",
