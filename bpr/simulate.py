@@ -443,7 +443,7 @@ def _log_facts(log: EventLog, process: ServiceProcess) -> _LogFacts:
 
     events = log.to_pandas()
     done = events["timestamp"]
-    start = events["start"] if "start" in events.columns else done.where(False)
+    start = events["start"] if "start" in events.columns else done.mask(done.notna())
     begin = start.fillna(done)
     arrivals = begin.groupby(events["case"], sort=False).min().sort_values()
     span = (arrivals.iloc[-1] - arrivals.iloc[0]).total_seconds()

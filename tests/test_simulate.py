@@ -390,6 +390,24 @@ def test_a_log_gives_the_arrival_rate_durations_and_staff():
     assert frame["timestamp"].min() > pd.Timestamp("2024-02-03 08:00", tz="UTC")
 
 
+def test_a_log_with_completion_times_only_is_replayed_as_delays():
+    frame = observed_log().drop(columns=["start", "resource"])
+    p = ServiceProcess.from_blocks(
+        "Completions",
+        Step("c", "Check", **STAFF),
+        Step("i", "Issue", **STAFF),
+    )
+    sim = simulate(p, cases=200, log=frame, replications=1)
+    events_ = events(sim)
+    issue = events_[events_["activity"] == "Issue"].set_index("case")["timestamp"]
+    check = events_[events_["activity"] == "Check"].set_index("case")["timestamp"]
+    gaps = (issue - check.loc[issue.index]).dt.total_seconds().round(3)
+    assert set(gaps) == {600.0, 1200.0, 1800.0}
+    # 'Check', first in every case, has no elapsed time to replay: the default applies.
+    assert sim.capacities == {CLERK: 1}
+    assert "no duration known: 00:30:00 on average: Check" in sim.assumptions
+
+
 def test_log_activities_without_a_step_are_reported():
     p = ServiceProcess.from_blocks("Part", Step("c", "Check", **STAFF))
     sim = simulate(p, cases=10, log=observed_log(), replications=1)
