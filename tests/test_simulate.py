@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from bpr import (
     And,
@@ -28,6 +29,8 @@ from bpr.calendar import BusinessCalendar
 from bpr.log import read_log
 from bpr.model import DurationStats, StepStats
 from bpr.simulate import DEFAULT_START, Estimate, SimulationComparison, Travel
+
+from .strategies import processes
 
 MINUTE = 60.0
 HOUR = 3600.0
@@ -261,6 +264,21 @@ def test_lean_loop_and_simpy_give_identical_results():
     pd.testing.assert_frame_equal(events(lean), events(reference))
     # The model really queues, so equality covers the pools, not just the timeouts.
     assert lean.step_waiting["Check"].value > timedelta(hours=1)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(processes(max_depth=2, line_breaks=False))
+def test_random_processes_run_identically_on_both_loops(process):
+    runs = [
+        simulate(process, cases=20, replications=1, seed=3, engine=engine)
+        for engine in ("lean", "simpy")
+    ]
+    pd.testing.assert_frame_equal(runs[0].to_frame(), runs[1].to_frame())
+    frame = runs[0]._events
+    pd.testing.assert_frame_equal(frame, runs[1]._events)
+    assert runs[0].cycle_time.value >= timedelta(0)  # every case finished
+    assert set(frame["activity"]) <= {s.name for s in process.steps}
+    assert (frame["timestamp"] >= frame["start"].fillna(frame["timestamp"])).all()
 
 
 def test_the_same_seed_gives_the_same_bytes_and_another_seed_does_not():
