@@ -371,15 +371,16 @@ class _Law:
     params: tuple[float, ...] = ()
 
     def sampler(self, rng: random.Random) -> Callable[[], float]:
-        mean, params = self.mean, self.params
+        mean, params, uniform = self.mean, self.params, rng.random
         if self.kind == "fixed" or mean == 0.0:
             return lambda: mean
         if self.kind == "exponential":
-            return lambda: rng.expovariate(1.0 / mean)
+            # Inverse transform, as random.expovariate does, without its call overhead.
+            return lambda: -math.log(1.0 - uniform()) * mean
         if self.kind == "lognormal":
             return lambda: rng.lognormvariate(params[0], params[1])
         n = len(params)
-        return lambda: params[int(rng.random() * n)]
+        return lambda: params[int(uniform() * n)]
 
 
 def _fitted(stats: DurationStats) -> _Law:
