@@ -972,6 +972,7 @@ def read_log(
     keep = False
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")  # bpr speaks through logging only
         con.execute(_SETUP)
         reading = _Reading(src, con, workdir)
         told = _canonicalise(
@@ -983,12 +984,14 @@ def read_log(
             strict=strict,
         )
         frame = _frame(con, f"SELECT * FROM {_TABLE}") if engine == "pandas" else None
+        summary = _summary(con)
+        _check_calendar(src.name, calendar, summary)
         log = EventLog(
             engine=engine,
             source=src.name,
             columns_chosen=told,
             repairs=tuple(reading.repairs),
-            summary=_summary(con),
+            summary=summary,
             con=con if engine == "duckdb" else None,
             frame=frame,
         )
@@ -1044,6 +1047,26 @@ class _Summary:
     activities: tuple[str, ...]
     first: Any
     last: Any
+
+
+def _check_calendar(name: str, calendar: str, summary: _Summary) -> None:
+    """Warn (through logging) when the years suggest the other calendar."""
+    first, last = summary.first.year, summary.last.year
+    if calendar == "gregorian" and first >= 1200 and last < 1500:
+        _log.warning(
+            "%s: the timestamps run from the year %d to %d; if they are Jalali dates, "
+            "pass calendar='jalali'",
+            name,
+            first,
+            last,
+        )
+    elif calendar == "jalali" and first > 2500:
+        _log.warning(
+            "%s: read as Jalali, the timestamps start in the Gregorian year %d; if they are "
+            "Gregorian dates, pass calendar='gregorian'",
+            name,
+            first,
+        )
 
 
 def _summary(con: duckdb.DuckDBPyConnection) -> _Summary:

@@ -373,3 +373,10 @@ def test_a_late_value_of_another_type_reads_the_column_as_text(tmp_path: Path) -
     events = read_log(path).to_pandas().set_index("case")
     assert events.loc["c-last", "cost"] == "n/a"
     assert events.loc["c17", "cost"] == "17"
+
+
+def test_duckdb_connection_draws_no_progress_bar(permit_csv: Path) -> None:
+    log = read_log(permit_csv)
+    assert log._con is not None
+    setting = log._con.execute("SELECT current_setting('enable_progress_bar')").fetchall()
+    assert setting == [(False,)]

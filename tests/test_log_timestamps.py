@@ -195,3 +195,19 @@ def test_repeated_texts_are_parsed_once_each_and_all_rows_get_them() -> None:
     texts = ["1402/05/12 10:30", "۱۴۰۲/۰۵/۱۲ ۱۰:۳۰", "1402/05/12 10:30"] * 50
     log = read_log(frame(texts), calendar="jalali", timezone="Asia/Tehran")
     assert utc(log) == [datetime(2023, 8, 3, 7, 0, tzinfo=UTC)] * 150
+
+
+def test_a_calendar_that_does_not_fit_the_years_is_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level("WARNING", logger="bpr"):
+        read_log(frame(["1402-05-12 10:30"]))
+        read_log(frame(["2023/08/03"]), calendar="jalali")
+        read_log(frame(["2023-08-03"]))
+    warnings = [r.getMessage() for r in caplog.records]
+    assert warnings == [
+        "<DataFrame>: the timestamps run from the year 1402 to 1402; if they are Jalali dates, "
+        "pass calendar='jalali'",
+        "<DataFrame>: read as Jalali, the timestamps start in the Gregorian year 2644; if they "
+        "are Gregorian dates, pass calendar='gregorian'",
+    ]
