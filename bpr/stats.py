@@ -377,8 +377,8 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
     has_start = "start" in types
     begun = 'epoch_us(coalesce("start", "timestamp"))' if has_start else 'epoch_us("timestamp")'
     events = (
-        f'SELECT "case" AS c, activity AS a, epoch_us("timestamp") AS t, {begun} AS s, '
-        f'"position" AS p FROM {ref}'
+        f'SELECT "case" AS c, {_as_enum(con, ref)} AS a, epoch_us("timestamp") AS t, '
+        f'{begun} AS s, "position" AS p FROM {ref}'
     )
     pairs = (
         "SELECT a AS source, lead(a) OVER w AS target, greatest(lead(s) OVER w - t, 0) AS d "
@@ -412,6 +412,19 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _as_enum(con: duckdb.DuckDBPyConnection, ref: str) -> str:
+    """The activity column cast to an ENUM of its labels.
+
+    Windows, ordered lists and groups over small integers take about half the time and memory
+    they take over strings, and DuckDB still returns the labels.
+    """
+    labels = con.execute(f"SELECT DISTINCT activity FROM {ref} ORDER BY activity").fetchall()
+    if not labels:
+        return "activity"
+    values = ", ".join("'" + label.replace("'", "''") + "'" for (label,) in labels)
+    return f"activity::ENUM({values})"
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:

@@ -246,7 +246,7 @@ def random_logs(draw: st.DrawFn) -> pd.DataFrame:
         done = draw(st.integers(0, 6)) * draw(st.sampled_from([1, 3_600_000_000, 7]))
         row = [
             draw(st.sampled_from(["c1", "c2", "c3", "c10"])),
-            draw(st.sampled_from(["a", "b", "c", "ب", "B"])),
+            draw(st.sampled_from(["a", "b", "c", "ب", "B", "it's"])),
             pd.Timestamp(1_700_000_000_000_000 + done, unit="us", tz="UTC"),
         ]
         if with_start:
