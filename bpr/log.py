@@ -754,7 +754,7 @@ class _Canonical:
         self.reading.repair(
             "events re-sorted within a case",
             row[0],
-            f"in {row[1]} cases, an event came after a later-stamped event of its case",
+            f"an event came after a later-stamped event of its case; cases affected: {row[1]}",
         )
 
 
@@ -811,7 +811,10 @@ def _read_xes(reading: _Reading, given: dict[str, str | None]) -> tuple[dict[str
         reading.repair(note.kind, note.count, "first examples: " + "; ".join(note.examples))
     table = xes.table
     if table.num_rows == 0:
-        raise LogError(f"{src.name}: the log has no events")
+        raise LogError(
+            f"{src.name}: the log has no events; an XES log holds <event> elements "
+            "inside <trace> elements"
+        )
     chosen = _choose(table.column_names, given, src.name)
     start_from = chosen.get("start", "")
     if _LIFECYCLE in table.column_names and "start" not in chosen:

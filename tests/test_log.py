@@ -110,9 +110,11 @@ def test_engines_give_the_same_events(permit_csv: Path) -> None:
     from_file = read_log(permit_csv)
     as_pandas = read_log(permit_csv, engine="pandas")
     from_frame = read_log(pd.read_csv(permit_csv))
+    frame_in_duckdb = read_log(pd.read_csv(permit_csv), engine="duckdb")
     assert (from_file.engine, as_pandas.engine, from_frame.engine) == ("duckdb", "pandas", "pandas")
     pd.testing.assert_frame_equal(from_file.to_pandas(), as_pandas.to_pandas())
     pd.testing.assert_frame_equal(from_file.to_pandas(), from_frame.to_pandas())
+    pd.testing.assert_frame_equal(from_file.to_pandas(), frame_in_duckdb.to_pandas())
     pd.testing.assert_frame_equal(from_file.repairs, from_frame.repairs)
     assert from_file._con is not None and from_file._table == "events"
     assert as_pandas._frame is not None
@@ -380,3 +382,43 @@ def test_duckdb_connection_draws_no_progress_bar(permit_csv: Path) -> None:
     assert log._con is not None
     setting = log._con.execute("SELECT current_setting('enable_progress_bar')").fetchall()
     assert setting == [(False,)]
+
+
+@pytest.mark.parametrize(
+    ("spellings", "display"),
+    [
+        (["بررسی مدارک", "بررسي مدارك", "بررسی مدارک"], "بررسی مدارک"),  # Arabic yeh and kaf
+        (["ثبت\u200cنام", "ثبت نام", "ثبت  نام "], "ثبت\u200cنام"),  # ZWNJ and spacing; tie
+        (["بَررسی", "بررسی"], "بَررسی"),  # diacritics; tie: the first seen
+        (["Check Documents", "check documents", "CHECK  documents", "check documents"],
+         "check documents"),  # Latin case and spacing
+        (["مرحله ۲", "مرحله 2", "مرحله ٢", "مرحله 2"], "مرحله 2"),  # digits
+    ],
+)  # fmt: skip
+def test_label_spellings_merge_into_the_most_frequent(spellings: list[str], display: str) -> None:
+    n = len(spellings)
+    frame = pd.DataFrame(
+        {
+            "case": ["c"] * n + ["d"],
+            "activity": [*spellings, "Approved"],
+            "timestamp": [f"2024-01-0{i + 1}" for i in range(n)] + ["2024-01-01"],
+        }
+    )
+    log = read_log(frame)
+    assert log.activities == tuple(sorted([display, "Approved"]))
+    merged = log.repairs.set_index("repair").loc["labels merged by normalisation"]
+    assert merged["count"] == sum(s != display for s in spellings)
+    assert merged["detail"].endswith(f"→ {display!r}")
+
+
+def test_different_labels_stay_apart() -> None:
+    frame = pd.DataFrame(
+        {
+            "case": ["c"] * 4,
+            "activity": ["Approve", "Approved", "می\u200cخواهد", "میخواهد"],
+            "timestamp": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"],
+        }
+    )
+    log = read_log(frame)
+    assert len(log.activities) == 4
+    assert log.repairs.empty

@@ -63,6 +63,8 @@ def test_receipt_log(shared_data: Path) -> None:
     pd.testing.assert_frame_equal(events, ordered)
     assert str(events["timestamp"].dtype) == "datetime64[us, UTC]"
     assert log.repairs.empty
+    in_duckdb = read_log(shared_data / "logs" / "receipt.xes.gz", engine="duckdb")
+    pd.testing.assert_frame_equal(in_duckdb.to_pandas(), events)
 
 
 @pytest.mark.parametrize("name", SHARED_LOGS)
