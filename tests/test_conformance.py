@@ -151,6 +151,18 @@ def test_time_share_is_the_share_of_waiting_time_before_the_step(generated, gaps
         assert share == pytest.approx(expected[activity], rel=1e-9)
 
 
+def test_time_share_is_the_share_of_working_time_when_the_log_has_start_times():
+    log = _frame([["A", "X", "B"], ["A", "B"], ["X", "A", "Y", "B"]])
+    minutes = [5, 30, 10, 7, 12, 45, 3, 60, 20]
+    log["start"] = log["timestamp"] - pd.to_timedelta(minutes, unit="min")
+    gaps = find_undocumented(["A", "B"], log)
+    worked = pd.Series(minutes).groupby(log["activity"]).sum() / sum(minutes)
+    assert gaps.time_basis == "working"
+    assert gaps.steps.set_index("activity")["time_share"].to_dict() == pytest.approx(
+        {"X": worked["X"], "Y": worked["Y"]}, rel=1e-12
+    )
+
+
 def test_injected_out_of_order_transitions_are_reported_with_their_cases(generated, gaps):
     late = generated.swapped | generated.skipped_pay
     expected = {
