@@ -186,12 +186,14 @@ def compute_stats(log: EventLog) -> LogStats:
 
     Examples
     --------
-    >>> from types import SimpleNamespace
-    >>> import pandas as pd
-    >>> frame = pd.DataFrame({"case": ["1"], "activity": ["apply"], "position": [0],
-    ...                       "timestamp": pd.to_datetime(["2024-03-01"], utc=True)})
-    >>> compute_stats(SimpleNamespace(engine="pandas", _frame=frame)).n_events
-    1
+    >>> import bpr, pandas as pd
+    >>> frame = pd.DataFrame({"case": ["1", "1"], "activity": ["apply", "pay"],
+    ...                       "timestamp": ["2024-03-01 10:00", "2024-03-01 11:30"]})
+    >>> in_duckdb = compute_stats(bpr.read_log(frame, engine="duckdb"))
+    >>> in_duckdb == compute_stats(bpr.read_log(frame, engine="pandas"))
+    True
+    >>> in_duckdb.cases["duration"].iloc[0]
+    Timedelta('0 days 01:30:00')
     """
     if log.engine == "duckdb":
         return stats_from_duckdb(log._con, log._table)
