@@ -567,6 +567,7 @@ class _Canonical:
         return [found[p] for p in positions]
 
     def refuse_mixed_zones(self) -> None:
+        """Raise LogError if some times carry a UTC offset and others (local times) do not."""
         firsts = []
         for t in self.times:
             naive = f"{t.local} IS NOT NULL AND {t.off} IS NULL"
@@ -574,20 +575,18 @@ class _Canonical:
                 f"min(position) FILTER ({naive}), min(position) FILTER ({t.off} IS NOT NULL)"
             )
         row = self.con.execute(f"SELECT {', '.join(firsts)} FROM bpr_stage").fetchall()[0]
-        examples = []
-        for i, t in enumerate(self.times):
-            naive, aware = row[2 * i], row[2 * i + 1]
-            if naive is not None and aware is not None:
-                examples.append((t.role, *self.source_values(t.role, [naive, aware])))
-        naive_roles = [row[2 * i] is not None for i in range(len(self.times))]
-        aware_roles = [row[2 * i + 1] is not None for i in range(len(self.times))]
-        if not examples and any(naive_roles) and any(aware_roles):
-            examples.append(("timestamp and start", "(one column)", "(the other)"))
-        if examples:
-            role, naive, aware = examples[0]
+        naive = [(t.role, row[2 * i]) for i, t in enumerate(self.times) if row[2 * i] is not None]
+        aware = [
+            (t.role, row[2 * i + 1]) for i, t in enumerate(self.times) if row[2 * i + 1] is not None
+        ]
+        if naive and aware:
+            (naive_role, naive_at), (aware_role, aware_at) = naive[0], aware[0]
+            without = self.source_values(naive_role, [naive_at])[0]
+            with_offset = self.source_values(aware_role, [aware_at])[0]
             raise LogError(
-                f"{self.name}: the {role} values mix times with a UTC offset (e.g. {aware!r}) "
-                f"and times without one (e.g. {naive!r}), so the zone of the latter is unknown; "
+                f"{self.name}: the log mixes times with a UTC offset (e.g. {with_offset!r} in "
+                f"column {self.chosen[aware_role]!r}) and times without one (e.g. {without!r} in "
+                f"column {self.chosen[naive_role]!r}), so the zone of the latter is unknown; "
                 "write every time with its offset, or none (and pass timezone=)"
             )
 

@@ -125,10 +125,18 @@ def test_offsets_in_unusual_layouts() -> None:
 
 def test_offsets_mixed_with_local_times_are_refused() -> None:
     mixed = frame(["2023-08-03 10:30:00+03:30", "2023-08-03 11:00:00"])
-    with pytest.raises(
-        LogError, match=r"<DataFrame>.*'2023-08-03 10:30:00\+03:30'.*'2023-08-03 11:00:00'"
-    ):
+    pattern = (
+        r"<DataFrame>: the log mixes times with a UTC offset \(e\.g\. '2023-08-03 10:30:00\+03:30' "
+        r"in column 'timestamp'\) and times without one \(e\.g\. '2023-08-03 11:00:00' in "
+        r"column 'timestamp'\)"
+    )
+    with pytest.raises(LogError, match=pattern):
         read_log(mixed, timezone="Asia/Tehran")
+    both = frame(["2023-08-03 10:30:00+03:30"]).assign(begin=["2023-08-03 09:00"])
+    with pytest.raises(
+        LogError, match=r"in column 'timestamp'\).*'2023-08-03 09:00' in column 'begin'"
+    ):
+        read_log(both, start="begin")
 
 
 def test_naive_times_on_daylight_saving_days_follow_fold_zero() -> None:
