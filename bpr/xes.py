@@ -135,8 +135,7 @@ def _nested(elem: etree._Element) -> Any:
 class _Reader:
     """Turns traces and events into rows."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
         self.notes = _Notes()
 
@@ -268,7 +267,7 @@ def read_xes(path: Path) -> XesLog:
     """
     from lxml import etree
 
-    reader = _Reader(path)
+    reader = _Reader()
     try:
         _parse(path, reader)
     except etree.XMLSyntaxError as exc:
