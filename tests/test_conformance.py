@@ -28,9 +28,9 @@ from bpr import (
     write_process,
 )
 from bpr._pm4py import load, quiet
-from bpr.conformance import gaps_svg
 from bpr.log import read_log
 from bpr.pnml import from_process, language, read_pnml, to_process
+from bpr.render import render
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
 
@@ -507,8 +507,8 @@ def test_malformed_pnml_is_refused(tmp_path):
 
 
 def test_the_overlay_draws_gaps_in_red_and_skipped_steps_in_grey(gaps):
-    svg = gaps_svg(gaps, engine="wasm")
-    assert svg == gaps_svg(gaps, engine="wasm")  # deterministic
+    svg = render(gaps, engine="wasm")
+    assert svg == render(gaps, engine="wasm")  # deterministic
     root = etree.fromstring(svg.encode())
     nodes = {_title(g): g for g in _groups(root, "node")}
     added = [g for t, g in nodes.items() if t.startswith("undocumented-")]
@@ -529,7 +529,7 @@ def test_the_overlay_of_a_petri_net_and_its_limits(shared_data, tmp_path):
         shared_data / "models" / "roadtraffic.pnml",
         read_log(shared_data / "logs" / "roadtraffic100traces.xes"),
     )
-    assert "Create Fine" in gaps_svg(gaps, engine="wasm", lanes=None)
+    assert "Create Fine" in render(gaps, engine="wasm", lanes=None)
     path = _pnml(
         tmp_path,
         places={"i": 1, "p": 0, "q": 0, "o": 0},
@@ -540,7 +540,7 @@ def test_the_overlay_of_a_petri_net_and_its_limits(shared_data, tmp_path):
     dead_end = find_undocumented(path, _frame([["A", "B"]]))
     assert dead_end.documented is None and dead_end.fitness == 1.0
     with pytest.raises(RenderError, match="cannot be drawn as a process"):
-        gaps_svg(dead_end, engine="wasm")
+        render(dead_end, engine="wasm")
 
 
 # -- helpers --------------------------------------------------------------------------------------

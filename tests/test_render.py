@@ -419,9 +419,31 @@ def test_unknown_options_are_render_errors(kwargs, message):
         render(permit(), **kwargs)
 
 
-def test_only_processes_can_be_drawn():
-    with pytest.raises(RenderError, match="draws a ServiceProcess; got a dict"):
+def test_only_processes_gaps_and_redesigns_can_be_drawn():
+    with pytest.raises(
+        RenderError, match="draws a ServiceProcess, a Gaps or a Redesign; got a dict"
+    ):
         render({"steps": []})
+
+
+def test_a_redesign_draws_as_is_above_to_be_with_changes_marked():
+    from bpr import redesign
+    from bpr.examples import vehicle_transfer
+
+    result = redesign(vehicle_transfer())
+    root = parse(render(result, engine="wasm", legend=False))
+    as_is, to_be = root.findall("s:svg", NS)
+    assert texts(as_is)[0].startswith("As-is:") and texts(to_be)[0].startswith("To-be:")
+    # The deputy's approval goes: struck through (a line over its text) and marked removed.
+    deputy = node(as_is, "s11")
+    assert "removed: eliminate" in texts(deputy)
+    assert any(t.get("text-decoration") == "line-through" for t in deputy.iterfind(".//s:text", NS))
+    # The toll clearance became an e-inquiry: highlighted in both drawings with its heuristic.
+    assert "e_inquiry, parallelize" in texts(node(as_is, "s03"))
+    assert "e_inquiry, parallelize" in texts(node(to_be, "s03"))
+    assert node(to_be, "s03").find("s:path", NS).get("fill") == "#e0f2f1"
+    # Unchanged steps carry no mark.
+    assert node(to_be, "s05").find("s:path", NS).get("fill") != "#e0f2f1"
 
 
 # -- overlays (the hooks later diagrams build on) ------------------------------------------
