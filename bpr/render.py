@@ -182,6 +182,7 @@ class _Mark:
     fill: str | None = None
     dashed: bool = False
     strike: bool = False
+    bold: bool = False
     note: str | None = None
 
 
@@ -432,6 +433,8 @@ def _node_attrs(node: Node, mark: _Mark, lang: Lang) -> dict[str, str]:
         attrs_["color"] = attrs_["fontcolor"] = mark.color
     if mark.dashed:
         attrs_["style"] += ",dashed"
+    if mark.bold:
+        attrs_["penwidth"] = "2.8"
     return attrs_
 
 
@@ -704,8 +707,7 @@ _GAP_COLOR = "#c62828"
 _GAP_FILL = "#fdecea"
 _SKIP_COLOR = "#9e9e9e"
 _SKIP_FILL = "#eeeeee"
-_CHANGE_COLOR = "#00695c"
-_CHANGE_FILL = "#e0f2f1"
+_CHANGE_COLOR = "#1a4fa3"
 
 
 def _documented(gaps: Gaps) -> ServiceProcess:
@@ -782,9 +784,9 @@ def _redesign_dots(redesign: Redesign, lanes: Lanes, lang: Lang) -> list[_Dot]:
                 color=_SKIP_COLOR, fill=_SKIP_FILL, strike=True, note=f"{gone}: {how}"
             )
         elif how:
-            before[step.id] = _Mark(color=_CHANGE_COLOR, fill=_CHANGE_FILL, note=how)
+            before[step.id] = _Mark(color=_CHANGE_COLOR, bold=True, note=how)
     after = {
-        step.id: _Mark(color=_CHANGE_COLOR, fill=_CHANGE_FILL, note=", ".join(dict.fromkeys(h)))
+        step.id: _Mark(color=_CHANGE_COLOR, bold=True, note=", ".join(dict.fromkeys(h)))
         for step in redesign.to_be.steps
         if (h := changed.get(step.id))
     }

@@ -441,9 +441,10 @@ def test_a_redesign_draws_as_is_above_to_be_with_changes_marked():
     # The toll clearance became an e-inquiry: highlighted in both drawings with its heuristic.
     assert "e_inquiry, parallelize" in texts(node(as_is, "s03"))
     assert "e_inquiry, parallelize" in texts(node(to_be, "s03"))
-    assert node(to_be, "s03").find("s:path", NS).get("fill") == "#e0f2f1"
+    changed = node(to_be, "s03").find("s:path", NS)
+    assert changed.get("stroke") == "#1a4fa3" and float(changed.get("stroke-width")) > 2
     # Unchanged steps carry no mark.
-    assert node(to_be, "s05").find("s:path", NS).get("fill") != "#e0f2f1"
+    assert node(to_be, "s05").find("s:path", NS).get("stroke") != "#1a4fa3"
 
 
 # -- overlays (the hooks later diagrams build on) ------------------------------------------
