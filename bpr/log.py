@@ -970,9 +970,10 @@ def read_log(
     import duckdb
 
     workdir = Path(tempfile.mkdtemp(prefix="bpr-"))
-    con = duckdb.connect(config={"temp_directory": str(workdir), "memory_limit": _MEMORY_LIMIT})
+    con = None
     keep = False
     try:
+        con = duckdb.connect(config={"temp_directory": str(workdir), "memory_limit": _MEMORY_LIMIT})
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")  # bpr speaks through logging only
         con.execute(_SETUP)
@@ -1008,8 +1009,9 @@ def read_log(
             _release(con, workdir)
 
 
-def _release(con: duckdb.DuckDBPyConnection, workdir: Path) -> None:
-    con.close()
+def _release(con: duckdb.DuckDBPyConnection | None, workdir: Path) -> None:
+    if con is not None:
+        con.close()
     shutil.rmtree(workdir, ignore_errors=True)
 
 
