@@ -1,0 +1,312 @@
+"""Length of the cases of an event log (the log side of :func:`bpr.measure`).
+
+Each activity is typed once, as :func:`bpr.discover` types a step (:func:`bpr.annotate.step_types`:
+annotations, then event attributes, then the classifier), so a log and the model discovered
+from it are measured with the same step types. Every metric is computed per case with
+vectorised pandas operations, then summarised over cases.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from bpr._measure_model import day_floor, is_citizen_facing, is_paper_inquiry
+from bpr.errors import LogError
+from bpr.model import Step, StepKind
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bpr.calendar import BusinessCalendar
+    from bpr.log import EventLog
+
+__all__ = ["PER_CASE", "Rates", "measure_log"]
+
+#: The columns of :attr:`bpr.Length.per_case`.
+PER_CASE = (
+    "case",
+    "steps",
+    "visits",
+    "handoffs",
+    "agencies",
+    "documents",
+    "inquiries",
+    "paper_inquiries",
+    "rework",
+    "procedures",
+    "start",
+    "end",
+    "cycle_time",
+    "working_time",
+    "waiting_share",
+    "cycle_time_business",
+    "days",
+    "burden",
+)
+_TYPED = ("kind", "actor", "agency", "channel")
+_DAY = timedelta(days=1)
+
+
+@attrs.frozen
+class Rates:
+    """Burden parameters: travel and queueing per visit, time to obtain a document."""
+
+    travel: timedelta
+    queue: timedelta
+    obtain: timedelta
+
+
+@attrs.frozen
+class _Typed:
+    """A log's events with the step type of their activity, and the documents each needs."""
+
+    events: pd.DataFrame
+    needs: pd.DataFrame  # activity, document: a citizen-facing activity needs the document
+    makes: pd.DataFrame  # activity, document: the activity produces the document
+    has_start: bool
+
+
+def _typed(log: EventLog, annotations: Any) -> _Typed:
+    import pandas as pd
+
+    from bpr.annotate import step_types
+
+    events = log.to_pandas()
+    labels = sorted(events["activity"].unique())
+    steps = {
+        label: Step(f"a{i}", label, **fields)
+        for i, (label, fields) in enumerate(
+            step_types(labels, log, annotations=annotations).items()
+        )
+    }
+    table = pd.DataFrame(
+        {
+            "t_kind": [s.kind.value for s in steps.values()],
+            "t_actor": [None if s.actor is None else s.actor.value for s in steps.values()],
+            "t_agency": [s.agency for s in steps.values()],
+            "t_channel": [None if s.channel is None else s.channel.value for s in steps.values()],
+            "present": [s.citizen_present for s in steps.values()],
+            "facing": [is_citizen_facing(s) for s in steps.values()],
+            "inquiry": [s.kind is StepKind.INQUIRY for s in steps.values()],
+            "paper": [is_paper_inquiry(s) for s in steps.values()],
+            "floor": [day_floor(s) for s in steps.values()],
+        },
+        index=pd.Index(list(steps), name="activity"),
+    )
+    needs = [(a, d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in]
+    makes = [(a, d) for a, s in steps.items() for d in s.documents_out]
+    return _Typed(
+        events=events.join(table, on="activity"),
+        needs=pd.DataFrame(needs, columns=["activity", "document"]),
+        makes=pd.DataFrame(makes, columns=["activity", "document"]),
+        has_start="start" in events.columns,
+    )
+
+
+def _per_case(
+    typed: _Typed, events: pd.DataFrame, calendar: BusinessCalendar, rates: Rates
+) -> pd.DataFrame:
+    """One row per case of ``events`` (a subset of ``typed.events``) with every metric."""
+    import pandas as pd
+
+    events = events.reset_index(drop=True)
+    cases = events.groupby("case", sort=True)
+    first = cases.cumcount() == 0
+    previous_agency = cases["t_agency"].shift(1)
+    # The local calendar day (naive: a zone whose clocks jumped at midnight has no 00:00).
+    day = events["timestamp"].dt.tz_convert(calendar.timezone).dt.tz_localize(None).dt.floor("D")
+    role = events.groupby(["t_agency", "t_actor"], dropna=False, sort=False).ngroup()
+    # A visit goes on while the citizen stays at the same agency's office on the same day.
+    same_trip = ~first & cases["present"].shift(1, fill_value=False).astype(bool)
+    same_trip &= _same(events["t_agency"], previous_agency)
+    same_trip &= day == day.groupby(events["case"]).shift(1)
+    flags = pd.DataFrame(
+        {
+            "case": events["case"],
+            "visits": events["present"] & ~same_trip,
+            "handoffs": ~first & (role != role.groupby(events["case"]).shift(1)),
+            "inquiries": events["inquiry"],
+            "paper_inquiries": events["paper"],
+            "procedures": events["facing"],
+        }
+    )
+    out = flags.groupby("case", sort=True).sum().astype(float)
+    out["steps"] = cases.size().astype(float)
+    out["agencies"] = cases["t_agency"].nunique().astype(float)
+    out["documents"] = _documents(typed, events).reindex(out.index, fill_value=0.0)
+    out["rework"] = out["steps"] - cases["activity"].nunique()
+    begun = events["start"].fillna(events["timestamp"]) if typed.has_start else events["timestamp"]
+    out["start"] = begun.groupby(events["case"]).min()
+    out["end"] = cases["timestamp"].max()
+    out["cycle_time"] = out["end"] - out["start"]
+    unknown = pd.Series(pd.NaT, index=out.index, dtype="timedelta64[us]")
+    out["working_time"] = _working(events).astype("timedelta64[us]") if typed.has_start else unknown
+    out["waiting_share"] = 1 - out["working_time"] / out["cycle_time"].where(
+        out["cycle_time"] > pd.Timedelta(0)
+    )
+    out["cycle_time_business"] = calendar.working_times(out["start"], out["end"])
+    out["days"] = _days(events, out["start"])
+    out["burden"] = out["visits"] * (rates.travel + rates.queue) + out["documents"] * rates.obtain
+    out["burden"] = out["burden"].astype("timedelta64[us]")
+    return out.reset_index()[list(PER_CASE)]
+
+
+def _same(values: pd.Series, previous: pd.Series) -> pd.Series:
+    """Equal, with a missing value equal to a missing value."""
+    return (values == previous) | (values.isna() & previous.isna())
+
+
+def _documents(typed: _Typed, events: pd.DataFrame) -> pd.Series:
+    """Per case, documents a citizen-facing step needs before any step has produced them."""
+    import numpy as np
+
+    order = events[["case", "activity"]].assign(at=events.groupby("case").cumcount())
+    need = order.merge(typed.needs, on="activity").groupby(["case", "document"])["at"].min()
+    made = order.merge(typed.makes, on="activity").groupby(["case", "document"])["at"].min()
+    made = made.reindex(need.index).fillna(np.inf)
+    # A step that needs and makes a document needs it first: input comes before output.
+    supplied = (need <= made).groupby(level="case").sum()
+    return supplied.astype(float)
+
+
+def _working(events: pd.DataFrame) -> pd.Series:
+    """Per case, the time during which at least one step was in progress (union of the
+    ``[start, timestamp]`` intervals of events with a start time)."""
+    timed = events.loc[events["start"].notna(), ["case", "start", "timestamp"]]
+    timed = timed.sort_values(["case", "start", "timestamp"], kind="stable")
+    covered_until = timed.groupby("case")["timestamp"].cummax()
+    previous = covered_until.groupby(timed["case"]).shift(1)
+    begin = timed["start"].where(previous.isna() | (timed["start"] > previous), previous)
+    gain = (timed["timestamp"] - begin).clip(lower=timedelta(0))
+    return gain.groupby(timed["case"]).sum()
+
+
+def _days(events: pd.DataFrame, starts: pd.Series) -> pd.Series:
+    """Doing Business days: the time each event adds to the case (from the previous
+    completion, or from the case start), raised to its step's minimum, summed, in days."""
+    previous = events.groupby("case")["timestamp"].shift(1)
+    previous = previous.fillna(events["case"].map(starts))
+    gap = (events["timestamp"] - previous) / _DAY
+    return gap.clip(lower=events["floor"]).groupby(events["case"]).sum()
+
+
+def _summary(cases: pd.DataFrame, events: pd.DataFrame, *, has_start: bool) -> dict[str, Any]:
+    """Means over cases (and cycle-time quantiles) of a :func:`_per_case` table of ``events``."""
+    metrics: dict[str, Any] = {
+        name: float(cases[name].mean())
+        for name in (
+            "steps",
+            "visits",
+            "handoffs",
+            "agencies",
+            "documents",
+            "inquiries",
+            "paper_inquiries",
+            "rework",
+            "procedures",
+            "days",
+        )
+    }
+    metrics["steps_min"] = int(cases["steps"].min())
+    metrics["steps_max"] = int(cases["steps"].max())
+    cycle = cases["cycle_time"]
+    metrics["cycle_time"] = _py(cycle.median())
+    metrics["cycle_time_mean"] = _py(cycle.mean())
+    metrics["cycle_time_p90"] = _py(cycle.quantile(0.9))
+    business = cases["cycle_time_business"]
+    metrics["cycle_time_business"] = _py(business.median())
+    metrics["cycle_time_business_mean"] = _py(business.mean())
+    metrics["burden"] = _py(cases["burden"].mean())
+    known = cases["working_time"].notna()
+    metrics["working_time"] = _py(cases["working_time"].mean()) if has_start else None
+    total = cycle[known].sum()
+    metrics["waiting_share"] = (
+        float(1 - cases["working_time"][known].sum() / total)
+        if has_start and known.any() and total > timedelta(0)
+        else None
+    )
+    metrics["cases"] = len(cases)
+    metrics["variants"] = int(events.groupby("case", sort=False)["activity"].agg(tuple).nunique())
+    return metrics
+
+
+def _py(value: Any) -> timedelta | None:
+    import pandas as pd
+
+    return None if pd.isna(value) else pd.Timedelta(value).to_pytimedelta()
+
+
+def measure_log(
+    log: EventLog,
+    *,
+    annotations: Any,
+    by: str | None,
+    calendar: BusinessCalendar,
+    rates: Rates,
+) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame | None, list[str]]:
+    """Metrics, per-case table, segments (with ``by``) and notes for ``log``."""
+    typed = _typed(log, annotations)
+    events = typed.events
+    cases = _per_case(typed, events, calendar, rates)
+    metrics = _summary(cases, events, has_start=typed.has_start)
+    notes = [
+        "steps typed per activity as discover types them: annotations, then event "
+        "attributes, then the classifier (bpr.typing_report says which)",
+        f"calendar days and business time in {calendar.timezone}: weekend "
+        f"{', '.join(calendar.weekend)}, {len(calendar.holidays)} holidays, {_hours(calendar)}",
+    ]
+    if not typed.has_start:
+        notes.append("the log has no start times: working time and waiting share are unknown")
+    segments = None if by is None else _segments(log, typed, by, calendar, rates)
+    return metrics, cases, segments, notes
+
+
+def _hours(calendar: BusinessCalendar) -> str:
+    if calendar.hours is None:
+        return "whole days"
+    opening, closing = calendar.hours
+    return f"office hours {opening:%H:%M}-{closing:%H:%M}"
+
+
+def _segments(
+    log: EventLog, typed: _Typed, by: str, calendar: BusinessCalendar, rates: Rates
+) -> pd.DataFrame:
+    """One row per value of ``by``: the cases with that value (a case attribute), or each
+    case's events with that value (an event attribute). A missing value is a segment too."""
+    import pandas as pd
+
+    from bpr.measure import METRICS
+
+    events = typed.events
+    column = _segment_column(log, events, by)
+    values = events[column].astype(object)
+    if (events.groupby("case")[column].nunique(dropna=False) <= 1).all():
+        values = values.groupby(events["case"]).transform("first")
+    missing = values.isna()
+    rows = {}
+    for value in sorted(values[~missing].unique(), key=str) + ([None] if missing.any() else []):
+        subset = events[missing if value is None else values == value]
+        cases = _per_case(typed, subset, calendar, rates)
+        rows[value] = _summary(cases, subset, has_start=typed.has_start)
+    frame = pd.DataFrame(list(rows.values()), index=pd.Index(list(rows), name=by))
+    return frame[list(METRICS)]
+
+
+def _segment_column(log: EventLog, events: pd.DataFrame, by: str) -> str:
+    if by in events.columns and not by.startswith("t_"):
+        return by
+    chosen = {source: canonical for canonical, source in log.columns_chosen.items()}
+    if by in chosen:
+        return chosen[by]
+    if by in _TYPED:
+        return f"t_{by}"
+    skip = ("position", "timestamp", "start")
+    usable = [c for c in events.columns if c not in skip and not c.startswith("t_")]
+    usable += [c for c in _TYPED if c not in usable]
+    raise LogError(
+        f"measure: the log {log.source!r} has no attribute {by!r} to segment by; use one of "
+        f"{', '.join(repr(c) for c in usable)}"
+    )
