@@ -161,7 +161,9 @@ def test_simulated_times_agree_with_the_model():
         working * 60 + waits * waiting.total_seconds(), rel=1e-9
     )
     log = read_log(generate_log(TIMED, CASES, seed=11, waiting=waiting))
-    observed = measure(log, annotations=_annotations(TIMED), calendar=BusinessCalendar(timezone="UTC"))
+    observed = measure(
+        log, annotations=_annotations(TIMED), calendar=BusinessCalendar(timezone="UTC")
+    )
     for name in ("cycle_time_mean", "working_time"):
         assert getattr(observed, name).total_seconds() == pytest.approx(
             getattr(model, name).total_seconds(), rel=0.02
