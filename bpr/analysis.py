@@ -1,0 +1,506 @@
+"""The whole analysis in one call: from an event log to the as-is, its gaps, a redesign, its effect.
+
+:func:`analyze` runs the stages of `bpr` in order and keeps every result in an
+:class:`Analysis`:
+
+1. **read** the log (:func:`bpr.read_log`), when given a path or a DataFrame;
+2. **statistics** (:meth:`bpr.EventLog.stats`);
+3. **gaps** against the documented procedure, when there is one (:func:`bpr.find_undocumented`);
+4. **discover** the as-is process (:func:`bpr.discover`, typed by ``annotations``);
+5. **measure** the log (by channel when the log has a channel) and the as-is model
+   (:func:`bpr.measure`);
+6. **redesign** the as-is (:func:`bpr.redesign`) and measure the to-be;
+7. **simulate** the as-is and the to-be on common random numbers
+   (:func:`bpr.compare_simulations`, with the log's arrival rate and durations).
+
+:meth:`Analysis.save` writes the results as files and :func:`bpr.report.report` as one HTML page.
+The same inputs give byte-identical files.
+
+Examples
+--------
+>>> from bpr._demo import demo_inputs
+>>> demo = demo_inputs(cases=60)
+>>> analysis = analyze(demo.log, documented=demo.documented, annotations=demo.annotations,
+...                    read={"timezone": "Asia/Tehran"}, cases=50, replications=2)
+>>> analysis.as_is.name, analysis.log.n_cases
+('Vehicle ownership transfer', 60)
+>>> sorted(analysis.gaps.steps["activity"])
+['Photocopy the documents', 'Second visit to the municipality']
+>>> analysis.to_be_length.visits < analysis.as_is_length.visits
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from bpr.errors import BprError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bpr.conformance import Documented, Gaps
+    from bpr.heuristics import Constraints
+    from bpr.log import EventLog
+    from bpr.measure import Length
+    from bpr.model import ServiceProcess
+    from bpr.redesign import Redesign
+    from bpr.simulate import SimulationComparison
+    from bpr.stats import LogStats
+
+__all__ = ["Analysis", "Progress", "analyze"]
+
+#: Called as each stage starts: ``progress(stage, done, total)``, ``done`` stages finished of
+#: ``total``; once more at the end with ``done == total``.
+Progress = Callable[[str, int, int], None]
+
+_HOUR = 3600.0
+_DAY = 86400.0
+# Metric units in Analysis.metrics(): anything not listed is a count per case.
+_UNITS = {
+    "steps_min": "steps",
+    "steps_max": "steps",
+    "waiting_share": "share",
+    "days": "days",
+    "variants": "variants",
+    "cases": "cases",
+}
+
+
+@attrs.frozen(eq=False)
+class Analysis:
+    """Every result of :func:`analyze`.
+
+    Attributes
+    ----------
+    name : str
+        The service's name (the documented procedure's, else the log file's).
+    log : EventLog
+        The event log as read, with its repairs.
+    stats : LogStats
+        The log's statistics.
+    as_is : ServiceProcess
+        The process discovered from the log and typed by the annotations.
+    length : Length
+        Measured on the log (means over cases); ``length.segments`` has one row per channel
+        when the log has a channel.
+    as_is_length, to_be_length : Length
+        Expected values of the as-is and the to-be model.
+    redesign : Redesign
+        The proposals and the to-be.
+    gaps : Gaps or None
+        The log against the documented procedure, when one was given.
+    simulation : SimulationComparison or None
+        The as-is and the to-be simulated on common random numbers, unless switched off.
+    seed, cases, replications : int
+        The simulation's settings.
+    """
+
+    name: str
+    log: EventLog
+    stats: LogStats
+    as_is: ServiceProcess
+    length: Length
+    as_is_length: Length
+    to_be_length: Length
+    redesign: Redesign
+    gaps: Gaps | None
+    simulation: SimulationComparison | None
+    seed: int
+    cases: int
+    replications: int
+    _diagrams: dict[str, Mapping[str, str]] = attrs.field(factory=dict, init=False, repr=False)
+
+    @property
+    def to_be(self) -> ServiceProcess:
+        """The redesigned process."""
+        return self.redesign.to_be
+
+    def summary(self) -> pd.DataFrame:
+        """The headline figures: index ``figure``, columns ``value`` and ``unit``.
+
+        Per-case figures of the log are means over cases; ``as-is`` and ``to-be`` figures are
+        expected values of the models; simulated times are means over replications.
+        """
+        import pandas as pd
+
+        length, stats = self.length, self.stats
+        rows: list[tuple[str, Any, str]] = [
+            ("cases", self.log.n_cases, "cases"),
+            ("events", self.log.n_events, "events"),
+            ("activities", len(self.log.activities), "activities"),
+            ("variants", len(stats.variants), "variants"),
+            ("steps per case", length.steps, "steps"),
+            ("visits per case", length.visits, "visits"),
+            ("cycle time (median)", _days(length.cycle_time), "days"),
+        ]
+        if self.gaps is not None:
+            rows += [
+                ("undocumented activities", len(self.gaps.steps), "activities"),
+                ("undocumented transitions", len(self.gaps.transitions), "transitions"),
+                ("documented share of events", self.gaps.coverage, "share"),
+                ("fitness to the procedure", self.gaps.fitness, "share"),
+            ]
+        rows += [
+            ("changes proposed", len(self.redesign.proposals), "changes"),
+            ("changes applied", len(self.redesign.plan), "changes"),
+            ("steps, as-is model", self.as_is_length.steps, "steps"),
+            ("steps, to-be model", self.to_be_length.steps, "steps"),
+            ("visits, as-is model", self.as_is_length.visits, "visits"),
+            ("visits, to-be model", self.to_be_length.visits, "visits"),
+        ]
+        if self.simulation is not None:
+            rows += [
+                (
+                    "cycle time, as-is simulated",
+                    _days(self.simulation.as_is.cycle_time.value),
+                    "days",
+                ),
+                (
+                    "cycle time, to-be simulated",
+                    _days(self.simulation.to_be.cycle_time.value),
+                    "days",
+                ),
+            ]
+        figures, values, units = zip(*rows, strict=True)
+        index = pd.Index(figures, name="figure")
+        return pd.DataFrame(
+            {"value": pd.Series(values, index=index, dtype=object), "unit": list(units)},
+            index=index,
+        )
+
+    def metrics(self) -> pd.DataFrame:
+        """Every figure as one tidy table (what ``metrics.csv`` holds).
+
+        Columns: ``section`` (``length``, ``length by <attribute>``, ``gaps``,
+        ``simulation``), ``segment`` (the attribute's value, else empty), ``metric``, ``log``
+        (observed in the log), ``as_is``, ``to_be`` (the models; simulated for
+        ``simulation``), ``change`` (to-be minus as-is), ``low`` and ``high`` (the change's
+        95 % confidence interval, simulation only) and ``unit``. Durations are in hours.
+        """
+        import pandas as pd
+
+        from bpr.measure import METRICS
+
+        rows = []
+        for metric in METRICS:
+            log = _number(getattr(self.length, metric))
+            before = _number(getattr(self.as_is_length, metric))
+            after = _number(getattr(self.to_be_length, metric))
+            rows.append(
+                (
+                    "length",
+                    "",
+                    metric,
+                    log,
+                    before,
+                    after,
+                    after - before,
+                    *_NO_CI,
+                    _unit(self.length, metric),
+                )
+            )
+        rows += self._segment_rows()
+        if self.gaps is not None:
+            gaps = self.gaps
+            for metric, value, unit in (
+                ("coverage", gaps.coverage, "share"),
+                ("fitness", gaps.fitness, "share"),
+                ("undocumented_steps", len(gaps.steps), "activities"),
+                ("undocumented_transitions", len(gaps.transitions), "transitions"),
+                ("skipped_steps", len(gaps.skipped), "steps"),
+            ):
+                rows.append(("gaps", "", metric, float(value), *_NONE, *_NO_CI, unit))
+        if self.simulation is not None:
+            for row in self.simulation.to_frame().itertuples():
+                rows.append(
+                    (
+                        "simulation",
+                        "",
+                        row.metric,
+                        _NAN,
+                        row.as_is,
+                        row.to_be,
+                        row.change,
+                        row.low,
+                        row.high,
+                        row.unit,
+                    )
+                )
+        columns = [
+            "section",
+            "segment",
+            "metric",
+            "log",
+            "as_is",
+            "to_be",
+            "change",
+            "low",
+            "high",
+            "unit",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def _segment_rows(self) -> list[tuple[Any, ...]]:
+        segments = self.length.segments
+        if segments is None:
+            return []
+        return [
+            (
+                f"length by {self.length.by}",
+                str(segment),
+                metric,
+                _number(value),
+                *_NONE,
+                *_NO_CI,
+                _unit(self.length, metric),
+            )
+            for segment, values in segments.iterrows()
+            for metric, value in values.items()
+        ]
+
+    def diagrams(self, lang: str = "en") -> Mapping[str, str]:
+        """The SVG drawings by file name: ``as-is.svg``, ``to-be.svg``, ``comparison.svg``
+        (as-is over to-be, changes marked) and ``gaps.svg`` (when there are gaps to draw).
+        Drawn once per ``lang`` and kept."""
+        if lang not in self._diagrams:
+            from bpr.render import render
+
+            drawn = {
+                "as-is.svg": render(self.as_is, lang=lang),
+                "to-be.svg": render(self.to_be, lang=lang),
+                "comparison.svg": render(self.redesign, lang=lang),
+            }
+            if self.gaps is not None and self.gaps.documented is not None:
+                drawn["gaps.svg"] = render(self.gaps, lang=lang)
+            self._diagrams[lang] = drawn
+        return self._diagrams[lang]
+
+    def save(self, folder: str | os.PathLike[str], *, lang: str = "en") -> dict[str, Path]:
+        """Write every result into ``folder`` (made if needed).
+
+        Files: ``report.html`` (:func:`bpr.report.report` in ``lang``), ``as-is.json``,
+        ``to-be.json`` (:func:`bpr.write_process`), ``as-is.bpmn``, ``to-be.bpmn``, the SVGs
+        of :meth:`diagrams`, ``metrics.csv`` (:meth:`metrics`), ``proposals.csv``
+        (:meth:`bpr.Redesign.to_frame`) and, with a documented procedure, ``gaps.csv``
+        (:meth:`bpr.Gaps.to_frame`).
+
+        Returns
+        -------
+        dict
+            File name → path written.
+
+        Raises
+        ------
+        BprError
+            When the folder cannot be written.
+        """
+        from bpr.bpmn import write_bpmn
+        from bpr.report import report
+        from bpr.serialize import write_process
+
+        texts = {
+            "report.html": report(self, lang=lang).html,
+            "as-is.json": write_process(self.as_is),
+            "to-be.json": write_process(self.to_be),
+            "as-is.bpmn": write_bpmn(self.as_is),
+            "to-be.bpmn": write_bpmn(self.to_be),
+            **self.diagrams(lang),
+            "metrics.csv": _csv(self.metrics()),
+            "proposals.csv": _csv(self.redesign.to_frame()),
+        }
+        if self.gaps is not None:
+            texts["gaps.csv"] = _csv(self.gaps.to_frame())
+        folder = Path(folder)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, text in texts.items():
+                (folder / name).write_text(text, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise BprError(
+                f"cannot write the analysis to {folder} ({exc.strerror}); choose another folder"
+            ) from None
+        return {name: folder / name for name in texts}
+
+    def _repr_html_(self) -> str:
+        from bpr.report import report
+
+        return report(self)._repr_html_()
+
+
+_NAN = float("nan")
+_NONE = (_NAN, _NAN, _NAN)  # as_is, to_be, change
+_NO_CI = (_NAN, _NAN)  # low, high
+
+
+def _number(value: Any) -> float:
+    """A metric as a float: durations in hours, unknown as NaN."""
+    if value is None:
+        return _NAN
+    if isinstance(value, timedelta):
+        return value.total_seconds() / _HOUR
+    return float(value)
+
+
+def _days(value: timedelta | None) -> float:
+    return _NAN if value is None else value.total_seconds() / _DAY
+
+
+def _unit(length: Length, metric: str) -> str:
+    if isinstance(getattr(length, metric), timedelta) or metric.startswith("cycle_time"):
+        return "hours"
+    return _UNITS.get(metric, "per case")
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+# -- the pipeline -------------------------------------------------------------------------------
+
+
+class _Stages:
+    """Tells ``progress`` which stage starts, and how many are done."""
+
+    def __init__(self, names: list[str], progress: Progress | None) -> None:
+        self.names, self.progress, self.done = names, progress, 0
+
+    def start(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name, self.done, len(self.names))
+        self.done += 1
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            self.progress("done", len(self.names), len(self.names))
+
+
+def analyze(
+    log: EventLog | pd.DataFrame | str | os.PathLike[str],
+    *,
+    documented: Documented | None = None,
+    annotations: Any = None,
+    constraints: Constraints | Mapping[str, Any] | None = None,
+    simulate: bool = True,
+    cases: int = 1000,
+    replications: int = 5,
+    seed: int = 0,
+    name: str | None = None,
+    read: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Analyse a service from its event log: as-is, length, gaps, redesign and its effect.
+
+    Parameters
+    ----------
+    log
+        An :class:`~bpr.EventLog`, or a path or DataFrame that :func:`bpr.read_log` reads.
+    documented
+        The official procedure, as :func:`bpr.find_undocumented` takes it (a process, a
+        ``.bpmn``/``.pnml``/``.json`` path or a list of step names); ``None`` skips the gaps.
+    annotations
+        Step types keyed by activity (see :func:`bpr.annotate`), for discovery and measuring.
+    constraints
+        What the redesign must respect (:class:`bpr.Constraints` or a mapping of its fields).
+    simulate
+        Simulate the as-is and the to-be (the slowest stage).
+    cases, replications, seed
+        Cases per replication, replications and seed of the simulation.
+    name
+        The service's name; default the documented procedure's, else the log file's name.
+    read
+        Keyword arguments of :func:`bpr.read_log` (``timezone``, ``calendar``, column names)
+        for a ``log`` that is not yet an :class:`~bpr.EventLog`.
+    progress
+        Told as each stage starts (see :data:`Progress`).
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    BprError
+        Whatever the stages raise on bad input (:class:`~bpr.LogError` for an unreadable log
+        or a missing column, :class:`~bpr.FormatError` for an unreadable documented model,
+        :class:`~bpr.AnnotationError` for a bad annotation table...), and for ``read`` given
+        with a log that is already read.
+    """
+    from bpr.conformance import find_undocumented
+    from bpr.discover import discover
+    from bpr.log import EventLog, read_log
+    from bpr.measure import measure
+    from bpr.redesign import redesign
+
+    is_read = isinstance(log, EventLog)
+    if is_read and read:
+        raise BprError(
+            "analyze: read= applies to a log given as a path or DataFrame, not an EventLog"
+        )
+    stages = _Stages(
+        [
+            *([] if is_read else ["reading the log"]),
+            "computing statistics",
+            *([] if documented is None else ["finding undocumented steps"]),
+            "discovering the as-is process",
+            "measuring",
+            "redesigning",
+            *(["simulating as-is and to-be"] if simulate else []),
+        ],
+        progress,
+    )
+    if not is_read:
+        stages.start("reading the log")
+        log = read_log(log, **(read or {}))
+    stages.start("computing statistics")
+    stats = log.stats()
+    gaps = None
+    if documented is not None:
+        stages.start("finding undocumented steps")
+        gaps = find_undocumented(documented, log)
+    name = name or _name(log, gaps)
+    stages.start("discovering the as-is process")
+    as_is = discover(log, annotations=annotations, name=name)
+    stages.start("measuring")
+    by = "channel" if "channel" in log.columns_chosen else None
+    length = measure(log, annotations=annotations, by=by)
+    stages.start("redesigning")
+    plan = redesign(as_is, log=log, constraints=constraints)
+    simulation = None
+    if simulate:
+        from bpr.simulate import compare_simulations
+
+        stages.start("simulating as-is and to-be")
+        simulation = compare_simulations(
+            as_is, plan.to_be, cases=cases, replications=replications, seed=seed, log=log
+        )
+    stages.finish()
+    return Analysis(
+        name=name,
+        log=log,
+        stats=stats,
+        as_is=as_is,
+        length=length,
+        as_is_length=measure(as_is),
+        to_be_length=measure(plan.to_be),
+        redesign=plan,
+        gaps=gaps,
+        simulation=simulation,
+        seed=seed,
+        cases=cases,
+        replications=replications,
+    )
+
+
+def _name(log: EventLog, gaps: Gaps | None) -> str:
+    if gaps is not None and gaps.documented is not None:
+        return gaps.documented.name
+    if log.source.startswith("<"):
+        return "Service"
+    return Path(log.source).name.split(".")[0]
