@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr._measure_model import day_floor, is_citizen_facing, is_paper_inquiry
+from bpr._measure_model import day_floor, is_citizen_facing, is_paper_inquiry, visit_place
 from bpr.errors import LogError
 from bpr.model import Step, StepKind
 
@@ -87,6 +87,7 @@ def _typed(log: EventLog, annotations: Any) -> _Typed:
             "t_kind": [s.kind.value for s in steps.values()],
             "t_actor": [None if s.actor is None else s.actor.value for s in steps.values()],
             "t_agency": [s.agency for s in steps.values()],
+            "t_place": [visit_place(s) for s in steps.values()],
             "t_channel": [None if s.channel is None else s.channel.value for s in steps.values()],
             "present": [s.citizen_present for s in steps.values()],
             "facing": [is_citizen_facing(s) for s in steps.values()],
@@ -115,13 +116,13 @@ def _per_case(
     events = events.reset_index(drop=True)
     cases = events.groupby("case", sort=True)
     first = cases.cumcount() == 0
-    previous_agency = cases["t_agency"].shift(1)
+    previous_place = cases["t_place"].shift(1)
     # The local calendar day (naive: a zone whose clocks jumped at midnight has no 00:00).
     day = events["timestamp"].dt.tz_convert(calendar.timezone).dt.tz_localize(None).dt.floor("D")
     role = events.groupby(["t_agency", "t_actor"], dropna=False, sort=False).ngroup()
-    # A visit goes on while the citizen stays at the same agency's office on the same day.
+    # A visit goes on while the citizen stays at the same office on the same day.
     same_trip = ~first & cases["present"].shift(1, fill_value=False).astype(bool)
-    same_trip &= _same(events["t_agency"], previous_agency)
+    same_trip &= _same(events["t_place"], previous_place)
     same_trip &= day == day.groupby(events["case"]).shift(1)
     flags = pd.DataFrame(
         {

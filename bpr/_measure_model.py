@@ -38,6 +38,7 @@ __all__ = [
     "is_citizen_facing",
     "is_paper_inquiry",
     "measure_process",
+    "visit_place",
 ]
 
 #: Channels through which a citizen completes a step without going anywhere.
@@ -71,6 +72,18 @@ def is_paper_inquiry(step: Step) -> bool:
     True
     """
     return step.kind is StepKind.INQUIRY and (step.citizen_present or step.actor is Actor.CITIZEN)
+
+
+def visit_place(step: Step) -> str | None:
+    """Where the citizen goes for a citizen-present step: any counter office counts as one
+    place near home (a single window), otherwise the step's agency.
+
+    >>> visit_place(Step("s", "Submit", agency="Police", channel="counter_office"))
+    'counter office'
+    >>> visit_place(Step("s", "Submit", agency="Police", channel="in_person"))
+    'Police'
+    """
+    return "counter office" if step.channel is Channel.COUNTER_OFFICE else step.agency
 
 
 def day_floor(step: Step) -> float:
@@ -332,9 +345,9 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
     v, move = chain.visits, chain.move
     flows = v[:, None] * move  # expected number of times step j directly follows step i
     role = _codes([(s.agency, s.actor) for s in steps])
-    agency = _codes([s.agency for s in steps])
+    place = _codes([visit_place(s) for s in steps])
     present = np.array([s.citizen_present for s in steps], dtype=bool)
-    same_trip = present[:, None] & (agency[:, None] == agency[None, :])
+    same_trip = present[:, None] & (place[:, None] == place[None, :])
     differ = role[:, None] != role[None, :]
     flags = {
         "inquiries": [s.kind is StepKind.INQUIRY for s in steps],
