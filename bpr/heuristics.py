@@ -132,7 +132,14 @@ Propose = Callable[[ServiceProcess, Constraints], Iterator[Candidate]]
 
 @attrs.frozen
 class Heuristic:
-    """One entry of the catalogue."""
+    """One entry of the catalogue.
+
+    ``stage`` orders the planner's work: 1 removes contacts and work (digitise, eliminate,
+    automate), 2 restructures what remains (compose, parallelise, reorder), 3 relocates the
+    contacts that must stay in person (counter office, single window). A later stage only runs
+    once the earlier ones find nothing more to improve, so that a trip is not first moved to a
+    counter office and then found unnecessary.
+    """
 
     id: str
     name: str
@@ -140,6 +147,7 @@ class Heuristic:
     applies_when: str
     changes: str
     effect: str
+    stage: int
     propose: Propose = attrs.field(eq=False, repr=False)
 
     def candidates(
@@ -657,6 +665,7 @@ _CATALOGUE = [
         "needs, and both agencies are on the government network.",
         "The step becomes a system inquiry from A to B; the citizen's trip and the paper go.",
         "Fewer visits, documents and days.",
+        1,
         _e_inquiry,
     ),
     Heuristic(
@@ -667,6 +676,7 @@ _CATALOGUE = [
         "the law does not fix.",
         "Submission goes online, payment becomes e-payment, a letter becomes SMS.",
         "Fewer visits, less travel and queueing.",
+        1,
         _channel_shift,
     ),
     Heuristic(
@@ -676,6 +686,7 @@ _CATALOGUE = [
         "A front-office step needs the citizen in person but not at the agency's own office.",
         "The step moves to a counter office near the citizen.",
         "Shorter trips; several agencies' steps can be done at one counter.",
+        3,
         _counter_office,
     ),
     Heuristic(
@@ -685,6 +696,7 @@ _CATALOGUE = [
         "The citizen meets two or more offices for steps that are not bound to a place.",
         "All those contacts move to one counter office.",
         "Fewer visits and handoffs for the citizen.",
+        3,
         _single_window,
     ),
     Heuristic(
@@ -695,6 +707,7 @@ _CATALOGUE = [
         "keeps a paper copy, and produces nothing a later step needs.",
         "The step is removed (only proposed for a mandatory step, never applied).",
         "Fewer steps, shorter cycle time.",
+        1,
         _eliminate,
     ),
     Heuristic(
@@ -704,6 +717,7 @@ _CATALOGUE = [
         "Consecutive steps of the same actor, agency and channel with no handoff between them.",
         "They merge into one step.",
         "Fewer steps and less waiting between them.",
+        2,
         _compose,
     ),
     Heuristic(
@@ -714,6 +728,7 @@ _CATALOGUE = [
         "with the citizen present.",
         "They run as branches of one parallel block.",
         "Shorter cycle time.",
+        2,
         _parallelize,
     ),
     Heuristic(
@@ -723,6 +738,7 @@ _CATALOGUE = [
         "Consecutive checks that can each reject a case, with known rejection probabilities.",
         "The checks run in decreasing order of rejection probability over effort.",
         "Less work on cases that end up rejected.",
+        2,
         _knockout_order,
     ),
     Heuristic(
@@ -732,6 +748,7 @@ _CATALOGUE = [
         "A rule-based check or decision with no human discretion, not excluded by constraints.",
         "The system performs the step.",
         "Shorter working and waiting time; fewer handoffs to people.",
+        1,
         _automate,
     ),
 ]
