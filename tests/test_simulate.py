@@ -22,7 +22,6 @@ from bpr import (
     Step,
     Xor,
     compare_simulations,
-    discover,
     simulate,
 )
 from bpr.calendar import BusinessCalendar
@@ -623,6 +622,8 @@ def expected_executions(process: ServiceProcess) -> dict[str, float]:
 def test_simulating_a_discovered_model_and_discovering_again_keeps_steps_and_frequencies(
     shared_data,
 ):
+    from bpr.discover import discover
+
     log = read_log(shared_data / "logs" / "receipt.xes.gz")
     model = discover(log)
     n = 20_000
