@@ -160,17 +160,19 @@ def _read_model(path: Path) -> ServiceProcess:
     )
 
 
+def _model_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """A click callback: the model file to write must be .json or .bpmn (before any work)."""
+    if value.suffix.lower() not in (".json", ".bpmn"):
+        raise BprError(f"{value}: write the model to a .json (bpr) or a .bpmn file")
+    return value
+
+
 def _write_model(process: ServiceProcess, path: Path) -> None:
     from bpr.bpmn import write_bpmn
     from bpr.serialize import write_process
 
-    suffix = path.suffix.lower()
-    if suffix not in (".json", ".bpmn"):
-        raise BprError(f"{path}: write the model to a .json (bpr) or a .bpmn file")
-    _write(
-        path.parent,
-        {path.name: write_process(process) if suffix == ".json" else write_bpmn(process)},
-    )
+    writer = write_process if path.suffix.lower() == ".json" else write_bpmn
+    _write(path.parent, {path.name: writer(process)})
 
 
 _model_argument = click.argument(
@@ -237,7 +239,7 @@ def _progress() -> Iterator[Progress]:
         TimeElapsedColumn(),
         console=_err,
         transient=True,
-        disable=_settings.quiet,
+        disable=_settings.quiet or not _err.is_terminal,  # no bars in files and pipes
     )
     task = bar.add_task("starting", total=None)
 
@@ -418,6 +420,7 @@ def demo(
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
+    callback=_model_file,
     help="Where to write the model: a .json (bpr, lossless) or .bpmn file.",
 )
 @click.option(

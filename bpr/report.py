@@ -415,7 +415,7 @@ def _definitions(t: _Words) -> list[dict[str, str]]:
     from bpr.measure import METRICS, Length
 
     entries = []
-    for names, text in _attribute_docs(inspect.getdoc(Length) or ""):
+    for names, text in _attribute_docs(Length.__doc__ or ""):
         shown = [n for n in names if n in METRICS]
         if shown:
             entries.append({"terms": ", ".join(t.metric(n) for n in shown), "text": text})
@@ -424,9 +424,9 @@ def _definitions(t: _Words) -> list[dict[str, str]]:
 
 def _attribute_docs(doc: str) -> list[tuple[list[str], str]]:
     """The ``Attributes`` section of a NumPy-style docstring: (names, description) pairs."""
-    lines = doc.split("Attributes\n----------\n", 1)[-1].splitlines()
+    _, found, section = inspect.cleandoc(doc).partition("Attributes\n----------\n")
     entries: list[tuple[list[str], list[str]]] = []
-    for line in lines:
+    for line in section.splitlines() if found else []:
         if line.startswith(" ") and entries:
             entries[-1][1].append(line.strip())
         elif " : " in line:
