@@ -4,6 +4,7 @@ Represent a service process as a typed graph, discover it from event logs, measu
 and its undocumented steps, and redesign it for digitization.
 """
 
+from bpr.analysis import Analysis, analyze
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
 from bpr.conformance import Gaps, find_undocumented
@@ -36,6 +37,7 @@ from bpr.model import (
 )
 from bpr.measure import Length, measure
 from bpr.render import render
+from bpr.report import Report, report
 from bpr.serialize import read_process, write_process
 from bpr.simulate import Simulation, compare_simulations, simulate
 from bpr.stats import LogStats
@@ -44,6 +46,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Actor",
+    "Analysis",
     "And",
     "AnnotationError",
     "BprError",
@@ -65,12 +68,14 @@ __all__ = [
     "ModelError",
     "Procedure",
     "RenderError",
+    "Report",
     "ServiceProcess",
     "Simulation",
     "Step",
     "StepKind",
     "StepStats",
     "Xor",
+    "analyze",
     "compare_simulations",
     "document",
     "find_undocumented",
@@ -79,6 +84,7 @@ __all__ = [
     "read_log",
     "read_process",
     "render",
+    "report",
     "simulate",
     "write_bpmn",
     "write_process",
