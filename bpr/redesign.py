@@ -37,6 +37,8 @@ from bpr.model import ServiceProcess
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bpr.simulate import SimulationComparison
+
 __all__ = ["DEFAULT_WEIGHTS", "Alternative", "Proposal", "Redesign", "redesign"]
 
 #: Default objective weights: a citizen's trip weighs most, then the days the service takes.
@@ -105,6 +107,13 @@ class Redesign:
         )
         frame.index.name = "metric"
         return frame
+
+    def simulate(self, **options: Any) -> SimulationComparison:
+        """Simulate the as-is and the to-be on common random numbers (same arrivals, same
+        durations for the steps they share); ``options`` are those of :func:`bpr.simulate`."""
+        from bpr.simulate import compare_simulations
+
+        return compare_simulations(self.as_is, self.to_be, **options)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per proposal: heuristic, targets, applied, legal change, impact."""
@@ -213,6 +222,16 @@ def _metrics(process: ServiceProcess) -> dict[str, float]:
     }
 
 
+@attrs.frozen
+class _Outcome:
+    """A candidate made, checked and measured on the process of the moment."""
+
+    candidate: Candidate
+    process: ServiceProcess
+    metrics: dict[str, float]
+    trace: dict[str, str | None]
+
+
 class _Planner:
     """Rounds of: propose on the current to-be, measure each change alone, then apply the
     improving ones best first when they still improve the combined result."""
@@ -259,18 +278,19 @@ class _Planner:
                     self._seen.add(key)
                     self._record(origin, candidate, {}, 0.0, round_, applied=False)
                 continue
-            result = self._try(self.current, [candidate])
-            if result is None:
-                continue
-            _, metrics, _ = result
-            change = self.score(metrics) - self.score(before)
-            evaluated.append((change, candidate, metrics))
-        evaluated.sort(key=lambda e: (e[0], e[1].heuristic, e[1].targets))
+            outcome = self._try(candidate)
+            if outcome is not None:
+                evaluated.append((self.score(outcome.metrics) - self.score(before), outcome))
+        evaluated.sort(key=lambda e: (e[0], e[1].candidate.heuristic, e[1].candidate.targets))
         applied_any = False
-        for change, candidate, metrics in evaluated:
+        for change, outcome in evaluated:
+            candidate = outcome.candidate
             key = (candidate.heuristic, candidate.targets)
-            impact = {m: metrics[m] - before[m] for m in METRICS}
-            applied = change < -_IMPROVEMENT and self._apply(candidate)
+            impact = {m: outcome.metrics[m] - before[m] for m in METRICS}
+            if self.current is not origin and change < -_IMPROVEMENT:
+                # An earlier change of this round altered the process: try this one again on it.
+                outcome = self._try(candidate)
+            applied = change < -_IMPROVEMENT and outcome is not None and self._apply(outcome)
             applied_any |= applied
             if key not in self._seen or applied:
                 self._seen.add(key)
@@ -282,33 +302,29 @@ class _Planner:
             if heuristic.stage <= self.stage and heuristic.id not in self.constraints.exclude:
                 yield from heuristic.candidates(self.current, self.constraints)
 
-    def _try(
-        self, process: ServiceProcess, candidates: list[Candidate]
-    ) -> tuple[ServiceProcess, dict[str, float], Editor] | None:
-        editor = Editor(process)
+    def _try(self, candidate: Candidate) -> _Outcome | None:
+        """``candidate`` made on the current process, checked and measured; None if invalid."""
+        editor = Editor(self.current)
+        if not all(t in editor.nodes for t in candidate.targets):
+            return None
         try:
-            for candidate in candidates:
-                if not all(t in editor.nodes for t in candidate.targets):
-                    return None
-                candidate.apply(editor)
-            new = editor.build()
+            candidate.apply(editor)
+            process = editor.build()
         except (ModelError, ValueError, KeyError):
             return None
-        if violations(self.as_is, new, _compose_trace(self.trace, editor)):
+        trace = _compose_trace(self.trace, editor)
+        if violations(self.as_is, process, trace):
             return None
-        return new, _metrics(new), editor
+        return _Outcome(candidate, process, _metrics(process), trace)
 
-    def _apply(self, candidate: Candidate) -> bool:
-        result = self._try(self.current, [candidate])
-        if result is None:
+    def _apply(self, outcome: _Outcome) -> bool:
+        if self.score(outcome.metrics) >= self.score(self.current_metrics) - _IMPROVEMENT:
             return False
-        process, metrics, editor = result
-        if self.score(metrics) >= self.score(self.current_metrics) - _IMPROVEMENT:
-            return False
-        self.trace = _compose_trace(self.trace, editor)
-        self.current, self.current_metrics = process, metrics
+        self.trace = outcome.trace
+        self.current, self.current_metrics = outcome.process, outcome.metrics
+        candidate = outcome.candidate
         plan = (*self.alternatives[-1].plan, f"{candidate.heuristic}:{','.join(candidate.targets)}")
-        self.alternatives.append(self._alternative(plan, process, metrics))
+        self.alternatives.append(self._alternative(plan, outcome.process, outcome.metrics))
         return True
 
     def _alternative(
@@ -364,19 +380,17 @@ def violations(
         if step.mandatory and trace.get(step.id) not in kept
     ]
     produced_before = {d for s in as_is.steps for d in s.documents_out}
-    order = _precedence(to_be)
+    graph = None
     for step in to_be.steps:
-        for document in sorted(step.documents_in & produced_before):
-            producers = [s.id for s in to_be.steps if document in s.documents_out]
-            if not any(p in order[step.id] for p in producers):
+        needed = sorted(step.documents_in & produced_before)
+        if not needed:
+            continue
+        graph = acyclic(to_be) if graph is None else graph
+        earlier = nx.ancestors(graph, step.id)
+        for document in needed:
+            if not any(s.id in earlier and document in s.documents_out for s in to_be.steps):
                 problems.append(f"{step.name!r} needs {document!r} but nothing produces it before")
     return problems
-
-
-def _precedence(process: ServiceProcess) -> dict[str, set[str]]:
-    """For each node, the nodes that run before it on some path (loops cut)."""
-    graph = acyclic(process)
-    return {n: nx.ancestors(graph, n) for n in graph}
 
 
 def _pareto(alternatives: list[Alternative]) -> list[Alternative]:

@@ -116,6 +116,17 @@ def test_bad_objectives():
         redesign(vehicle_transfer(), objectives={"happiness": 1.0})
 
 
+def test_simulating_the_redesign_shows_the_citizen_travels_less(transfer):
+    from bpr.simulate import Travel
+
+    comparison = transfer.simulate(cases=200, replications=3, seed=1)
+    # Every case makes the same trips: 5 fewer (7 -> 2) at 30 minutes each, with no spread.
+    saved = transfer.compare().loc["visits", "change"]
+    travel = comparison.differences["travel_time"]
+    assert travel.value == saved * Travel().office == travel.low == travel.high
+    assert comparison.differences["cycle_time"].high.total_seconds() < 0
+
+
 def test_pareto_alternatives_are_not_dominated(transfer):
     alternatives = transfer.alternatives
     assert alternatives
