@@ -203,7 +203,7 @@ class Analysis:
                     after,
                     after - before,
                     *_NO_CI,
-                    _unit(self.length, metric),
+                    _unit(metric),
                 )
             )
         rows += self._segment_rows()
@@ -259,7 +259,7 @@ class Analysis:
                 _number(value),
                 *_NONE,
                 *_NO_CI,
-                _unit(self.length, metric),
+                _unit(metric),
             )
             for segment, values in segments.iterrows()
             for metric, value in values.items()
@@ -352,10 +352,10 @@ def _days(value: timedelta | None) -> float:
     return _NAN if value is None else value.total_seconds() / _DAY
 
 
-def _unit(length: Length, metric: str) -> str:
-    if isinstance(getattr(length, metric), timedelta) or metric.startswith("cycle_time"):
-        return "hours"
-    return _UNITS.get(metric, "per case")
+def _unit(metric: str) -> str:
+    from bpr.measure import TIMES
+
+    return "hours" if metric in TIMES else _UNITS.get(metric, "per case")
 
 
 def _csv(frame: pd.DataFrame) -> str:

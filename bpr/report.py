@@ -132,7 +132,7 @@ _FA: Mapping[str, str] = {
     "discovered from": "کشف‌شده از",
     "the documented procedure covers": "روال مستند پوشش می‌دهد",
     "of events; alignment fitness": "از رویدادها؛ تطابق هم‌ترازی",
-    "cases per run": "پرونده در هر اجرا",
+    "cases per run,": "پرونده در هر اجرا،",
     "runs on common random numbers; means over runs.": (
         "اجرا با اعداد تصادفی مشترک؛ میانگین اجراها."
     ),

@@ -140,6 +140,9 @@ def test_analyze_receipt_end_to_end(receipt_run):
     metrics = pd.read_csv(out / "metrics.csv", keep_default_na=False, na_values=[""])
     length = metrics[metrics["section"] == "length"].set_index("metric")
     assert length.loc["cases", "log"] == 1434 and length.loc["steps", "log"] == 8577 / 1434
+    # no start times: working time unknown, still in hours
+    assert math.isnan(length.loc["working_time", "log"])
+    assert length.loc["working_time", "unit"] == "hours"
     channels = set(metrics.loc[metrics["section"] == "length by channel", "segment"])
     assert channels == {"Desk", "Intern", "Internet", "Post", "e-mail"}
     assert "simulation" in set(metrics["section"]) and "gaps" not in set(metrics["section"])
