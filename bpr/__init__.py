@@ -5,9 +5,11 @@ and its undocumented steps, and redesign it for digitization.
 """
 
 from bpr.analysis import Analysis, analyze
+from bpr.annotate import annotate, typing_report
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
 from bpr.conformance import Gaps, find_undocumented
+from bpr.discover import discover
 from bpr.document import Procedure, document
 from bpr.errors import (
     AnnotationError,
@@ -75,6 +77,8 @@ __all__ = [
     "StepKind",
     "StepStats",
     "Xor",
+    "annotate",
+    "discover",
     "analyze",
     "compare_simulations",
     "document",
@@ -84,6 +88,7 @@ __all__ = [
     "read_log",
     "read_process",
     "render",
+    "typing_report",
     "report",
     "simulate",
     "write_bpmn",

@@ -1,0 +1,739 @@
+"""Discovery: a typed service process from an event log, with what the log shows about it.
+
+:func:`discover` mines the control flow with pm4py from the log's *variants* (so its cost
+grows with the number of distinct traces, not of events), turns it into a
+:class:`~bpr.ServiceProcess` of steps, exclusive and parallel gateways, and annotates it with
+what the log says: how often each step ran and how long it took, how often each flow was
+taken and, on exclusive splits, the branch probabilities. Step types (kind, actor, agency,
+channel, ...) come from an annotation table, then from event attributes, then from the
+bilingual classifier; :func:`bpr.annotate.typing_report` says which source set what.
+
+Methods
+-------
+``"inductive"``
+    pm4py's inductive miner (IM, or IMf with ``noise`` as its threshold when ``noise > 0``)
+    on the variants. The process tree becomes blocks: a sequence is a chain, a choice an
+    exclusive split and join (a silent ``tau`` branch becomes a flow that skips), a parallel
+    block a parallel split and join, and a loop ``*(do, redo)`` an exclusive join, the ``do``
+    part, and an exclusive split that either leaves or goes back through the ``redo`` part.
+    Silent steps never become steps, so every step is an activity of the log.
+``"dfg"``
+    the directly-follows graph: one step per activity, and an exclusive split after (join
+    before) every step with more than one successor (predecessor).
+
+Noise
+-----
+``noise`` in [0, 1] is the share of behaviour the model may leave out. First the least
+frequent activities are dropped while the events they account for stay within ``noise`` of
+all events; cases are projected on the activities kept (a case left empty drops out). Then
+``"inductive"`` runs IMf with threshold ``noise``, and ``"dfg"`` keeps the most frequent
+directly-follows pairs until they cover ``1 - noise`` of all pairs, together with the pairs of
+two maximum spanning arborescences (from the start and, backwards, from the end), so that
+every step stays on a path from start to end.
+
+What the log says
+-----------------
+* ``Step.stats.events`` and ``.cases`` count the step's events and the cases with at least one
+  of them, over the whole log. ``working`` is completion minus start where the log has start
+  times. ``waiting`` runs from the completion of the case's previous event to the step's start
+  (to its completion where no start is known, the step then counting as instantaneous);
+  overlapping work waits zero, and a case's first event has no waiting time.
+* ``Flow.frequency`` is how often a case passed along the flow. For ``"inductive"`` each
+  variant is replayed through the process tree by parsing (the miner gives every activity one
+  leaf, so the run of a variant is found exactly). For ``"dfg"`` the frequencies are the
+  directly-follows counts of the pairs kept. With ``noise > 0`` some cases do not fit the
+  model; that is the behaviour the model leaves out, and the flows do not count it (the
+  process description says how many cases they count). Optimal alignments would place those
+  cases too, at a cost of seconds per variant on logs such as BPIC 2020.
+* ``Flow.probability`` on the branches of an exclusive split is the branch's frequency over
+  the total leaving the split, so the branches sum to 1.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from bpr import discover
+>>> events = pd.DataFrame({
+...     "case": ["1", "1", "1", "2", "2", "3", "3", "3"],
+...     "activity": ["Submit request", "Check documents", "Issue permit",
+...                  "Submit request", "Issue permit",
+...                  "Submit request", "Check documents", "Issue permit"],
+...     "timestamp": pd.date_range("2024-01-01", periods=8, freq="h", tz="UTC"),
+... })
+>>> p = discover(events)
+>>> [(s.name, s.stats.events) for s in p.steps]
+[('Submit request', 3), ('Check documents', 2), ('Issue permit', 3)]
+>>> sorted(f.probability for f in p.flows if f.probability is not None)
+[0.3333333333333333, 0.6666666666666666]
+>>> p.step_by_name("Submit request").kind
+<StepKind.SUBMIT: 'submit'>
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+import attrs
+
+from bpr.errors import ModelError
+from bpr.model import (
+    DurationStats,
+    Event,
+    EventKind,
+    Flow,
+    Gateway,
+    GatewayKind,
+    Node,
+    ServiceProcess,
+    Step,
+    StepStats,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bpr.annotate import AnnotationTable
+    from bpr.log import EventLog
+
+__all__ = ["discover"]
+
+Trace: TypeAlias = tuple[str, ...]
+Variants: TypeAlias = Mapping[Trace, int]
+
+# Virtual activities before the first and after the last event of every case; private-use
+# characters, so that no real label can collide with them.
+_SOURCE = "\ue000start"
+_SINK = "\ue000end"
+
+
+def discover(
+    log: EventLog | pd.DataFrame | str,
+    *,
+    method: Literal["inductive", "dfg"] = "inductive",
+    noise: float = 0.0,
+    annotations: AnnotationTable | None = None,
+    name: str | None = None,
+) -> ServiceProcess:
+    """Discover a typed, annotated service process from an event log.
+
+    Parameters
+    ----------
+    log
+        An :class:`~bpr.EventLog`, or anything :func:`bpr.read_log` reads (a path, a pandas
+        DataFrame with canonical columns).
+    method
+        ``"inductive"`` (block-structured: sequences, choices, parallel blocks, loops) or
+        ``"dfg"`` (a directly-follows graph with exclusive gateways); see :mod:`bpr.discover`.
+    noise
+        The share of behaviour the model may leave out, in [0, 1]; 0 keeps everything.
+    annotations
+        Step attributes keyed by activity (a CSV path, a DataFrame or a mapping), the first
+        source of step types; see :func:`bpr.annotate`.
+    name
+        The process name; ``"Discovered process"`` when not given.
+
+    Returns
+    -------
+    ServiceProcess
+        One step per activity kept (ids ``s01``, ``s02``, ... in model order), with
+        :class:`~bpr.StepStats`, flow frequencies and branch probabilities.
+
+    Raises
+    ------
+    ModelError
+        On an unknown ``method`` or a ``noise`` outside [0, 1].
+    LogError
+        When ``log`` cannot be read.
+    AnnotationError
+        When the annotation table is malformed or names an activity the log does not have.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({
+    ...     "case": ["1", "1", "2", "2"],
+    ...     "activity": ["Pay fee", "Issue card", "Pay fee", "Issue card"],
+    ...     "timestamp": pd.date_range("2024-01-01", periods=4, freq="h", tz="UTC"),
+    ... })
+    >>> p = discover(events, method="dfg", name="Card")
+    >>> p
+    ServiceProcess('Card', 2 steps, 0 gateways, 3 flows)
+    >>> [f.frequency for f in p.flows]
+    [2, 2, 2]
+    >>> discover(events, noise=1.5)
+    Traceback (most recent call last):
+    ...
+    bpr.errors.ModelError: discover: noise must lie in [0, 1], got 1.5
+    """
+    if method not in ("inductive", "dfg"):
+        raise ModelError(f"discover: unknown method {method!r}; use 'inductive' or 'dfg'")
+    if not 0.0 <= noise <= 1.0:
+        raise ModelError(f"discover: noise must lie in [0, 1], got {noise}")
+    from bpr.annotate import step_types
+
+    event_log = _event_log(log)
+    stats = event_log.stats()
+    counts = dict(zip(stats.activities["activity"], stats.activities["events"], strict=True))
+    kept = _frequent_activities(counts, noise)
+    variants = _projected_variants(stats.variants, kept)
+    graph = _inductive(variants, noise) if method == "inductive" else _dfg(variants, noise)
+    labels = [s.name for s in graph.steps()]
+    fields = step_types(labels, event_log, annotations=annotations)
+    observed = _step_stats(event_log, stats.activities, labels)
+    nodes = [
+        attrs.evolve(n, **fields[n.name], stats=observed[n.name]) if isinstance(n, Step) else n
+        for n in graph.nodes
+    ]
+    return ServiceProcess(
+        name or "Discovered process",
+        nodes=nodes,
+        flows=_with_probabilities(graph.nodes, graph.flows),
+        description=(
+            f"Discovered by bpr from {len(stats.cases)} cases (method={method}, "
+            f"noise={noise:g}); flow frequencies count the {graph.replayed} cases the model "
+            "replays."
+        ),
+    )
+
+
+def _event_log(log: Any) -> EventLog:
+    from bpr.log import EventLog, read_log
+
+    return log if isinstance(log, EventLog) else read_log(log)
+
+
+# -- noise ------------------------------------------------------------------------------------
+
+
+def _frequent_activities(events: Mapping[str, int], noise: float) -> set[str]:
+    """The activities kept when the rarest ones, up to ``noise`` of all events, are dropped."""
+    budget = noise * sum(events.values())
+    kept = set(events)
+    dropped = 0
+    # The most frequent activity always stays, so that a model exists.
+    for activity, n in sorted(events.items(), key=lambda kv: (kv[1], kv[0]))[:-1]:
+        if dropped + n > budget:
+            break
+        dropped += n
+        kept.discard(activity)
+    return kept
+
+
+def _projected_variants(variants: pd.DataFrame, kept: set[str]) -> dict[Trace, int]:
+    """Variant -> count over the kept activities, most frequent first; empty traces dropped."""
+    projected: Counter[Trace] = Counter()
+    for variant, count in zip(variants["variant"], variants["count"], strict=True):
+        trace = tuple(a for a in variant if a in kept)
+        if trace:
+            projected[trace] += int(count)
+    return dict(sorted(projected.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# -- building the graph -----------------------------------------------------------------------
+
+
+class _Graph:
+    """Nodes and counted flows of a process under construction, between one start and end."""
+
+    def __init__(self, n_steps: int) -> None:
+        self.nodes: list[Node] = [Event("start", EventKind.START)]
+        self.flows: list[Flow] = []
+        self.replayed = 0  # cases whose every move the flow frequencies count
+        self._width = max(2, len(str(n_steps)))
+        self._steps = itertools.count(1)
+        self._gateways = itertools.count(1)
+
+    def step(self, label: str) -> str:
+        step = Step(f"s{next(self._steps):0{self._width}d}", label)
+        self.nodes.append(step)
+        return step.id
+
+    def gateway(self, kind: GatewayKind) -> str:
+        prefix = "xor" if kind is GatewayKind.EXCLUSIVE else "and"
+        gateway = Gateway(f"{prefix}{next(self._gateways)}", kind)
+        self.nodes.append(gateway)
+        return gateway.id
+
+    def connect(self, source: str, target: str, frequency: int) -> None:
+        self.flows.append(Flow(source, target, frequency=frequency))
+
+    def end(self) -> str:
+        self.nodes.append(Event("end", EventKind.END))
+        return "end"
+
+    def steps(self) -> list[Step]:
+        return [n for n in self.nodes if isinstance(n, Step)]
+
+
+def _with_probabilities(nodes: Iterable[Node], flows: list[Flow]) -> list[Flow]:
+    """Flows with branch probabilities (frequency over the split's total) on exclusive splits."""
+    exclusive = {n.id for n in nodes if isinstance(n, Gateway) and n.kind is GatewayKind.EXCLUSIVE}
+    leaving: dict[str, list[Flow]] = defaultdict(list)
+    for flow in flows:
+        leaving[flow.source].append(flow)
+    totals = {
+        source: sum(f.frequency or 0 for f in out)
+        for source, out in leaving.items()
+        if source in exclusive and len(out) > 1
+    }
+    return [
+        attrs.evolve(f, probability=f.frequency / totals[f.source])
+        if totals.get(f.source) and f.frequency is not None
+        else f
+        for f in flows
+    ]
+
+
+# -- the directly-follows method --------------------------------------------------------------
+
+
+def _dfg(variants: Variants, noise: float) -> _Graph:
+    pairs: Counter[tuple[str, str]] = Counter()
+    for trace, count in variants.items():
+        for pair in itertools.pairwise((_SOURCE, *trace, _SINK)):
+            pairs[pair] += count
+    kept = _frequent_pairs(pairs, noise)
+    # Reading order: activities as the most frequent variants first show them.
+    order = list(dict.fromkeys(a for trace in variants for a in trace))
+    graph = _Graph(len(order))
+    ids = {_SOURCE: "start"} | {a: graph.step(a) for a in order}
+    ids[_SINK] = graph.end()
+    inflow: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    outflow: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for (a, b), n in kept.items():
+        outflow[a].append((b, n))
+        inflow[b].append((a, n))
+    entry, exit_ = dict(ids), dict(ids)
+    for activity, node in ids.items():
+        if len(inflow[activity]) > 1:
+            entry[activity] = graph.gateway(GatewayKind.EXCLUSIVE)
+            graph.connect(entry[activity], node, sum(n for _, n in inflow[activity]))
+        if len(outflow[activity]) > 1:
+            exit_[activity] = graph.gateway(GatewayKind.EXCLUSIVE)
+            graph.connect(node, exit_[activity], sum(n for _, n in outflow[activity]))
+    for (a, b), n in kept.items():
+        graph.connect(exit_[a], entry[b], n)
+    graph.replayed = sum(
+        n
+        for trace, n in variants.items()
+        if kept.keys() >= set(itertools.pairwise((_SOURCE, *trace, _SINK)))
+    )
+    return graph
+
+
+def _frequent_pairs(pairs: Counter[tuple[str, str]], noise: float) -> dict[tuple[str, str], int]:
+    """The pairs covering ``1 - noise`` of all, plus those keeping every activity connected."""
+    import networkx as nx
+
+    ordered = sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+    dfg = nx.DiGraph()
+    dfg.add_weighted_edges_from((a, b, n) for (a, b), n in ordered)
+    forward = nx.maximum_spanning_arborescence(dfg)
+    backward = nx.maximum_spanning_arborescence(dfg.reverse(copy=True))
+    needed = set(forward.edges) | {(b, a) for a, b in backward.edges}
+    budget = (1.0 - noise) * sum(pairs.values())
+    covered = sum(pairs[p] for p in needed)
+    for pair, n in ordered:
+        if covered >= budget:
+            break
+        if pair not in needed:
+            needed.add(pair)
+            covered += n
+    return {pair: n for pair, n in ordered if pair in needed}
+
+
+# -- the inductive method ---------------------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class _Tree:
+    """A process-tree node: ``activity``, ``tau``, ``seq``, ``xor``, ``and`` or ``loop``.
+
+    Compared by identity, so that equal sub-trees in different places count apart.
+    ``owner`` maps each activity below a compound node to the index of the child holding it;
+    ``firsts`` and ``lasts`` are the activities a non-empty run of the node can begin and end
+    with.
+    """
+
+    operator: str
+    children: tuple[_Tree, ...]
+    label: str | None
+    alphabet: frozenset[str]
+    nullable: bool
+    owner: Mapping[str, int]
+    firsts: frozenset[str]
+    lasts: frozenset[str]
+
+
+def _leaf(label: str | None) -> _Tree:
+    if label is None:
+        return _Tree("tau", (), None, frozenset(), True, {}, frozenset(), frozenset())
+    one = frozenset([label])
+    return _Tree("activity", (), label, one, False, {}, one, one)
+
+
+def _ends(operator: str, children: tuple[_Tree, ...], first: bool) -> frozenset[str]:
+    """The activities a run can begin (``first``) or end with."""
+
+    def of(child: _Tree) -> frozenset[str]:
+        return child.firsts if first else child.lasts
+
+    if operator == "seq":
+        found: set[str] = set()
+        for child in children if first else reversed(children):
+            found |= of(child)
+            if not child.nullable:
+                break
+        return frozenset(found)
+    if operator == "loop" and not children[0].nullable:
+        return of(children[0])
+    return frozenset().union(*(of(c) for c in children))
+
+
+def _compound(operator: str, children: tuple[_Tree, ...]) -> _Tree:
+    owner = {a: i for i, child in enumerate(children) for a in child.alphabet}
+    if len(owner) != sum(len(c.alphabet) for c in children):
+        raise ModelError(
+            "discover: the mined process tree repeats an activity label, which bpr cannot map "
+            "to one step per activity; try method='dfg'"
+        )
+    nullable = {
+        "seq": all(c.nullable for c in children),
+        "and": all(c.nullable for c in children),
+        "xor": any(c.nullable for c in children),
+        "loop": children[0].nullable,
+    }[operator]
+    return _Tree(
+        operator,
+        children,
+        None,
+        frozenset(owner),
+        nullable,
+        owner,
+        _ends(operator, children, first=True),
+        _ends(operator, children, first=False),
+    )
+
+
+def _from_pm4py(tree: Any) -> _Tree:
+    """Our tree from a pm4py ``ProcessTree``; a loop's several redo parts become one choice."""
+    from pm4py.objects.process_tree.obj import Operator
+
+    if not tree.children:
+        return _leaf(tree.label)
+    operators = {
+        Operator.SEQUENCE: "seq",
+        Operator.XOR: "xor",
+        Operator.PARALLEL: "and",
+        Operator.LOOP: "loop",
+    }
+    if tree.operator not in operators:
+        raise ModelError(
+            f"discover: the mined process tree uses the operator {tree.operator}, which has no "
+            "gateway in bpr; try method='dfg'"
+        )
+    children = tuple(_from_pm4py(c) for c in tree.children)
+    operator = operators[tree.operator]
+    if operator == "xor":
+        return _choice(children)
+    if operator == "loop" and len(children) > 2:
+        children = (children[0], _choice(children[1:]))
+    return _compound(operator, children)
+
+
+def _choice(children: tuple[_Tree, ...]) -> _Tree:
+    """A choice, with the silent branches that add nothing to its language removed.
+
+    The miner writes "A any number of times" as ``X(tau, *(A, tau))``, four gateways; with
+    the silent branch folded into the loop, ``*(tau, A)`` draws it with two. A silent branch
+    beside another branch that can be empty says nothing either.
+    """
+    if any(c.operator == "tau" for c in children):
+        children = tuple(
+            _compound("loop", (_leaf(None), c.children[0]))
+            if c.operator == "loop" and c.children[1].operator == "tau"
+            else c
+            for c in children
+        )
+    if any(c.nullable for c in children if c.operator != "tau"):
+        children = tuple(c for c in children if c.operator != "tau")
+    return children[0] if len(children) == 1 else _compound("xor", children)
+
+
+def _mine_tree(variants: Variants, noise: float) -> Any:
+    from bpr._pm4py import load, quiet
+
+    load()
+    from pm4py.algo.discovery.inductive.dtypes.im_ds import IMDataStructureUVCL
+    from pm4py.algo.discovery.inductive.variants.im import IMUVCL
+    from pm4py.algo.discovery.inductive.variants.imf import IMFUVCL
+    from pm4py.objects.process_tree.utils.generic import fold, tree_sort
+
+    parameters = {"noise_threshold": noise}
+    miner = IMFUVCL if noise > 0 else IMUVCL
+    with quiet():
+        # The same steps as pm4py's inductive_miner.apply, which does not accept a plain
+        # variant Counter as the UVCL it documents.
+        tree = miner(parameters).apply(IMDataStructureUVCL(Counter(variants)), parameters)
+        tree = fold(tree)
+        tree_sort(tree)
+    return tree
+
+
+def _inductive(variants: Variants, noise: float) -> _Graph:
+    mined = _mine_tree(variants, noise)
+    tree = _from_pm4py(mined)
+    replay = _Replay(tree)
+    counts: Counter[_Tree] = Counter()
+    graph = _Graph(len(tree.alphabet))
+    for trace, n in variants.items():
+        run = replay.run(trace)
+        if run is not None:
+            run.count(counts, n)
+            graph.replayed += n
+    span = _build(graph, tree, counts)
+    if span is None:
+        raise ModelError("discover: the mined process tree has no activity")
+    graph.connect("start", span.entry, counts[tree])
+    graph.connect(span.exit, graph.end(), counts[tree])
+    return graph
+
+
+@attrs.frozen(eq=False)
+class _Run:
+    """How one trace runs through a tree node: the runs of the children it executed."""
+
+    node: _Tree
+    children: tuple[_Run, ...] = ()
+
+    def count(self, counts: Counter[_Tree], weight: int) -> None:
+        counts[self.node] += weight
+        for child in self.children:
+            child.count(counts, weight)
+
+
+class _Replay:
+    """Parses traces against a tree whose activities label one leaf each.
+
+    Unique labels make the parse direct: each activity says which child of a sequence, choice
+    or parallel block it belongs to. Only loops need a search, over the places where one
+    iteration ends; it is memoised on (node, trace part) and prefers fewer iterations.
+    """
+
+    def __init__(self, tree: _Tree) -> None:
+        self._tree = tree
+        self._memo: dict[tuple[_Tree, Trace], _Run | None] = {}
+
+    def run(self, trace: Trace) -> _Run | None:
+        return self._parse(self._tree, trace)
+
+    def _parse(self, node: _Tree, part: Trace) -> _Run | None:
+        if part and (part[0] not in node.firsts or part[-1] not in node.lasts):
+            return None
+        key = (node, part)
+        if key not in self._memo:
+            self._memo[key] = self._parse_new(node, part)
+        return self._memo[key]
+
+    def _parse_new(self, node: _Tree, part: Trace) -> _Run | None:
+        if not node.alphabet.issuperset(part) or (not part and not node.nullable):
+            return None
+        if node.operator == "tau":
+            return _Run(node)
+        if node.operator == "activity":
+            return _Run(node) if len(part) == 1 else None
+        if node.operator == "xor":
+            return self._choice(node, part)
+        if node.operator == "loop":
+            return self._loop(node, part)
+        owners = [node.owner[a] for a in part]
+        if node.operator == "seq" and owners != sorted(owners):
+            return None
+        parts = [
+            tuple(a for a, i in zip(part, owners, strict=True) if i == k)
+            for k in range(len(node.children))
+        ]
+        runs = [self._parse(c, p) for c, p in zip(node.children, parts, strict=True)]
+        return None if None in runs else _Run(node, tuple(runs))
+
+    def _choice(self, node: _Tree, part: Trace) -> _Run | None:
+        if part:
+            candidates = [node.children[node.owner[part[0]]]]
+        else:
+            # An empty part takes the silent branch when there is one.
+            candidates = sorted(node.children, key=lambda c: c.operator != "tau")
+        for child in candidates:
+            run = self._parse(child, part)
+            if run is not None:
+                return _Run(node, (run,))
+        return None
+
+    def _loop(self, node: _Tree, part: Trace) -> _Run | None:
+        """``do (redo do)*`` over ``part``: a depth-first search over where pieces end.
+
+        A state is (position, piece expected: 0 for do, 1 for redo, whether the do before
+        was empty); a redo after an empty do may not be empty, or an idle iteration could
+        repeat for ever. A state that failed once fails again, so it is not searched twice.
+        """
+        n = len(part)
+        failed: set[tuple[int, int, bool]] = set()
+        start = (0, 0, False)
+        stack = [(start, self._pieces(node.children[0], part, 0, True))]
+        runs: list[_Run] = []
+        while stack:
+            state, pieces = stack[-1]
+            found = next(pieces, None)
+            if found is None:
+                failed.add(state)
+                stack.pop()
+                if stack:
+                    runs.pop()
+                continue
+            (i, which, _), (j, run) = state, found
+            if which == 0 and j == n:
+                return _Run(node, (*runs, run))
+            after = (j, 1, j == i) if which == 0 else (j, 0, False)
+            if after not in failed:
+                runs.append(run)
+                child = node.children[after[1]]
+                stack.append((after, self._pieces(child, part, j, not after[2])))
+        return None
+
+    def _pieces(
+        self, child: _Tree, part: Trace, i: int, allow_empty: bool
+    ) -> Iterator[tuple[int, _Run]]:
+        """(end, run) of the pieces ``part[i:end]`` that ``child`` runs, longest first."""
+        end = i
+        if i < len(part) and part[i] in child.firsts:
+            while end < len(part) and part[end] in child.alphabet:
+                end += 1
+        for j in range(end, i - 1 if allow_empty else i, -1):
+            run = self._parse(child, part[i:j])
+            if run is not None:
+                yield j, run
+
+
+@attrs.frozen
+class _Span:
+    """Where a built block begins and ends."""
+
+    entry: str
+    exit: str
+
+
+def _build(graph: _Graph, node: _Tree, counts: Counter[_Tree]) -> _Span | None:
+    """Add ``node`` to ``graph``; ``None`` when it is silent (nothing to add)."""
+    if node.operator == "activity":
+        step = graph.step(str(node.label))
+        return _Span(step, step)
+    if node.operator == "tau":
+        return None
+    spans = [_build(graph, c, counts) for c in node.children]
+    if node.operator == "seq":
+        return _sequence(graph, [s for s in spans if s is not None], counts[node])
+    if node.operator == "and":
+        return _parallel(graph, [s for s in spans if s is not None], counts[node])
+    if node.operator == "xor":
+        return _exclusive(graph, node, spans, counts)
+    return _loop_block(graph, node, spans, counts)
+
+
+def _sequence(graph: _Graph, spans: list[_Span], count: int) -> _Span | None:
+    if not spans:
+        return None
+    for before, after in itertools.pairwise(spans):
+        graph.connect(before.exit, after.entry, count)
+    return _Span(spans[0].entry, spans[-1].exit)
+
+
+def _parallel(graph: _Graph, spans: list[_Span], count: int) -> _Span | None:
+    if len(spans) < 2:
+        return spans[0] if spans else None
+    split = graph.gateway(GatewayKind.PARALLEL)
+    join = graph.gateway(GatewayKind.PARALLEL)
+    for span in spans:
+        graph.connect(split, span.entry, count)
+        graph.connect(span.exit, join, count)
+    return _Span(split, join)
+
+
+def _exclusive(
+    graph: _Graph, node: _Tree, spans: list[_Span | None], counts: Counter[_Tree]
+) -> _Span | None:
+    if all(s is None for s in spans):
+        return None
+    split = graph.gateway(GatewayKind.EXCLUSIVE)
+    join = graph.gateway(GatewayKind.EXCLUSIVE)
+    skipped = sum(counts[c] for c, s in zip(node.children, spans, strict=True) if s is None)
+    for child, span in zip(node.children, spans, strict=True):
+        if span is not None:
+            graph.connect(split, span.entry, counts[child])
+            graph.connect(span.exit, join, counts[child])
+    if None in spans:
+        graph.connect(split, join, skipped)
+    return _Span(split, join)
+
+
+def _loop_block(
+    graph: _Graph, node: _Tree, spans: list[_Span | None], counts: Counter[_Tree]
+) -> _Span | None:
+    if all(s is None for s in spans):
+        return None
+    entry = graph.gateway(GatewayKind.EXCLUSIVE)
+    exit_ = graph.gateway(GatewayKind.EXCLUSIVE)
+    (do, redo), (do_span, redo_span) = node.children, spans
+    for child, span, source, target in (
+        (do, do_span, entry, exit_),
+        (redo, redo_span, exit_, entry),
+    ):
+        if span is None:
+            graph.connect(source, target, counts[child])
+        else:
+            graph.connect(source, span.entry, counts[child])
+            graph.connect(span.exit, target, counts[child])
+    return _Span(entry, exit_)
+
+
+# -- step statistics --------------------------------------------------------------------------
+
+
+def _step_stats(log: EventLog, activities: pd.DataFrame, labels: list[str]) -> dict[str, StepStats]:
+    import pandas as pd
+
+    events = log.to_pandas()
+    done = events["timestamp"]
+    start = events["start"] if "start" in events.columns else None
+    begin = done if start is None else start.fillna(done)
+    previous = done.groupby(events["case"], sort=False).shift()
+    durations = pd.DataFrame(
+        {
+            "activity": events["activity"],
+            "waiting": (begin - previous).dt.total_seconds().clip(lower=0.0),
+            "working": float("nan") if start is None else (done - start).dt.total_seconds(),
+        }
+    )
+    grouped = durations.groupby("activity", sort=False)
+    summary = {
+        "median": grouped.median(),
+        "mean": grouped.mean(),
+        "p90": grouped.quantile(0.9),
+    }
+    table = activities.set_index("activity")
+
+    def duration(activity: str, column: str) -> DurationStats | None:
+        values = {k: s.at[activity, column] for k, s in summary.items()}
+        if any(pd.isna(v) for v in values.values()):
+            return None
+        return DurationStats(**{k: float(v) for k, v in values.items()})
+
+    return {
+        a: StepStats(
+            events=int(table.at[a, "events"]),
+            cases=int(table.at[a, "cases"]),
+            working=duration(a, "working"),
+            waiting=duration(a, "waiting"),
+        )
+        for a in labels
+    }
