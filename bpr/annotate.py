@@ -302,7 +302,7 @@ def _decisions(
         row = rows.get(normalize(label))
         if row is not None:
             for field, value in row.values.items():
-                decided[field] = _Decision(value, "annotation", 1.0, f"annotations {row.where}")
+                decided[field] = _Decision(value, "annotation", 1.0, row.where)
         for field, decision in evidence.get(label, {}).items():
             decided.setdefault(field, decision)
         guess = classify(label)
