@@ -203,7 +203,7 @@ def main() -> None:
     results = {}
     for size in sorted(args.sizes, key=SIZES.get):
         paths = generate(size)
-        repeat = args.repeat or (3 if SIZES[size] <= 1_000_000 else 1)
+        repeat = args.repeat or (5 if SIZES[size] <= 1_000_000 else 1)
         for fmt in args.formats:
             for engine in args.engines:
                 result = results[size, fmt, engine] = measure(engine, paths[fmt], repeat)
