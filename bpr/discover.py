@@ -274,14 +274,13 @@ def _with_probabilities(nodes: Iterable[Node], flows: list[Flow]) -> list[Flow]:
     for flow in flows:
         leaving[flow.source].append(flow)
     totals = {
-        source: sum(f.frequency or 0 for f in out)
+        source: sum(f.frequency for f in out)
         for source, out in leaving.items()
         if source in exclusive and len(out) > 1
     }
+    # A split no replayed case reached (possible with noise) gets no probabilities.
     return [
-        attrs.evolve(f, probability=f.frequency / totals[f.source])
-        if totals.get(f.source) and f.frequency is not None
-        else f
+        attrs.evolve(f, probability=f.frequency / totals[f.source]) if totals.get(f.source) else f
         for f in flows
     ]
 
@@ -494,8 +493,7 @@ def _inductive(variants: Variants, noise: float) -> _Graph:
             run.count(counts, n)
             graph.replayed += n
     span = _build(graph, tree, counts)
-    if span is None:
-        raise ModelError("discover: the mined process tree has no activity")
+    assert span is not None, "a tree mined from non-empty traces has activities"
     graph.connect("start", span.entry, counts[tree])
     graph.connect(span.exit, graph.end(), counts[tree])
     return graph

@@ -461,6 +461,13 @@ def test_replay_parses_exactly_the_language(tree, trace, fits):
     assert (replay.run(tuple(trace)) is not None) is fits
 
 
+def test_trees_bpr_cannot_draw_are_model_errors():
+    with pytest.raises(ModelError, match="repeats an activity label"):
+        _tree("->( 'a', 'a' )")
+    with pytest.raises(ModelError, match="uses the operator"):
+        _tree("O( 'a', 'b' )")
+
+
 def test_replay_counts_loop_iterations():
     tree = _tree("*( ->( 'a', 'b' ), 'c' )")
     counts = Counter()
