@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bpr import ModelError, ServiceProcess, Step, measure
+from bpr._edit import Editor
 from bpr.examples import vehicle_transfer
-from bpr.heuristics import Constraints
+from bpr.heuristics import HEURISTICS, Constraints
 from bpr.redesign import DEFAULT_WEIGHTS, redesign, violations
 
 from .strategies import processes
@@ -188,3 +192,87 @@ def test_random_processes_keep_law_and_data_and_never_get_worse(process):
         if consumer is not None and document in to_be.step(consumer).documents_in:
             assert (consumer, document) in _fed(to_be)
     assert _score(to_be, process) <= _score(process, process) + 1e-9
+
+
+# -- the benchmark process: the plan pinned from the planner before it was made incremental ----
+
+
+def _bench_module():
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_redesign.py"
+    spec = importlib.util.spec_from_file_location("bench_redesign", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def chained():
+    process = _bench_module().large_process(200)
+    return process, redesign(process)
+
+
+def _stages(step):
+    """Every stage's copy of ``step``, in the planner's tie order: the 12 stages make equal
+    changes, and equal changes go in the order of their step ids as text (c0, c10, c11, c1...)."""
+    return sorted(f"c{c}_{step}" for c in range(12))
+
+
+def test_benchmark_plan_is_pinned(chained):
+    # Computed by the planner of commit 3ca5e62, which measured every candidate with the full
+    # bpr.measure (137 s for this process); a faster planner must make the same changes.
+    singles = [
+        ("e_inquiry", sorted(_stages("s03") + _stages("s04"))),
+        ("e_inquiry", _stages("s13")),
+        ("channel_shift", sorted(_stages("s01") + _stages("s02"))),
+        ("eliminate", _stages("s17")),
+        ("eliminate", _stages("s14")),
+        ("eliminate", _stages("s11")),
+    ]
+    expected = [(h, (i,)) for h, ids in singles for i in ids]
+    for heuristic, first, second in [("compose", "s09", "s10"), ("parallelize", "s03", "s04")]:
+        expected += [(heuristic, (i, i.replace(first, second))) for i in _stages(first)]
+    _, result = chained
+    assert [(p.heuristic, p.step_ids) for p in result.plan] == expected
+    assert [p.round for p in result.plan] == [0] * 96 + [1] * 24
+
+
+def test_benchmark_to_be_is_the_plan_applied_and_measures_as_pinned(chained):
+    process, result = chained
+    assert result.to_be == _replayed(process, result.plan)
+    table = result.compare()
+    # measure() of the as-is and the to-be, as computed with the planner of commit 3ca5e62.
+    pinned = {
+        "visits": (84.0, 24.0), "steps": (198.0, 150.0), "handoffs": (137.0, 125.0),
+        "documents": (36.0, 36.0), "agencies": (35.0, 35.0),
+        "cycle_time": (2.1354166666666665, 1.427361111111111),
+    }  # fmt: skip
+    for metric, (as_is, to_be) in pinned.items():
+        assert table.loc[metric, "as_is"] == pytest.approx(as_is, rel=1e-12)
+        assert table.loc[metric, "to_be"] == pytest.approx(to_be, rel=1e-12)
+
+
+def test_vehicle_transfer_plan_is_pinned(transfer):
+    assert [(p.heuristic, p.step_ids) for p in transfer.plan] == [
+        ("e_inquiry", ("s03",)), ("e_inquiry", ("s04",)), ("e_inquiry", ("s13",)),
+        ("channel_shift", ("s01",)), ("channel_shift", ("s02",)),
+        ("eliminate", ("s17",)), ("eliminate", ("s14",)), ("eliminate", ("s11",)),
+        ("compose", ("s09", "s10")), ("parallelize", ("s03", "s04")),
+    ]  # fmt: skip
+    assert transfer.to_be == _replayed(vehicle_transfer(), transfer.plan)
+
+
+def _replayed(process, plan):
+    """``plan`` made by hand: each round's changes proposed on the process the round began with,
+    then applied one after another."""
+    current = process
+    for round_ in sorted({p.round for p in plan}):
+        proposed = {
+            (c.heuristic, c.targets): c
+            for h in HEURISTICS.values()
+            for c in h.candidates(current, Constraints())
+        }
+        for proposal in (p for p in plan if p.round == round_):
+            editor = Editor(current)
+            proposed[proposal.heuristic, proposal.step_ids].apply(editor)
+            current = editor.build()
+    return current
