@@ -19,7 +19,9 @@ from bpr.errors import (
     ModelError,
     RenderError,
 )
+from bpr.heuristics import HEURISTICS, Constraints, Heuristic
 from bpr.log import EventLog, read_log
+from bpr.measure import Length, measure
 from bpr.model import (
     Actor,
     And,
@@ -37,7 +39,7 @@ from bpr.model import (
     StepStats,
     Xor,
 )
-from bpr.measure import Length, measure
+from bpr.redesign import Proposal, Redesign, redesign
 from bpr.render import render
 from bpr.report import Report, report
 from bpr.serialize import read_process, write_process
@@ -47,6 +49,7 @@ from bpr.stats import LogStats
 __version__ = "0.1.0"
 
 __all__ = [
+    "HEURISTICS",
     "Actor",
     "Analysis",
     "And",
@@ -54,6 +57,7 @@ __all__ = [
     "BprError",
     "BusinessCalendar",
     "Channel",
+    "Constraints",
     "DurationStats",
     "Event",
     "EventKind",
@@ -63,12 +67,15 @@ __all__ = [
     "Gaps",
     "Gateway",
     "GatewayKind",
+    "Heuristic",
     "Length",
     "LogError",
     "LogStats",
     "Loop",
     "ModelError",
     "Procedure",
+    "Proposal",
+    "Redesign",
     "RenderError",
     "Report",
     "ServiceProcess",
@@ -77,20 +84,21 @@ __all__ = [
     "StepKind",
     "StepStats",
     "Xor",
-    "annotate",
-    "discover",
     "analyze",
+    "annotate",
     "compare_simulations",
+    "discover",
     "document",
     "find_undocumented",
     "measure",
     "read_bpmn",
     "read_log",
     "read_process",
+    "redesign",
     "render",
-    "typing_report",
     "report",
     "simulate",
+    "typing_report",
     "write_bpmn",
     "write_process",
 ]
