@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.files import File, Files
@@ -97,39 +98,33 @@ def cli() -> str:
     return "\n\n".join(sections)
 
 
-_ROLE = re.compile(r":[a-z]+:`~?(?P<target>[^`]+)`")
-
-
 def api_index() -> str:
-    """Every name ``bpr`` exports, with the first paragraph of its docstring, linked to its page."""
-    import inspect
-    import sys
+    """Every name ``bpr`` exports, with the first paragraph of its docstring, linked to its page.
+
+    The docstrings come from griffe with the site's own extension, exactly as the API pages
+    show them.
+    """
+    import griffe
 
     import bpr
 
-    def home(name: str) -> str:
-        # The module that exports the name: a class's or function's own, or for a constant the
-        # submodule whose __all__ lists it.
-        obj = getattr(bpr, name)
-        if inspect.isclass(obj) or inspect.isfunction(obj):
-            return obj.__module__
-        return next(
-            m
-            for m, module in sorted(sys.modules.items())
-            if m.startswith("bpr.") and name in getattr(module, "__all__", ())
-        )
+    extensions = griffe.load_extensions(str(Path(__file__).with_name("_griffe_rst.py")))
+    package = griffe.load("bpr", extensions=extensions, force_inspection=True)
 
-    def summary(name: str) -> str:
-        obj = getattr(bpr, name)
-        if not (inspect.isclass(obj) or inspect.isfunction(obj)):
-            return f"a constant ({type(obj).__name__})"
-        first = (inspect.getdoc(obj) or "").split("\n\n")[0]
-        return _ROLE.sub(r"`\g<target>`", first)
+    def defined(name: str) -> griffe.Object:
+        # Inspection copies a constant into `bpr` instead of aliasing it: find the submodule
+        # that exports it.
+        member = package[name]
+        if member.is_alias:
+            return member.final_target
+        return next(m[name] for m in package.modules.values() if name in (m.exports or ()))
 
-    return _table(
-        ["name", "what it is"],
-        [[f"[`{name}`][{home(name)}.{name}]", summary(name)] for name in bpr.__all__],
-    )
+    rows = []
+    for name in bpr.__all__:
+        target = defined(name)
+        docstring = target.docstring.value if target.docstring else ""
+        rows.append([f"[`{name}`][{target.path}]", docstring.split("\n\n")[0]])
+    return _table(["name", "what it is"], rows)
 
 
 GENERATED: dict[str, Callable[[], str]] = {
