@@ -85,10 +85,12 @@ def cli() -> str:
     from bpr.cli import cli as group
 
     def helptext(command: click.Command, name: str, parent: click.Context | None) -> str:
-        context = click.Context(command, info_name=name, parent=parent, terminal_width=100)
+        context = click.Context(
+            command, info_name=name, parent=parent, terminal_width=80, max_content_width=80
+        )
         return context.get_help()
 
-    root = click.Context(group, info_name="bpr", terminal_width=100)
+    root = click.Context(group, info_name="bpr", terminal_width=80, max_content_width=80)
     sections = [f"```text\n$ bpr --help\n{helptext(group, 'bpr', None)}\n```"]
     for name, command in group.commands.items():
         sections.append(
