@@ -975,7 +975,10 @@ def read_log(
     try:
         con = duckdb.connect(config={"temp_directory": str(workdir), "memory_limit": _MEMORY_LIMIT})
         con.execute("SET TimeZone = 'UTC'")
-        con.execute("SET enable_progress_bar = false")  # bpr speaks through logging only
+        # bpr speaks through logging only. In Jupyter the bar starts off and DuckDB refuses
+        # any progress-bar setting when ipywidgets is missing, so only turn it off when on.
+        if con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]:
+            con.execute("SET enable_progress_bar = false")
         con.execute(_SETUP)
         reading = _Reading(src, con, workdir)
         told = _canonicalise(
