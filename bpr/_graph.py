@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import networkx as nx
 
 from bpr.model import ServiceProcess
+
+Successors = Callable[[str], Iterable[str]]
 
 
 def back_edges(process: ServiceProcess) -> set[tuple[str, str]]:
@@ -18,24 +22,39 @@ def back_edges(process: ServiceProcess) -> set[tuple[str, str]]:
     >>> sorted(back_edges(p))
     [('xor2', 'xor1')]
     """
-    graph = process.graph
+    return forward_walk(process.graph.successors, [s.id for s in process.starts])[1]
+
+
+def forward_walk(successors: Successors, starts: Iterable[str]) -> tuple[list[str], set]:
+    """The nodes reachable from ``starts`` in an order where every flow but the loops' back
+    flows goes forward, and the back flows (as :func:`back_edges`).
+
+    Examples
+    --------
+    >>> succ = {"a": ["b"], "b": ["c", "a"], "c": []}
+    >>> forward_walk(succ.__getitem__, ["a"])
+    (['a', 'b', 'c'], {('b', 'a')})
+    """
     state: dict[str, int] = {}  # 1 = open (on the walk's path), 2 = done
     back: set[tuple[str, str]] = set()
-    for start in process.starts:
-        stack = [(start.id, iter(graph.successors(start.id)))]
-        state[start.id] = 1
+    done: list[str] = []
+    for start in starts:
+        stack = [(start, iter(successors(start)))]
+        state[start] = 1
         while stack:
             node, children = stack[-1]
             child = next(children, None)
             if child is None:
                 state[node] = 2
+                done.append(node)
                 stack.pop()
             elif state.get(child) == 1:
                 back.add((node, child))
             elif child not in state:
                 state[child] = 1
-                stack.append((child, iter(graph.successors(child))))
-    return back
+                stack.append((child, iter(successors(child))))
+    done.reverse()
+    return done, back
 
 
 def acyclic(process: ServiceProcess) -> nx.DiGraph:

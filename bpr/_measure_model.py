@@ -5,8 +5,12 @@ whose states are the steps: parallel blocks are read as their branches one after
 model order, exclusive splits by their branch probabilities, loops included. Expected counts
 of steps and of step-to-step transitions come from the fundamental matrix; the non-linear
 metrics (distinct agencies, distinct documents, rework) are sums of hitting probabilities,
-each a linear system. Times come from the distribution of the path duration, propagated
-through the graph with parallel blocks collapsed to the maximum of their branches.
+each read off the same fundamental matrix with a system as small as the set of steps it asks
+about. Times come from the distribution of the path duration, propagated through the graph
+with parallel blocks collapsed to the maximum of their branches.
+
+:func:`measure_stretch` measures one stretch of a process between two steps that every case
+passes exactly once; the redesign planner adds stretches up (see :mod:`bpr._regions`).
 """
 
 from __future__ import annotations
@@ -34,10 +38,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ONLINE_CHANNELS",
+    "Stretch",
     "day_floor",
     "is_citizen_facing",
     "is_paper_inquiry",
     "measure_process",
+    "measure_stretch",
     "visit_place",
 ]
 
@@ -244,20 +250,19 @@ class _Chain:
 
     ``first[i]``: probability that step ``i`` is the first; ``move[i, j]``: probability that
     step ``j`` follows step ``i``; ``visits[i]``: expected executions of step ``i``;
-    ``reach[i]``: probability that step ``i`` runs at least once; ``sparse``: ``move`` as a
-    sparse matrix, for the hitting-probability solves.
+    ``reach[i]``: probability that step ``i`` runs at least once; ``fundamental[i, j]``:
+    expected executions of step ``j`` once step ``i`` runs (for the hitting probabilities).
     """
 
     first: np.ndarray
     move: np.ndarray
     visits: np.ndarray
     reach: np.ndarray
-    sparse: Any
+    fundamental: np.ndarray
 
 
 def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> _Chain:
     import numpy as np
-    from scipy.sparse import csr_matrix
 
     steps = process.steps
     index = {s.id: i for i, s in enumerate(steps)}
@@ -294,7 +299,7 @@ def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> 
     if abs(ending - 1.0) > 1e-6:
         raise ModelError(_endless(process))
     reach = np.divide(visits, np.diag(fundamental), out=np.zeros(n), where=visits > 0)
-    return _Chain(first, move, visits, reach, csr_matrix(move))
+    return _Chain(first, move, visits, reach, fundamental)
 
 
 def _solve(process: ServiceProcess, matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -321,22 +326,17 @@ def _endless(process: ServiceProcess) -> str:
     )
 
 
-def _hit(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
-    """Probability that the first step of the case in ``stops`` is one of ``targets``."""
+def _entered(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
+    """Probability that the first step of the case in ``stops`` is one of ``targets``, from the
+    fundamental matrix: the expected executions of the ``stops`` are those that follow the
+    first of them, ``visits[S] = entrance @ fundamental[S, S]``, a system as small as ``S``."""
     import numpy as np
-    from scipy.sparse import identity
-    from scipy.sparse.linalg import spsolve
 
-    free = ~stops
-    goal = np.where(targets[stops], 1.0, 0.0)
-    if not free.any():
-        return float(chain.first[stops] @ goal)
-    # The step graph is sparse (a step has few successors): a sparse solve per question keeps
-    # hundreds of agencies and documents on a 500-step process well under a second.
-    rows = chain.sparse[free]
-    inner = rows[:, free].tocsc()
-    rest = spsolve(identity(inner.shape[0], format="csc") - inner, rows[:, stops] @ goal)
-    return float(chain.first[stops] @ goal + chain.first[free] @ np.atleast_1d(rest))
+    if not stops.any():
+        return 0.0
+    inner = chain.fundamental[np.ix_(stops, stops)]
+    entrance = np.linalg.solve(inner.T, chain.visits[stops])
+    return float(entrance @ targets[stops])
 
 
 def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
@@ -344,11 +344,7 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
 
     v, move = chain.visits, chain.move
     flows = v[:, None] * move  # expected number of times step j directly follows step i
-    role = _codes([(s.agency, s.actor) for s in steps])
-    place = _codes([visit_place(s) for s in steps])
-    present = np.array([s.citizen_present for s in steps], dtype=bool)
-    same_trip = present[:, None] & (place[:, None] == place[None, :])
-    differ = role[:, None] != role[None, :]
+    present, same_trip, differ = _trip_relations(steps)
     flags = {
         "inquiries": [s.kind is StepKind.INQUIRY for s in steps],
         "paper_inquiries": [is_paper_inquiry(s) for s in steps],
@@ -363,6 +359,18 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
     counts["agencies"] = _agencies(steps, chain)
     counts["documents"] = _documents(steps, chain)
     return counts
+
+
+def _trip_relations(steps: Sequence[Step]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which steps need the citizen present; for each pair of steps (i, j), whether j right
+    after i continues the same trip; and whether the pair changes hands (agency, actor)."""
+    import numpy as np
+
+    role = _codes([(s.agency, s.actor) for s in steps])
+    place = _codes([visit_place(s) for s in steps])
+    present = np.array([s.citizen_present for s in steps], dtype=bool)
+    same_trip = present[:, None] & (place[:, None] == place[None, :])
+    return present, same_trip, role[:, None] != role[None, :]
 
 
 def _codes(values: Sequence[Any]) -> np.ndarray:
@@ -385,7 +393,7 @@ def _rework(steps: Sequence[Step], chain: _Chain) -> float:
     for label in np.unique(labels):
         named = labels == label
         shared = named.sum() > 1
-        once += _hit(chain, named, named) if shared else float(chain.reach[named][0])
+        once += _entered(chain, named, named) if shared else float(chain.reach[named][0])
     return float(chain.visits.sum()) - once
 
 
@@ -396,7 +404,7 @@ def _agencies(steps: Sequence[Step], chain: _Chain) -> float:
     total = 0.0
     for agency in agencies:
         at = np.array([s.agency == agency for s in steps])
-        total += _hit(chain, at, at)
+        total += _entered(chain, at, at)
     return total
 
 
@@ -406,16 +414,21 @@ def _documents(steps: Sequence[Step], chain: _Chain) -> float:
     A document counts when a citizen-facing step needs it before any step produces it (a
     step that needs and produces it counts as needing it: input comes first).
     """
-    import numpy as np
-
     facing = [is_citizen_facing(s) for s in steps]
     wanted = sorted({d for s, f in zip(steps, facing, strict=True) if f for d in s.documents_in})
     total = 0.0
     for doc in wanted:
-        need = np.array([f and doc in s.documents_in for s, f in zip(steps, facing, strict=True)])
-        made = np.array([doc in s.documents_out for s in steps])
-        total += _hit(chain, need | made, need)
+        need, made = _need_made(steps, facing, doc)
+        total += _entered(chain, need | made, need)
     return total
+
+
+def _need_made(steps: Sequence[Step], facing: Sequence[bool], doc: str) -> tuple[Any, Any]:
+    """Which steps need ``doc`` from the citizen, and which produce it."""
+    import numpy as np
+
+    need = np.array([f and doc in s.documents_in for s, f in zip(steps, facing, strict=True)])
+    return need, np.array([doc in s.documents_out for s in steps])
 
 
 # -- paths: minimum, maximum, variants -------------------------------------------------------
@@ -648,15 +661,27 @@ def _step_seconds(kind: str) -> Callable[[Step], float | None]:
     return seconds
 
 
+def _collapsed(probs: Successors, blocks: Mapping[str, _Parallel]) -> dict[str, list]:
+    """Successors with each parallel block's split leading straight to its join."""
+    collapsed = {n: list(v) for n, v in probs.items()}
+    for block in blocks.values():
+        collapsed[block.split] = [(block.join, 1.0)]
+    return collapsed
+
+
+def _from_starts(timing: _Timing, stops: set[str]) -> _Dist:
+    """Duration from the start of a case (at any start event, equally likely) to ``stops``."""
+    starts = [timing.propagate(e.id, stops) for e in timing.process.starts]
+    return _merge([d.scaled(1 / len(starts)) for d in starts])
+
+
 def _times(
     process: ServiceProcess,
     probs: Successors,
     blocks: Mapping[str, _Parallel],
     notes: list[str],
 ) -> dict[str, Any]:
-    collapsed = {n: list(v) for n, v in probs.items()}
-    for block in blocks.values():
-        collapsed[block.split] = [(block.join, 1.0)]
+    collapsed = _collapsed(probs, blocks)
     alive = _path_graph(process, probs)
     reachable = [s for s in process.steps if s.id in alive]
     order = {n.id: i for i, n in enumerate(process.nodes)}
@@ -677,8 +702,7 @@ def _times(
             continue
         if times not in done:  # working time often equals total time: propagate once
             timing = _Timing(collapsed, blocks, seconds, process, order)
-            starts = [timing.propagate(e.id, set()) for e in process.starts]
-            done[times] = _merge([d.scaled(1 / len(starts)) for d in starts])
+            done[times] = _from_starts(timing, set())
         result[kind] = done[times]
     if any(d is not None and d.binned for d in result.values()):
         notes.append(
@@ -704,6 +728,150 @@ def _time_metrics(dists: Mapping[str, _Dist | None]) -> dict[str, Any]:
     if days is not None:
         metrics["days"] = days.mean() / _DAY
     return metrics
+
+
+# -- stretches: the part of a process between two cut steps --------------------------------------
+
+
+@attrs.frozen
+class Stretch:
+    """What one stretch of a process contributes to its length, for a planner that measures
+    again only the stretches an edit changes.
+
+    A stretch runs from a *cut step* (a step every case passes exactly once), or from the start
+    events, up to the next cut step, or to the end events. What a case does in a stretch does
+    not depend on what it did before (the model is a Markov chain), so stretches combine
+    exactly: counts and mean times add up, the chances of never meeting an agency multiply,
+    and a document is supplied in the first stretch that needs or makes it.
+
+    Attributes
+    ----------
+    steps : float
+        Expected executions of the stretch's steps (the next cut step belongs to the next
+        stretch).
+    visits, handoffs : float
+        Trips begun, and handoffs made, on arriving at a step of the stretch other than its
+        first cut step, or at the next cut step (arriving at its own cut step is counted by
+        the stretch before).
+    avoid : Mapping[str, float]
+        For each agency of a step of the stretch, the probability that no such step runs.
+    documents : Mapping[str, tuple[float, float]]
+        For each document that a step of the stretch makes or a citizen-facing step of it
+        needs: the probability that none of these steps runs, and that the first of them to
+        run needs it.
+    needed : frozenset[str]
+        The documents a citizen-facing step of the stretch needs.
+    seconds : float or None
+        Mean time from arriving at the stretch to arriving at the next cut step; ``None`` when
+        a step that can run has no known duration.
+    """
+
+    steps: float
+    visits: float
+    handoffs: float
+    avoid: Mapping[str, float]
+    documents: Mapping[str, tuple[float, float]]
+    needed: frozenset[str]
+    seconds: float | None
+
+    @classmethod
+    def of_step(cls, step: Step | None, after: Step | None) -> Stretch:
+        """The stretch of the cut step ``step`` alone, followed straight by the cut step
+        ``after`` (``None``: by an end event); ``step`` is ``None`` when a start event leads
+        straight to ``after``.
+
+        >>> a = Step("a", "Apply", agency="City", citizen_present=True, documents_in="id card",
+        ...          duration=600)
+        >>> b = Step("b", "Pay", agency="City", citizen_present=True, kind="pay")
+        >>> s = Stretch.of_step(a, b)
+        >>> s.visits, s.handoffs, dict(s.documents), s.seconds
+        (0.0, 0.0, {'id card': (0.0, 1.0)}, 600.0)
+        """
+        if step is None:
+            present = after is not None and after.citizen_present
+            return cls(0.0, float(present), 0.0, {}, {}, frozenset(), 0.0)
+        needed = step.documents_in if is_citizen_facing(step) else frozenset()
+        return cls(
+            steps=1.0,
+            visits=float(
+                after is not None and after.citizen_present and not _same_trip(step, after)
+            ),
+            handoffs=float(
+                after is not None and (step.agency, step.actor) != (after.agency, after.actor)
+            ),
+            avoid={} if step.agency is None else {step.agency: 0.0},
+            documents={d: (0.0, float(d in needed)) for d in sorted(needed | step.documents_out)},
+            needed=needed,
+            seconds=_step_seconds("total")(step),
+        )
+
+
+def _same_trip(step: Step, after: Step) -> bool:
+    return step.citizen_present and visit_place(step) == visit_place(after)
+
+
+def measure_stretch(process: ServiceProcess, head: str | None, after: str | None) -> Stretch:
+    """The :class:`Stretch` from the cut step ``head`` to the cut step ``after``, where
+    ``process`` holds that stretch alone: a start event leads to ``head`` and ``after`` to an
+    end event (``head`` is ``None`` when the stretch begins at the process's start events,
+    ``after`` is ``None`` when it ends at its end events).
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Loop
+    >>> p = ServiceProcess.from_blocks(
+    ...     "Stretch", Step("a", "Apply", agency="City", duration=60),
+    ...     Loop(Step("b", "Review", agency="Court", duration=60), probability=0.5),
+    ...     Step("c", "Issue", agency="City"))
+    >>> s = measure_stretch(p, "a", "c")
+    >>> s.steps, s.handoffs, dict(s.avoid), round(s.seconds, 3)  # a, then b twice on average
+    (3.0, 2.0, {'City': 0.0, 'Court': 0.0}, 180.0)
+    """
+    import numpy as np
+
+    notes: list[str] = []
+    probs = _branch_probabilities(process, notes)
+    blocks = _parallel_blocks(process)
+    chain = _step_chain(process, _serialised(probs, blocks), notes)
+    steps = process.steps
+    own = np.array([s.id != after for s in steps])
+    arriving = (own & np.array([s.id != head for s in steps])) | ~own
+    present, same_trip, differ = _trip_relations(steps)
+    flows = chain.visits[:, None] * chain.move
+    continued = (flows * same_trip).sum(axis=0)
+    facing = [bool(o) and is_citizen_facing(s) for s, o in zip(steps, own, strict=True)]
+    avoid = {}
+    for agency in sorted({s.agency for s, o in zip(steps, own, strict=True) if o} - {None}):
+        at = own & np.array([s.agency == agency for s in steps])
+        avoid[agency] = 1.0 - _entered(chain, at, at)
+    needed = {d for s, f in zip(steps, facing, strict=True) if f for d in s.documents_in}
+    made = {d for s, o in zip(steps, own, strict=True) if o for d in s.documents_out}
+    documents = {}
+    for doc in sorted(needed | made):
+        need, making = _need_made(steps, facing, doc)
+        stops = need | (making & own)
+        documents[doc] = (1.0 - _entered(chain, stops, stops), _entered(chain, stops, need))
+    return Stretch(
+        steps=float(chain.visits @ own),
+        visits=float(((chain.visits - continued) * present) @ arriving),
+        handoffs=float((flows * differ).sum(axis=0) @ arriving),
+        avoid=avoid,
+        documents=documents,
+        needed=frozenset(needed),
+        seconds=_stretch_seconds(process, probs, blocks, after),
+    )
+
+
+def _stretch_seconds(
+    process: ServiceProcess, probs: Successors, blocks: Mapping[str, _Parallel], after: str | None
+) -> float | None:
+    seconds = _step_seconds("total")
+    alive = _path_graph(process, probs)
+    if any(seconds(s) is None for s in process.steps if s.id != after and s.id in alive):
+        return None
+    order = {n.id: i for i, n in enumerate(process.nodes)}
+    timing = _Timing(_collapsed(probs, blocks), blocks, seconds, process, order)
+    return _from_starts(timing, set() if after is None else {after}).mean()
 
 
 # -- the whole ----------------------------------------------------------------------------------

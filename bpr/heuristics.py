@@ -165,14 +165,45 @@ def _order(process: ServiceProcess) -> dict[str, int]:
     return {n: i for i, n in enumerate(nx.lexicographical_topological_sort(acyclic(process)))}
 
 
-def _later(process: ServiceProcess, step: Step) -> list[Step]:
-    """Steps reachable from ``step``, in model order."""
-    rank = _order(process)
-    reach = nx.descendants(process.graph, step.id)
-    return sorted(
-        (s for s in process.steps if s.id in reach and rank[s.id] > rank[step.id]),
-        key=lambda s: rank[s.id],
-    )
+class _Documents:
+    """Who needs and who produces each document, and which steps come after which, worked out
+    once per process (the heuristics ask for every step)."""
+
+    def __init__(self, process: ServiceProcess) -> None:
+        self.rank = _order(process)
+        self.needs: dict[str, list[Step]] = {}
+        self.producers: dict[str, list[Step]] = {}
+        for step in process.steps:
+            for document in step.documents_in:
+                self.needs.setdefault(document, []).append(step)
+            for document in step.documents_out:
+                self.producers.setdefault(document, []).append(step)
+        self._reach = _reach(process.graph, self.rank)
+
+    def later_users(self, step: Step) -> list[Step]:
+        """The steps reachable from ``step`` and ranked after it that need one of its
+        documents, in model order."""
+        rank, reach = self.rank, self._reach[step.id]
+        users = {u.id: u for d in step.documents_out for u in self.needs.get(d, ())}
+        later = [
+            u for u in users.values() if rank[u.id] > rank[step.id] and reach >> rank[u.id] & 1
+        ]
+        return sorted(later, key=lambda u: rank[u.id])
+
+
+def _reach(graph: nx.DiGraph, rank: Mapping[str, int]) -> dict[str, int]:
+    """The nodes reachable from each node (loops included), as bit sets over ``rank``."""
+    condensed = nx.condensation(graph)
+    members = nx.get_node_attributes(condensed, "members")
+    own = {comp: sum(1 << rank[n] for n in nodes) for comp, nodes in members.items()}
+    reach: dict[int, int] = {}
+    for comp in reversed(list(nx.topological_sort(condensed))):
+        bits = own[comp] if len(members[comp]) > 1 else 0  # a loop's steps reach each other
+        for after in condensed.successors(comp):
+            bits |= reach[after] | own[after]
+        reach[comp] = bits
+    mapping = condensed.graph["mapping"]
+    return {n: reach[mapping[n]] for n in graph}
 
 
 def _next_step(process: ServiceProcess, step_id: str) -> Step | None:
@@ -225,17 +256,18 @@ def _free(step: Step, constraints: Constraints) -> bool:
 
 def _e_inquiry(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
     offline = constraints.offline_agencies
+    documents = _Documents(process)
     seen: set[str] = set()
     for producer in process.steps:
         if not (producer.citizen_present and producer.documents_out and producer.agency):
             continue
-        for consumer in _later(process, producer):
+        for consumer in documents.later_users(producer):
             carried = sorted(producer.documents_out & consumer.documents_in)
-            if not carried or consumer.agency in (None, producer.agency):
+            if consumer.agency in (None, producer.agency):
                 continue
             if producer.agency in offline or consumer.agency in offline:
                 continue
-            target = _inquiry_target(process, producer, consumer, constraints)
+            target = _inquiry_target(documents, producer, consumer, constraints)
             if target is None or target.id in seen:
                 continue
             seen.add(target.id)
@@ -243,7 +275,7 @@ def _e_inquiry(process: ServiceProcess, constraints: Constraints) -> Iterator[Ca
 
 
 def _inquiry_target(
-    process: ServiceProcess, producer: Step, consumer: Step, constraints: Constraints
+    documents: _Documents, producer: Step, consumer: Step, constraints: Constraints
 ) -> Step | None:
     """The step whose trip an e-inquiry saves: the fetching step itself when it only fetches
     the document, else a later in-person step that only hands the document in."""
@@ -252,7 +284,7 @@ def _inquiry_target(
         return producer
     if consumer.citizen_present and consumer.kind is StepKind.SUBMIT:
         brought_from_elsewhere = all(
-            any(d in s.documents_out and s.agency != consumer.agency for s in process.steps)
+            any(s.agency != consumer.agency for s in documents.producers.get(d, ()))
             for d in consumer.documents_in
         )
         if (
@@ -368,11 +400,12 @@ def _single_window(process: ServiceProcess, constraints: Constraints) -> Iterato
 
 
 def _eliminate(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
+    documents = _Documents(process)
     for step in process.steps:
-        reason = _redundancy(process, step)
+        reason = _redundancy(process, documents, step)
         if reason is None or not _free(step, constraints) or _decides(process, step):
             continue
-        if any(step.documents_out & s.documents_in for s in _later(process, step)):
+        if documents.later_users(step):
             continue
         legal = step.mandatory
         rationale = f"'{step.name}' {reason}" + (
@@ -387,7 +420,7 @@ def _eliminate(process: ServiceProcess, constraints: Constraints) -> Iterator[Ca
         )
 
 
-def _redundancy(process: ServiceProcess, step: Step) -> str | None:
+def _redundancy(process: ServiceProcess, documents: _Documents, step: Step) -> str | None:
     (before,) = process.predecessors(step.id)
     previous = process.node(before)
     if (
@@ -400,8 +433,10 @@ def _redundancy(process: ServiceProcess, step: Step) -> str | None:
             "a later step needs"
         )
     if step.kind is StepKind.OTHER and step.documents_in and not step.documents_out:
-        produced = {d for s in process.steps if s is not step for d in s.documents_out}
-        if step.documents_in <= produced:
+        held = all(
+            any(s is not step for s in documents.producers.get(d, ())) for d in step.documents_in
+        )
+        if held:
             return "re-enters data the process already holds and produces nothing new"
     if step.kind is StepKind.ARCHIVE and step.channel is not Channel.SYSTEM:
         return "keeps a paper copy of what the system already stores"
@@ -620,8 +655,8 @@ def _reorder_blocks(
     probabilities = {}
     for _, split in blocks:
         (cont,) = [t for t in editor.successors(split) if not _rejects(editor, t)]
-        probabilities[split] = editor.flows.pop((split, cont)).probability
-    entry = editor.flows.pop((before, first_step))
+        probabilities[split] = editor.remove_flow(split, cont).probability
+    entry = editor.remove_flow(before, first_step)
     path = [before, *itertools.chain.from_iterable(order), after]
     pairs = list(itertools.pairwise(path))
     for i, (s, t) in enumerate(pairs):

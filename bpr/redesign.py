@@ -21,18 +21,19 @@ Examples
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import networkx as nx
 
 from bpr._edit import Editor
-from bpr._graph import acyclic
+from bpr._graph import forward_walk
+from bpr._regions import METRICS, Regions
 from bpr.errors import ModelError
 from bpr.heuristics import HEURISTICS, Candidate, Constraints
-from bpr.model import ServiceProcess
+from bpr.model import Event, EventKind, Node, ServiceProcess, Step
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,8 +46,10 @@ __all__ = ["DEFAULT_WEIGHTS", "Alternative", "Proposal", "Redesign", "redesign"]
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {"visits": 3.0, "cycle_time": 2.0, "steps": 1.0, "handoffs": 1.0, "documents": 1.0}
 )
-METRICS = ("steps", "visits", "handoffs", "agencies", "documents", "cycle_time")
 _IMPROVEMENT = 1e-9
+# Metrics and score changes are exact up to floating-point rounding (about 1e-15 relative).
+_NOISE = 1e-12
+_DIGITS = 12
 
 
 @attrs.frozen
@@ -193,7 +196,7 @@ def redesign(
         trace=MappingProxyType(planner.trace),
         weights=MappingProxyType(weights),
         constraints=rules,
-        alternatives=tuple(_pareto(planner.alternatives)),
+        alternatives=tuple(planner.alternatives()),
     )
 
 
@@ -224,17 +227,36 @@ def _metrics(process: ServiceProcess) -> dict[str, float]:
 
 @attrs.frozen
 class _Outcome:
-    """A candidate made, checked and measured on the process of the moment."""
+    """A candidate made, checked and measured on the to-be of the moment."""
 
     candidate: Candidate
-    process: ServiceProcess
-    metrics: dict[str, float]
+    editor: Editor = attrs.field(repr=False)
+    regions: Regions = attrs.field(repr=False)
     trace: dict[str, str | None]
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return self.regions.metrics()
+
+
+@attrs.frozen
+class _Stage:
+    """A to-be the plan passed through: the changes so far, and where they led."""
+
+    plan: tuple[str, ...]
+    editor: Editor | None = attrs.field(repr=False)  # None: the as-is
+    metrics: dict[str, float]
 
 
 class _Planner:
     """Rounds of: propose on the current to-be, measure each change alone, then apply the
-    improving ones best first when they still improve the combined result."""
+    improving ones best first when they still improve the combined result.
+
+    The to-be under construction is an :class:`~bpr._edit.Editor` cut into measured
+    :class:`~bpr._regions.Regions`: a change is made on a copy, and only the regions it
+    touches are validated and measured again. A :class:`~bpr.ServiceProcess` is made of it
+    when a round begins (the heuristics read one) and at the end.
+    """
 
     def __init__(
         self, process: ServiceProcess, constraints: Constraints, weights: dict[str, float]
@@ -242,11 +264,16 @@ class _Planner:
         self.as_is = self.current = process
         self.constraints = constraints
         self.weights = weights
-        self.base = _metrics(process)
-        self.current_metrics = self.base
-        self.proposals: list[Proposal] = []
+        self.working = Editor(process)
+        self.working.settle()
+        self._built = self.working  # the editor that self.current was made from
+        self.regions = Regions.of(self.working)
+        self.base = self.current_metrics = self.regions.metrics()
+        self.law = _Law(process)
         self.trace: dict[str, str | None] = {s.id: s.id for s in process.steps}
-        self.alternatives: list[Alternative] = [self._alternative((), process, self.base)]
+        self.lawful = not self.law.problems(self.working.nodes, self.working.successors, self.trace)
+        self.proposals: list[Proposal] = []
+        self.stages: list[_Stage] = [_Stage((), None, self.base)]
         self._seen: set[tuple[str, tuple[str, ...]]] = set()
         self.stage = 1
 
@@ -267,11 +294,18 @@ class _Planner:
             self.stage = stage
             while rounds < max_rounds and self._round(rounds):
                 rounds += 1
+        self._materialised()
+
+    def _materialised(self) -> ServiceProcess:
+        """The to-be as a process."""
+        if self._built is not self.working:
+            self.current, self._built = self.working.build(), self.working
+        return self.current
 
     def _round(self, round_: int) -> bool:
-        origin, before = self.current, self.current_metrics
+        origin, before, start = self._materialised(), self.current_metrics, self.working
         evaluated = []
-        for candidate in self._candidates():
+        for candidate in self._candidates(origin):
             key = (candidate.heuristic, candidate.targets)
             if candidate.needs_legal_change:
                 if key not in self._seen:
@@ -281,13 +315,15 @@ class _Planner:
             outcome = self._try(candidate)
             if outcome is not None:
                 evaluated.append((self.score(outcome.metrics) - self.score(before), outcome))
-        evaluated.sort(key=lambda e: (e[0], e[1].candidate.heuristic, e[1].candidate.targets))
+        evaluated.sort(
+            key=lambda e: (_rounded(e[0]), e[1].candidate.heuristic, e[1].candidate.targets)
+        )
         applied_any = False
         for change, outcome in evaluated:
             candidate = outcome.candidate
             key = (candidate.heuristic, candidate.targets)
             impact = {m: outcome.metrics[m] - before[m] for m in METRICS}
-            if self.current is not origin and change < -_IMPROVEMENT:
+            if self.working is not start and change < -_IMPROVEMENT:
                 # An earlier change of this round altered the process: try this one again on it.
                 outcome = self._try(candidate)
             applied = change < -_IMPROVEMENT and outcome is not None and self._apply(outcome)
@@ -297,40 +333,64 @@ class _Planner:
                 self._record(origin, candidate, impact, change, round_, applied)
         return applied_any
 
-    def _candidates(self) -> Iterable[Candidate]:
+    def _candidates(self, process: ServiceProcess) -> Iterable[Candidate]:
         for heuristic in HEURISTICS.values():
             if heuristic.stage <= self.stage and heuristic.id not in self.constraints.exclude:
-                yield from heuristic.candidates(self.current, self.constraints)
+                yield from heuristic.candidates(process, self.constraints)
 
     def _try(self, candidate: Candidate) -> _Outcome | None:
-        """``candidate`` made on the current process, checked and measured; None if invalid."""
-        editor = Editor(self.current)
+        """``candidate`` made on the current to-be, checked and measured; None if invalid."""
+        editor = self.working.copy()
         if not all(t in editor.nodes for t in candidate.targets):
             return None
         try:
             candidate.apply(editor)
-            process = editor.build()
+            editor.tidy()
         except (ModelError, ValueError, KeyError):
             return None
         trace = _compose_trace(self.trace, editor)
-        if violations(self.as_is, process, trace):
+        if self._unlawful(editor, trace):
             return None
-        return _Outcome(candidate, process, _metrics(process), trace)
+        regions = self.regions.edited(editor)
+        return None if regions is None else _Outcome(candidate, editor, regions, trace)
+
+    def _unlawful(self, editor: Editor, trace: dict[str, str | None]) -> bool:
+        """Whether the edited to-be loses a mandatory step or a document in time. A lawful
+        to-be stays lawful when steps change in place without giving up a mandate, needing
+        more documents or producing fewer."""
+        if self.lawful and not editor.rewired:
+            old, new = self.working.node, editor.node
+            if all(_asks_no_more(old(n), new(n)) for n in editor.changed):
+                return False
+        return bool(self.law.problems(editor.nodes, editor.successors, trace))
 
     def _apply(self, outcome: _Outcome) -> bool:
         if self.score(outcome.metrics) >= self.score(self.current_metrics) - _IMPROVEMENT:
             return False
         self.trace = outcome.trace
-        self.current, self.current_metrics = outcome.process, outcome.metrics
+        self.working, self.regions = outcome.editor, outcome.regions
+        self.current_metrics, self.lawful = outcome.metrics, True
         candidate = outcome.candidate
-        plan = (*self.alternatives[-1].plan, f"{candidate.heuristic}:{','.join(candidate.targets)}")
-        self.alternatives.append(self._alternative(plan, outcome.process, outcome.metrics))
+        plan = (*self.stages[-1].plan, f"{candidate.heuristic}:{','.join(candidate.targets)}")
+        self.stages.append(_Stage(plan, outcome.editor, outcome.metrics))
         return True
 
-    def _alternative(
-        self, plan: tuple[str, ...], process: ServiceProcess, metrics: dict[str, float]
-    ) -> Alternative:
-        return Alternative(plan, process, MappingProxyType(metrics), self.score(metrics))
+    def alternatives(self) -> list[Alternative]:
+        """The to-bes of the plan that no other one beats on every metric."""
+        return [
+            Alternative(
+                stage.plan,
+                self._process(stage.editor),
+                MappingProxyType(stage.metrics),
+                self.score(stage.metrics),
+            )
+            for stage in _pareto(self.stages)
+        ]
+
+    def _process(self, editor: Editor | None) -> ServiceProcess:
+        if editor is None:
+            return self.as_is
+        return self._materialised() if editor is self.working else editor.build()
 
     def _record(
         self,
@@ -357,8 +417,19 @@ class _Planner:
         )
 
 
+def _asks_no_more(old: Step, new: Step) -> bool:
+    """``new`` keeps ``old``'s mandate and outputs and needs no documents ``old`` did not."""
+    return (
+        new.mandatory >= old.mandatory
+        and new.documents_in <= old.documents_in
+        and new.documents_out >= old.documents_out
+    )
+
+
 def _compose_trace(trace: dict[str, str | None], editor: Editor) -> dict[str, str | None]:
     """Follow each as-is step through the editor's merges and removals."""
+    if not editor.moved:
+        return trace
     return {
         original: None if current is None else editor.where(current)
         for original, current in trace.items()
@@ -372,33 +443,86 @@ def violations(
 
     ``trace`` maps each as-is step id to the to-be step that carries it on (``None`` when the
     step was removed). An empty list means the to-be keeps the law and the data.
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step
+    >>> as_is = ServiceProcess.from_blocks(
+    ...     "P", Step("a", "Apply", documents_out="form"),
+    ...     Step("b", "Check", documents_in="form", mandatory=True))
+    >>> to_be = ServiceProcess.from_blocks("P", Step("b", "Check", documents_in="form"))
+    >>> violations(as_is, to_be, {"a": None, "b": "b"})
+    ["mandatory step 'Check' was removed", "'Check' needs 'form' but nothing produces it before"]
     """
-    kept = {s.id for s in to_be.steps if s.mandatory}
-    problems = [
-        f"mandatory step {step.name!r} was removed"
-        for step in as_is.steps
-        if step.mandatory and trace.get(step.id) not in kept
-    ]
-    produced_before = {d for s in as_is.steps for d in s.documents_out}
-    graph = None
-    for step in to_be.steps:
-        needed = sorted(step.documents_in & produced_before)
-        if not needed:
-            continue
-        graph = acyclic(to_be) if graph is None else graph
-        earlier = nx.ancestors(graph, step.id)
-        for document in needed:
-            if not any(s.id in earlier and document in s.documents_out for s in to_be.steps):
-                problems.append(f"{step.name!r} needs {document!r} but nothing produces it before")
-    return problems
+    return _Law(as_is).problems({n.id: n for n in to_be.nodes}, to_be.successors, trace)
 
 
-def _pareto(alternatives: list[Alternative]) -> list[Alternative]:
-    """The alternatives no other one beats on every metric."""
+class _Law:
+    """What every to-be must keep of the as-is: its mandatory steps, and for each document a
+    step needs that the as-is produces, a step before it that produces it."""
 
-    def dominates(a: Alternative, b: Alternative) -> bool:
-        return all(a.metrics[m] <= b.metrics[m] for m in METRICS) and any(
-            a.metrics[m] < b.metrics[m] for m in METRICS
+    def __init__(self, as_is: ServiceProcess) -> None:
+        self.mandatory = [s for s in as_is.steps if s.mandatory]
+        self.produced = frozenset(d for s in as_is.steps for d in s.documents_out)
+
+    def problems(
+        self,
+        nodes: Mapping[str, Node],
+        successors: Callable[[str], Iterable[str]],
+        trace: Mapping[str, str | None],
+    ) -> list[str]:
+        steps = [n for n in nodes.values() if isinstance(n, Step)]
+        kept = {s.id for s in steps if s.mandatory}
+        problems = [
+            f"mandatory step {step.name!r} was removed"
+            for step in self.mandatory
+            if trace.get(step.id) not in kept
+        ]
+        needs = [(s, sorted(s.documents_in & self.produced)) for s in steps]
+        wanted = {d for _, needed in needs for d in needed}
+        if wanted:
+            available = _available(nodes, successors, wanted)
+            problems += [
+                f"{step.name!r} needs {document!r} but nothing produces it before"
+                for step, needed in needs
+                for document in needed
+                if document not in available.get(step.id, ())
+            ]
+        return problems
+
+
+def _available(
+    nodes: Mapping[str, Node], successors: Callable[[str], Iterable[str]], wanted: set[str]
+) -> dict[str, frozenset[str]]:
+    """For each node, the ``wanted`` documents that a step before it produces (loops cut at
+    their back flows, so a step after a loop's exit does not count as before it)."""
+    starts = [n.id for n in nodes.values() if isinstance(n, Event) and n.kind is EventKind.START]
+    order, back = forward_walk(successors, starts)
+    available: dict[str, frozenset[str]] = {}
+    for node_id in order:
+        here, node = available.get(node_id, frozenset()), nodes[node_id]
+        if isinstance(node, Step):
+            here |= node.documents_out & wanted
+        for target in successors(node_id):
+            if (node_id, target) not in back:
+                available[target] = available.get(target, frozenset()) | here
+    return available
+
+
+def _rounded(change: float) -> float:
+    """A score change without the rounding noise of its computation: changes that are equal
+    in exact arithmetic compare equal, and go in the order of their heuristic and steps."""
+    return round(change, _DIGITS)
+
+
+def _pareto(stages: list[_Stage]) -> list[_Stage]:
+    """The stages no other one beats on every metric (metrics equal up to rounding noise
+    count as equal)."""
+
+    def dominates(a: _Stage, b: _Stage) -> bool:
+        pairs = [(a.metrics[m], b.metrics[m]) for m in METRICS]
+        return all(x <= y or math.isclose(x, y, rel_tol=_NOISE) for x, y in pairs) and any(
+            x < y and not math.isclose(x, y, rel_tol=_NOISE) for x, y in pairs
         )
 
-    return [a for a in alternatives if not any(dominates(b, a) for b in alternatives)]
+    return [a for a in stages if not any(dominates(b, a) for b in stages)]

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from bpr import ModelError, ServiceProcess, Step, measure
 from bpr._edit import Editor
+from bpr._regions import Regions
 from bpr.examples import vehicle_transfer
 from bpr.heuristics import HEURISTICS, Constraints
 from bpr.redesign import DEFAULT_WEIGHTS, redesign, violations
@@ -172,6 +173,7 @@ def _plain_metrics(process):
         "steps": length.steps,
         "handoffs": length.handoffs,
         "documents": length.documents,
+        "agencies": length.agencies,
         "cycle_time": 0.0 if cycle is None else cycle.total_seconds() / 86400,
     }
 
@@ -192,6 +194,56 @@ def test_random_processes_keep_law_and_data_and_never_get_worse(process):
         if consumer is not None and document in to_be.step(consumer).documents_in:
             assert (consumer, document) in _fed(to_be)
     assert _score(to_be, process) <= _score(process, process) + 1e-9
+
+
+# -- the planner's own measurement: regions measured again only where a change touches --------
+
+
+def _assert_measures_like_measure(regions, process):
+    got, want = regions.metrics(), _plain_metrics(process)
+    assert set(got) == set(want)
+    for metric, value in want.items():
+        assert got[metric] == pytest.approx(value, rel=1e-9, abs=1e-9), metric
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(processes(typed=True))
+def test_incremental_metrics_equal_measure_after_every_change(process):
+    """Every candidate change, and a chain of them made one after another, measured region by
+    region gives what bpr.measure gives for the whole edited process; an edit that leaves an
+    invalid process is refused as building it would refuse it."""
+    working = Editor(process)
+    working.settle()
+    regions = Regions.of(working)
+    _assert_measures_like_measure(regions, process)
+    candidates = [c for h in HEURISTICS.values() for c in h.candidates(process)]
+    for candidate in candidates:
+        if not all(t in working.nodes for t in candidate.targets):
+            continue  # an earlier change removed it
+        editor = working.copy()
+        try:
+            candidate.apply(editor)
+            editor.tidy()
+        except (ModelError, ValueError, KeyError):
+            continue
+        edited = regions.edited(editor)
+        try:
+            built = editor.build()
+        except ModelError:
+            assert edited is None
+            continue
+        _assert_measures_like_measure(edited, built)
+        # Made for good: the next candidate is made on top of this one.
+        working, regions = editor, edited
+        assert editor.build() == built
+
+
+def test_incremental_metrics_of_the_benchmark_process(chained):
+    process, result = chained
+    assert dict(result.alternatives[-1].metrics) == pytest.approx(
+        _plain_metrics(result.to_be), rel=1e-12
+    )
+    _assert_measures_like_measure(Regions.of(Editor(process)), process)
 
 
 # -- the benchmark process: the plan pinned from the planner before it was made incremental ----
