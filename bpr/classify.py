@@ -102,6 +102,17 @@ def _frozen(table: dict[_K, tuple[str, ...]]) -> Mapping[_K, tuple[str, ...]]:
     return MappingProxyType(table)
 
 
+# The government counter offices (دفاتر پیشخوان) are both who does a step and where the citizen
+# goes for it, so the same words name an actor and a channel.
+_COUNTER_OFFICE = (
+    "counter office",
+    "government counter",
+    "پیشخوان",
+    "دفتر پیشخوان",
+    "دفاتر پیشخوان",
+    "دفاتر? خدمات الکترونیک",
+)
+
 #: Words and phrases that name what a step does, per kind (regular expressions over the
 #: normalised label; see the module notes for endings and phrases).
 KIND_TERMS: Mapping[StepKind, tuple[str, ...]] = _frozen(
@@ -367,14 +378,7 @@ ACTOR_TERMS: Mapping[Actor, tuple[str, ...]] = _frozen(
             "کارمند",
             "مسئول",
         ),
-        Actor.COUNTER_OFFICE: (
-            "counter office",
-            "government counter",
-            "پیشخوان",
-            "دفتر پیشخوان",
-            "دفاتر پیشخوان",
-            "دفاتر? خدمات الکترونیک",
-        ),
+        Actor.COUNTER_OFFICE: _COUNTER_OFFICE,
         Actor.SYSTEM: (
             "system",
             "automatic(?:ally)?",
@@ -494,14 +498,7 @@ CHANNEL_TERMS: Mapping[Channel, tuple[str, ...]] = _frozen(
         ),
         Channel.SMS: ("sms", "text message", "پیامک", "پیام کوتاه", "اس ام اس"),
         Channel.MAIL: ("post", "postal", "mail", "courier", "پست", "پستی"),
-        Channel.COUNTER_OFFICE: (
-            "counter office",
-            "government counter",
-            "پیشخوان",
-            "دفتر پیشخوان",
-            "دفاتر پیشخوان",
-            "دفاتر? خدمات الکترونیک",
-        ),
+        Channel.COUNTER_OFFICE: _COUNTER_OFFICE,
         Channel.IN_PERSON: ("in person", "face to face", "حضوری"),
         Channel.INTERNAL: (
             "internal(?:ly)?",
