@@ -317,14 +317,7 @@ def test_language_matches_pm4py_semantics_on_the_road_traffic_net(shared_data):
 
 
 def test_runs_that_cannot_finish_are_not_part_of_the_language(tmp_path):
-    # C leads to a place with no way out: a dead end, never a complete run.
-    path = _pnml(
-        tmp_path,
-        places={"i": 1, "p": 0, "q": 0, "o": 0},
-        transitions={"a": "A", "b": "B", "c": "C"},
-        arcs=[("i", "a"), ("a", "p"), ("p", "b"), ("b", "o"), ("p", "c"), ("c", "q")],
-        final="o",
-    )
+    path = _dead_end_net(tmp_path)
     lang = language(read_pnml(path))
     assert (lang.labels, lang.follows) == ({"A", "B"}, {("A", "B")})
 
@@ -530,13 +523,7 @@ def test_the_overlay_of_a_petri_net_and_its_limits(shared_data, tmp_path):
         read_log(shared_data / "logs" / "roadtraffic100traces.xes"),
     )
     assert "Create Fine" in render(gaps, engine="wasm", lanes=None)
-    path = _pnml(
-        tmp_path,
-        places={"i": 1, "p": 0, "q": 0, "o": 0},
-        transitions={"a": "A", "b": "B", "c": "C"},
-        arcs=[("i", "a"), ("a", "p"), ("p", "b"), ("b", "o"), ("p", "c"), ("c", "q")],
-        final="o",
-    )
+    path = _dead_end_net(tmp_path)
     dead_end = find_undocumented(path, _frame([["A", "B"]]))
     assert dead_end.documented is None and dead_end.fitness == 1.0
     with pytest.raises(RenderError, match="cannot be drawn as a process"):
@@ -590,6 +577,17 @@ def _pnml(
     path = folder / "net.pnml"
     path.write_text("".join(parts), encoding="utf-8")
     return path
+
+
+def _dead_end_net(folder: Path) -> Path:
+    """A -> B completes a run; C leads to a place with no way out: a dead end, never a run."""
+    return _pnml(
+        folder,
+        places={"i": 1, "p": 0, "q": 0, "o": 0},
+        transitions={"a": "A", "b": "B", "c": "C"},
+        arcs=[("i", "a"), ("a", "p"), ("p", "b"), ("b", "o"), ("p", "c"), ("c", "q")],
+        final="o",
+    )
 
 
 def _follows_by_pm4py(net) -> set[tuple[str, str]]:
