@@ -31,6 +31,7 @@ from bpr._pm4py import load, quiet
 from bpr.log import read_log
 from bpr.pnml import from_process, language, read_pnml, to_process
 from bpr.render import render
+from tests.conftest import RECEIPT_MAIN_LINE, SHARED_DATA
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
 
@@ -367,20 +368,8 @@ def test_road_traffic_against_its_normative_net(shared_data):
     assert gaps.documented is not None and len(gaps.documented.steps) == 11
 
 
-RECEIPT_MAIN_LINE = [
-    "Confirmation of receipt",
-    "T02 Check confirmation of receipt",
-    "T04 Determine confirmation of receipt",
-    "T05 Print and send confirmation of receipt",
-    "T06 Determine necessity of stop advice",
-    "T10 Determine necessity to stop indication",
-]
-
-
 @pytest.fixture(scope="module")
 def receipt_gaps() -> Gaps:
-    from tests.conftest import SHARED_DATA
-
     return find_undocumented(RECEIPT_MAIN_LINE, read_log(SHARED_DATA / "logs" / "receipt.xes.gz"))
 
 
