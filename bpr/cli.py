@@ -194,6 +194,15 @@ _lang_option = click.option(
 )
 
 
+def _annotations_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--annotations",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_existing("an annotation table (.csv)"),
+        help=text,
+    )
+
+
 def _output_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--output",
@@ -250,15 +259,17 @@ def _progress() -> Iterator[Progress]:
         yield update
 
 
+def _unwritable(folder: Path, exc: OSError) -> BprError:
+    return BprError(f"cannot write to {folder} ({exc.strerror}); choose another folder with -o")
+
+
 def _write(folder: Path, files: dict[str, str]) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8", newline="\n")
     except OSError as exc:
-        raise BprError(
-            f"cannot write to {folder} ({exc.strerror}); choose another folder with -o"
-        ) from None
+        raise _unwritable(folder, exc) from None
     for name in files:
         say(f"  wrote {escape(str(folder / name))}")
 
@@ -329,12 +340,7 @@ def _run_analysis(output: Path, lang: str, run: Callable[[Progress], Analysis]) 
     callback=_existing("the documented procedure (.bpmn, .pnml or .json)"),
     help="The official procedure (.bpmn, .pnml or bpr .json), to find undocumented steps.",
 )
-@click.option(
-    "--annotations",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=_existing("an annotation table (.csv)"),
-    help="Step types by activity (CSV: activity, kind, actor, agency, channel...).",
-)
+@_annotations_option("Step types by activity (CSV: activity, kind, actor, agency, channel...).")
 @_log_options
 @_lang_option
 @_simulation_options
@@ -396,9 +402,7 @@ def demo(
         try:
             inputs = demo_inputs(cases, seed).write(output / "input")
         except OSError as exc:
-            raise BprError(
-                f"cannot write to {output} ({exc.strerror}); choose another folder with -o"
-            ) from None
+            raise _unwritable(output, exc) from None
         return run(
             inputs["log"],
             documented=inputs["documented"],
@@ -433,12 +437,7 @@ def demo(
     show_default=True,
     help="Share of behaviour the model may leave out.",
 )
-@click.option(
-    "--annotations",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=_existing("an annotation table (.csv)"),
-    help="Step types by activity (CSV).",
-)
+@_annotations_option("Step types by activity (CSV).")
 @_log_options
 def discover(log: Path, output: Path, method: str, noise: float, annotations: Path | None) -> None:
     """Discover the process in LOG and write it as JSON or BPMN."""
