@@ -37,12 +37,13 @@ import argparse
 import csv
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
+
+from bench_stats import hardware
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data" / "simulate"
@@ -221,12 +222,6 @@ def measure(tool: str, name: str, cases: int) -> dict:
 
 
 def machine() -> str:
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cpu = platform.processor() or platform.machine()
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
     versions = subprocess.run(
         [
             str(PROSIMOS_PYTHON),
@@ -236,10 +231,7 @@ def machine() -> str:
         capture_output=True,
         text=True,
     ).stdout.strip()
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GB RAM, {platform.system()}; "
-        f"Python {platform.python_version()}, Prosimos {versions or 'not installed'}"
-    )
+    return f"{hardware()}, Prosimos {versions or 'not installed'}"
 
 
 def main() -> None:

@@ -164,21 +164,28 @@ def measure(engine: str, path: Path, repeat: int) -> dict:
 # --- report -------------------------------------------------------------------------------
 
 
-def machine() -> str:
+def hardware() -> str:
+    """Cores, processor, memory, system and Python: the start of every benchmark's machine line."""
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     cpu = platform.processor() or platform.machine()
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GB RAM, {platform.system()}; "
+        f"Python {platform.python_version()}"
+    )
+
+
+def machine() -> str:
     import duckdb
     import pandas as pd
 
     from bpr._pm4py import load
 
     return (
-        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GB RAM, {platform.system()}; "
-        f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
+        f"{hardware()}, DuckDB {duckdb.__version__}, "
         f"pandas {pd.__version__}, pm4py {load().__version__}"
     )
 
