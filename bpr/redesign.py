@@ -1,8 +1,9 @@
 """Redesign for digitization: a planner over the heuristic catalogue.
 
 :func:`redesign` asks every heuristic of :data:`bpr.HEURISTICS` what it would change, measures
-each change alone with :func:`bpr.measure`, and builds the to-be process from the changes that
-improve a weighted objective, in rounds, until nothing improves it. Every change keeps the law
+each change alone (exactly as :func:`bpr.measure` would, but only around the steps it changes:
+see :mod:`bpr._regions`), and builds the to-be process from the changes that improve a weighted
+objective, in rounds, until nothing improves it. Every change keeps the law
 and the data: a mandatory step is never removed, a step the law pins to a place keeps it, and a
 document a step needs is still produced before it. Changes that would need a legal change are
 reported, never applied.
@@ -240,7 +241,7 @@ class _Outcome:
 
 
 @attrs.frozen
-class _Stage:
+class _Reached:
     """A to-be the plan passed through: the changes so far, and where they led."""
 
     plan: tuple[str, ...]
@@ -273,7 +274,7 @@ class _Planner:
         self.trace: dict[str, str | None] = {s.id: s.id for s in process.steps}
         self.lawful = not self.law.problems(self.working.nodes, self.working.successors, self.trace)
         self.proposals: list[Proposal] = []
-        self.stages: list[_Stage] = [_Stage((), None, self.base)]
+        self.reached: list[_Reached] = [_Reached((), None, self.base)]
         self._seen: set[tuple[str, tuple[str, ...]]] = set()
         self.stage = 1
 
@@ -371,20 +372,20 @@ class _Planner:
         self.working, self.regions = outcome.editor, outcome.regions
         self.current_metrics, self.lawful = outcome.metrics, True
         candidate = outcome.candidate
-        plan = (*self.stages[-1].plan, f"{candidate.heuristic}:{','.join(candidate.targets)}")
-        self.stages.append(_Stage(plan, outcome.editor, outcome.metrics))
+        plan = (*self.reached[-1].plan, f"{candidate.heuristic}:{','.join(candidate.targets)}")
+        self.reached.append(_Reached(plan, outcome.editor, outcome.metrics))
         return True
 
     def alternatives(self) -> list[Alternative]:
         """The to-bes of the plan that no other one beats on every metric."""
         return [
             Alternative(
-                stage.plan,
-                self._process(stage.editor),
-                MappingProxyType(stage.metrics),
-                self.score(stage.metrics),
+                to_be.plan,
+                self._process(to_be.editor),
+                MappingProxyType(to_be.metrics),
+                self.score(to_be.metrics),
             )
-            for stage in _pareto(self.stages)
+            for to_be in _pareto(self.reached)
         ]
 
     def _process(self, editor: Editor | None) -> ServiceProcess:
@@ -515,14 +516,14 @@ def _rounded(change: float) -> float:
     return round(change, _DIGITS)
 
 
-def _pareto(stages: list[_Stage]) -> list[_Stage]:
-    """The stages no other one beats on every metric (metrics equal up to rounding noise
+def _pareto(reached: list[_Reached]) -> list[_Reached]:
+    """The to-bes no other one beats on every metric (metrics equal up to rounding noise
     count as equal)."""
 
-    def dominates(a: _Stage, b: _Stage) -> bool:
+    def dominates(a: _Reached, b: _Reached) -> bool:
         pairs = [(a.metrics[m], b.metrics[m]) for m in METRICS]
         return all(x <= y or math.isclose(x, y, rel_tol=_NOISE) for x, y in pairs) and any(
             x < y and not math.isclose(x, y, rel_tol=_NOISE) for x, y in pairs
         )
 
-    return [a for a in stages if not any(dominates(b, a) for b in stages)]
+    return [a for a in reached if not any(dominates(b, a) for b in reached)]
