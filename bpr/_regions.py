@@ -120,17 +120,16 @@ class Regions:
     def _span(self, editor: Editor) -> tuple[int, int, set[str]]:
         """The first and last region of the stretch that the edits of ``editor`` changed,
         widened until no flow leaves it or enters it except at its ends, and its nodes now."""
-        where = self.where
+        where, nodes = self.where, editor.nodes
         touched = self._touched({n for n in editor.changed | editor.rewired if n in where})
         # Only new nodes, tied to nothing that was there: the whole process is in question.
         lo, hi = (min(touched), max(touched)) if touched else (0, len(self.regions) - 1)
+        added = {n for n in editor.changed if n in nodes and n not in where}
         while True:
             head = self.regions[lo].head
             after = self.regions[hi + 1].head if hi + 1 < len(self.regions) else None
-            members = {n for r in self.regions[lo : hi + 1] for n in r.nodes}
-            members = {
-                n for n in members if n in editor.nodes
-            } | editor.changed & editor.nodes.keys()
+            kept = {n for r in self.regions[lo : hi + 1] for n in r.nodes if n in nodes}
+            members = kept | added
             outside = {t for n in members for t in editor.successors(n)}
             outside |= {p for n in members if n != head for p in editor.predecessors(n)}
             outside -= members | {after}
