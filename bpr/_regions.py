@@ -202,8 +202,9 @@ def _measured(
     members: list[list[str]] = [[] for _ in heads]
     for n in order:
         members[region[n]].append(n)
+    whole = process if len(heads) == 1 else None  # one region: its process is made already
     return [
-        _Region(first, tuple(nodes), _stretch(editor, first, tuple(nodes), stop, cache))
+        _Region(first, tuple(nodes), _stretch(editor, first, tuple(nodes), stop, cache, whole))
         for first, nodes, stop in zip(heads, members, [*heads[1:], after], strict=True)
     ]
 
@@ -233,8 +234,10 @@ def _stretch(
     nodes: tuple[str, ...],
     after: str | None,
     cache: dict[Any, Stretch],
+    process: ServiceProcess | None = None,
 ) -> Stretch:
-    """The region ``nodes`` from ``head`` to ``after`` measured (once for equal contents)."""
+    """The region ``nodes`` from ``head`` to ``after`` measured (once for equal contents);
+    ``process`` is the region as a process of its own, when it is made already."""
     node = editor.node
     first = head if head is not None else nodes[0]
     if len(nodes) - (after is None) == 1 and len(editor.successors(first)) == 1:
@@ -249,7 +252,8 @@ def _stretch(
         None if after is None else node(after),
     )
     if key not in cache:
-        cache[key] = measure_stretch(_process(editor, nodes, head, after), head, after)
+        process = process or _process(editor, nodes, head, after)
+        cache[key] = measure_stretch(process, head, after)
     return cache[key]
 
 
@@ -260,7 +264,7 @@ def _process(
     start event before ``head`` and an end event after ``after``."""
     members: list[Node] = [editor.node(n) for n in nodes]
     flows = [editor.flows[n, t] for n in nodes for t in editor.successors(n)]
-    taken = set(nodes)
+    taken = {*nodes, after}
     if head is not None:
         start = _fresh("start", taken)
         members.insert(0, Event(start, EventKind.START))

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from bpr import ModelError, ServiceProcess, Step, measure
+from bpr import Event, Flow, Gateway, ModelError, ServiceProcess, Step, measure
 from bpr._edit import Editor
 from bpr._regions import Regions
 from bpr.examples import vehicle_transfer
@@ -217,9 +217,14 @@ def _assert_measures_like_measure(regions, process):
 def test_incremental_metrics_equal_measure_after_every_change(process):
     """Every candidate change, and a chain of them made one after another, measured region by
     region gives what bpr.measure gives for the whole edited process; an edit that leaves an
-    invalid process is refused as building it would refuse it."""
+    invalid process is refused as building it would refuse it, and a process measure refuses
+    (a loop never observed to end) is refused too."""
     working = Editor(process)
     working.settle()
+    if _unmeasurable(process):
+        with pytest.raises(ModelError, match="loop forever"):
+            Regions.of(working)
+        return
     regions = Regions.of(working)
     _assert_measures_like_measure(regions, process)
     candidates = [c for h in HEURISTICS.values() for c in h.candidates(process)]
@@ -232,16 +237,51 @@ def test_incremental_metrics_equal_measure_after_every_change(process):
             editor.tidy()
         except (ModelError, ValueError, KeyError):
             continue
-        edited = regions.edited(editor)
         try:
             built = editor.build()
         except ModelError:
-            assert edited is None
+            assert regions.edited(editor) is None
             continue
+        if _unmeasurable(built):
+            with pytest.raises(ModelError, match="loop forever"):
+                regions.edited(editor)
+            continue
+        edited = regions.edited(editor)
         _assert_measures_like_measure(edited, built)
         # Made for good: the next candidate is made on top of this one.
         working, regions = editor, edited
         assert editor.build() == built
+
+
+def _unmeasurable(process):
+    try:
+        measure(process)
+    except ModelError:
+        return True
+    return False
+
+
+def test_steps_whose_ids_are_those_of_events():
+    """Regions are measured as processes of their own, with start and end events of their own:
+    a step called "start" or "end" keeps its place."""
+    office = dict(agency="City", actor="citizen", channel="in_person", citizen_present=True)
+    nodes = [
+        Event("begin", "start"),
+        Step("start", "Apply", kind="submit", duration=600, **office),
+        Gateway("x1", "exclusive"),
+        Step("a", "Check", kind="verify", agency="City", duration=600),
+        Step("b", "Review", kind="verify", agency="Court", duration=1200),
+        Gateway("x2", "exclusive"),
+        Step("end", "Pay", kind="pay", duration=600, **office),
+        Event("finish", "end"),
+    ]
+    pairs = [("begin", "start"), ("start", "x1"), ("x1", "a", 0.5), ("x1", "b", 0.5),
+             ("a", "x2"), ("b", "x2"), ("x2", "end"), ("end", "finish")]  # fmt: skip
+    process = ServiceProcess("Ids", nodes=nodes, flows=[Flow(*p) for p in pairs])
+    _assert_measures_like_measure(Regions.of(Editor(process)), process)
+    result = redesign(process)
+    assert {p.step_ids for p in result.plan} == {("start",), ("end",)}  # both go online
+    assert result.compare().loc["visits"].tolist() == [2.0, 0.0, -2.0]
 
 
 def test_incremental_metrics_of_the_benchmark_process(chained):
