@@ -25,7 +25,9 @@ def back_edges(process: ServiceProcess) -> set[tuple[str, str]]:
     return forward_walk(process.graph.successors, [s.id for s in process.starts])[1]
 
 
-def forward_walk(successors: Successors, starts: Iterable[str]) -> tuple[list[str], set]:
+def forward_walk(
+    successors: Successors, starts: Iterable[str]
+) -> tuple[list[str], set[tuple[str, str]]]:
     """The nodes reachable from ``starts`` in an order where every flow but the loops' back
     flows goes forward, and the back flows (as :func:`back_edges`).
 
