@@ -15,6 +15,7 @@ passes exactly once; the redesign planner adds stretches up (see :mod:`bpr._regi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ __all__ = [
     "is_paper_inquiry",
     "measure_process",
     "measure_stretch",
+    "step_seconds",
     "visit_place",
 ]
 
@@ -638,17 +640,27 @@ class _Timing:
         return _merge(done)
 
 
-def _step_seconds(kind: str) -> Callable[[Step], float | None]:
+def step_seconds(kind: str) -> Callable[[Step], float | None]:
     """Seconds a step takes: ``total`` (waiting and working), ``working``, or ``days`` (total
-    raised to the Doing Business minimum of a citizen-facing step)."""
+    raised to the Doing Business minimum of a citizen-facing step).
+
+    A step observed in a log but with neither working nor waiting time only ever opened cases
+    of a log without start times: its event is where the cycle time starts, so it takes 0 s.
+
+    >>> from bpr import StepStats
+    >>> step_seconds("total")(Step("a", "Apply", stats=StepStats(events=5, cases=5)))
+    0.0
+    >>> step_seconds("total")(Step("a", "Apply")) is None
+    True
+    """
 
     def seconds(step: Step) -> float | None:
         stats = step.stats
         if step.duration is not None:
             total = working = step.duration.total_seconds()
-        elif stats is not None and (stats.working or stats.waiting):
+        elif stats is not None:
             parts = [stats.working, stats.waiting]
-            total = sum(part.mean.total_seconds() for part in parts if part is not None)
+            total = math.fsum(part.mean.total_seconds() for part in parts if part is not None)
             working = None if stats.working is None else stats.working.mean.total_seconds()
         else:
             return None
@@ -688,7 +700,7 @@ def _times(
     result: dict[str, Any] = {}
     done: dict[tuple[float | None, ...], _Dist] = {}
     for kind in ("total", "working", "days"):
-        seconds = _step_seconds(kind)
+        seconds = step_seconds(kind)
         times = tuple(seconds(s) for s in reachable)
         if None in times:
             result[kind] = None
@@ -802,7 +814,7 @@ class Stretch:
             avoid={} if step.agency is None else {step.agency: 0.0},
             documents={d: (0.0, float(d in needed)) for d in sorted(needed | step.documents_out)},
             needed=needed,
-            seconds=_step_seconds("total")(step),
+            seconds=step_seconds("total")(step),
         )
 
 
@@ -865,7 +877,7 @@ def measure_stretch(process: ServiceProcess, head: str | None, after: str | None
 def _stretch_seconds(
     process: ServiceProcess, probs: Successors, blocks: Mapping[str, _Parallel], after: str | None
 ) -> float | None:
-    seconds = _step_seconds("total")
+    seconds = step_seconds("total")
     alive = _path_graph(process, probs)
     if any(seconds(s) is None for s in process.steps if s.id != after and s.id in alive):
         return None

@@ -163,7 +163,7 @@ def _combined(stretches: Sequence[Stretch]) -> dict[str, float]:
         "handoffs": math.fsum(s.handoffs for s in stretches),
         "agencies": math.fsum(1.0 - math.prod(sorted(p)) for p in avoid.values()),
         "documents": math.fsum(_supplied(documents[d]) for d in needed),
-        "cycle_time": 0.0 if cycle is None else cycle.total_seconds() / 86400,
+        "cycle_time": math.nan if cycle is None else cycle.total_seconds() / 86400,
     }
 
 

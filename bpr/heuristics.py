@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from types import MappingProxyType
@@ -43,6 +44,7 @@ import networkx as nx
 
 from bpr._edit import Editor
 from bpr._graph import acyclic
+from bpr._measure_model import step_seconds
 from bpr.model import (
     Actor,
     Channel,
@@ -440,7 +442,18 @@ def _redundancy(process: ServiceProcess, documents: _Documents, step: Step) -> s
             return "re-enters data the process already holds and produces nothing new"
     if step.kind is StepKind.ARCHIVE and step.channel is not Channel.SYSTEM:
         return "keeps a paper copy of what the system already stores"
+    if not (step.documented or step.mandatory) and step.kind in _UNDOCUMENTED_KINDS:
+        return (
+            "is not in the official procedure, is not required by law and produces nothing a "
+            "later step needs"
+        )
     return None
+
+
+# Undocumented work that may simply go: copying, checking again, waiting, carrying paper.
+_UNDOCUMENTED_KINDS = (
+    StepKind.OTHER, StepKind.VERIFY, StepKind.WAIT, StepKind.TRANSPORT, StepKind.ARCHIVE,
+)  # fmt: skip
 
 
 def _decides(process: ServiceProcess, step: Step) -> bool:
@@ -486,7 +499,7 @@ def _merged(run: list[Step]) -> Step:
     for s in run:
         needed |= s.documents_in - produced
         produced |= s.documents_out
-    durations = [s.duration for s in run if s.duration is not None]
+    durations = [step_seconds("total")(s) for s in run]
     bases = [s.legal_basis for s in run if s.legal_basis]
     names_fa = [s.name_fa for s in run if s.name_fa]
     return attrs.evolve(
@@ -501,7 +514,7 @@ def _merged(run: list[Step]) -> Step:
         documented=all(s.documented for s in run),
         documents_in=frozenset(needed),
         documents_out=frozenset(produced),
-        duration=sum(durations, timedelta()) if durations else None,
+        duration=None if None in durations else timedelta(seconds=math.fsum(durations)),
         stats=None,
     )
 

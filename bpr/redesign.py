@@ -95,6 +95,7 @@ class Redesign:
     weights: Mapping[str, float]
     constraints: Constraints
     alternatives: tuple[Alternative, ...] = attrs.field(repr=False)
+    notes: tuple[str, ...] = ()
 
     @property
     def plan(self) -> tuple[Proposal, ...]:
@@ -123,6 +124,10 @@ class Redesign:
         """One row per proposal: heuristic, targets, applied, legal change, impact."""
         import pandas as pd
 
+        columns = [
+            "heuristic", "targets", "applied", "round", "needs_legal_change",
+            *(f"Δ {m}" for m in METRICS), "rationale",
+        ]  # fmt: skip
         rows = [
             {
                 "heuristic": p.heuristic,
@@ -135,7 +140,7 @@ class Redesign:
             }
             for p in self.proposals
         ]
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=columns)
 
     def _repr_html_(self) -> str:
         rows = "".join(
@@ -198,6 +203,12 @@ def redesign(
         weights=MappingProxyType(weights),
         constraints=rules,
         alternatives=tuple(planner.alternatives()),
+        notes=tuple(
+            f"the as-is {m.replace('_', ' ')} is unknown (a step has no duration or "
+            "statistics), so the objective leaves it out"
+            for m in weights
+            if math.isnan(planner.base[m])
+        ),
     )
 
 
@@ -222,7 +233,8 @@ def _metrics(process: ServiceProcess) -> dict[str, float]:
         "handoffs": float(length.handoffs),
         "agencies": float(length.agencies),
         "documents": float(length.documents),
-        "cycle_time": 0.0 if cycle is None else cycle.total_seconds() / 86400,
+        # Unknown (a step with no duration): NaN, which the objective handles explicitly.
+        "cycle_time": math.nan if cycle is None else cycle.total_seconds() / 86400,
     }
 
 
@@ -279,11 +291,19 @@ class _Planner:
         self.stage = 1
 
     def score(self, metrics: Mapping[str, float]) -> float:
-        total = sum(self.weights.values()) or 1.0
+        """The weighted mean of each metric relative to the as-is (lower is better).
+
+        A metric the as-is cannot give (the cycle time of a model without durations) is not
+        weighed; a change that makes a known metric unknown scores infinitely badly.
+        """
+        weighed = {m: w for m, w in self.weights.items() if not math.isnan(self.base[m])}
+        if any(math.isnan(metrics[m]) for m in weighed):
+            return math.inf
+        total = sum(weighed.values()) or 1.0
         return (
             sum(
                 w * (metrics[m] / self.base[m] if self.base[m] else metrics[m])
-                for m, w in self.weights.items()
+                for m, w in weighed.items()
             )
             / total
         )

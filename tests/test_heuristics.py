@@ -6,7 +6,19 @@ from datetime import timedelta
 
 import pytest
 
-from bpr import Actor, Channel, Event, Flow, Gateway, ServiceProcess, Step, StepKind, Xor
+from bpr import (
+    Actor,
+    Channel,
+    DurationStats,
+    Event,
+    Flow,
+    Gateway,
+    ServiceProcess,
+    Step,
+    StepKind,
+    StepStats,
+    Xor,
+)
 from bpr._edit import Editor
 from bpr.heuristics import HEURISTICS, Constraints
 
@@ -196,6 +208,32 @@ def test_eliminate_not_a_check_that_decides_a_branch():
     assert _targets("eliminate", p) == []
 
 
+def _copying(documented=False, **copy):
+    fields = dict(kind="other", agency="Police", actor="front_office", documented=documented)
+    fields.update(copy)
+    return ServiceProcess.from_blocks(
+        "Copy",
+        Step("apply", "Apply", kind="submit", agency="Police", actor="front_office"),
+        Step("copy", "Photocopy the documents", **fields),
+        Step("issue", "Issue", kind="issue", agency="Police", actor="back_office",
+             documents_in="stamp"),
+    )  # fmt: skip
+
+
+def test_eliminate_undocumented_work_that_feeds_nothing():
+    (candidate,) = HEURISTICS["eliminate"].candidates(_copying())
+    assert candidate.targets == ("copy",) and "not in the official procedure" in candidate.rationale
+    assert [s.id for s in _applied(_copying(), candidate).steps] == ["apply", "issue"]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"documented": True}, {"mandatory": True}, {"documents_out": "stamp"}, {"kind": "pay"}],
+)
+def test_eliminate_keeps_documented_required_used_or_other_undocumented_work(fields):
+    assert _targets("eliminate", _copying(**fields)) == []
+
+
 def test_compose_merges_steps_of_the_same_hands():
     p = _approvals()
     (candidate,) = HEURISTICS["compose"].candidates(p)
@@ -203,6 +241,22 @@ def test_compose_merges_steps_of_the_same_hands():
     merged = _applied(p, candidate).step("a1")
     assert merged.mandatory and merged.name == "Approve (head) + Approve (deputy) + Issue"
     assert len(_applied(p, candidate).steps) == 1
+
+
+def test_composed_steps_keep_the_time_their_statistics_give():
+    stats = StepStats(
+        events=10, cases=10,
+        working=DurationStats(timedelta(minutes=4), timedelta(minutes=5), timedelta(minutes=9)),
+        waiting=DurationStats(timedelta(hours=1), timedelta(hours=2), timedelta(hours=3)),
+    )  # fmt: skip
+    p = ServiceProcess.from_blocks(
+        "Stats",
+        Step("a", "Review", kind="verify", actor="back_office", agency="A", stats=stats),
+        Step("b", "Approve", kind="approve", actor="back_office", agency="A", stats=stats),
+    )
+    (candidate,) = HEURISTICS["compose"].candidates(p)
+    # Each step's time is its mean working plus mean waiting time: 5 min + 2 h.
+    assert _applied(p, candidate).step("a").duration == 2 * timedelta(hours=2, minutes=5)
 
 
 def test_compose_not_across_a_handoff():

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -157,12 +159,12 @@ def _fed(process):
 
 
 def _score(process, base):
+    """The default objective, written out: metrics unknown for ``base`` are not weighed."""
     ours, theirs = _plain_metrics(process), _plain_metrics(base)
-    total = sum(DEFAULT_WEIGHTS.values())
-    return (
-        sum(w * (ours[m] / theirs[m] if theirs[m] else ours[m]) for m, w in DEFAULT_WEIGHTS.items())
-        / total
-    )
+    weights = {m: w for m, w in DEFAULT_WEIGHTS.items() if not np.isnan(theirs[m])}
+    return sum(
+        w * (ours[m] / theirs[m] if theirs[m] else ours[m]) for m, w in weights.items()
+    ) / sum(weights.values())
 
 
 def _plain_metrics(process):
@@ -174,7 +176,7 @@ def _plain_metrics(process):
         "handoffs": length.handoffs,
         "documents": length.documents,
         "agencies": length.agencies,
-        "cycle_time": 0.0 if cycle is None else cycle.total_seconds() / 86400,
+        "cycle_time": np.nan if cycle is None else cycle.total_seconds() / 86400,
     }
 
 
@@ -209,7 +211,7 @@ def _assert_measures_like_measure(regions, process):
     got, want = regions.metrics(), _plain_metrics(process)
     assert set(got) == set(want)
     for metric, value in want.items():
-        assert got[metric] == pytest.approx(value, rel=1e-9, abs=1e-9), metric
+        assert got[metric] == pytest.approx(value, rel=1e-9, abs=1e-9, nan_ok=True), metric
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -374,3 +376,41 @@ def _replayed(process, plan):
             proposed[proposal.heuristic, proposal.step_ids].apply(editor)
             current = editor.build()
     return current
+
+
+def test_unknown_durations_leave_cycle_time_out_of_the_objective():
+    p = ServiceProcess.from_blocks(
+        "No times",
+        Step("pay", "Pay", kind="pay", channel="in_person", citizen_present=True, agency="Bank"),
+        Step("v1", "Check", kind="verify", agency="A", actor="back_office"),
+        Step("v2", "Check again", kind="verify", agency="A", actor="back_office"),
+    )
+    result = redesign(p)
+    assert result.notes == (
+        "the as-is cycle time is unknown (a step has no duration or statistics), so the "
+        "objective leaves it out",
+    )
+    assert [x.heuristic for x in result.plan] == ["channel_shift", "eliminate"]
+    assert np.isnan(result.compare().loc["cycle_time", "to_be"])
+
+
+def test_a_change_that_loses_a_known_cycle_time_is_not_applied():
+    timed = dict(duration=timedelta(minutes=10))
+    p = ServiceProcess.from_blocks(
+        "Timed",
+        Step("a", "Review", kind="verify", actor="back_office", agency="A", **timed),
+        Step("b", "Approve", kind="approve", actor="back_office", agency="A"),
+    )
+    # "b" has no duration: the as-is cycle time is unknown, and so is any to-be's.
+    assert redesign(p).notes
+    q = p.replace_steps([Step("b", "Approve", kind="approve", actor="back_office", agency="A",
+                              **timed)])  # fmt: skip
+    result = redesign(q)
+    assert result.notes == ()
+    assert result.compare().loc["cycle_time", "to_be"] == pytest.approx(20 / (24 * 60))
+
+
+def test_no_proposals_still_give_a_table_with_its_columns():
+    p = ServiceProcess.from_blocks("Quiet", Step("a", "Issue", kind="issue"))
+    table = redesign(p).to_frame()
+    assert table.empty and list(table.columns)[:3] == ["heuristic", "targets", "applied"]
