@@ -467,6 +467,8 @@ def analyze(
     name = name or _name(log, gaps)
     stages.start("discovering the as-is process")
     as_is = discover(log, annotations=annotations, name=name)
+    if gaps is not None:
+        as_is = _mark_undocumented(as_is, gaps)
     stages.start("measuring")
     by = "channel" if "channel" in log.columns_chosen else None
     length = measure(log, annotations=annotations, by=by)
@@ -504,3 +506,12 @@ def _name(log: EventLog, gaps: Gaps | None) -> str:
     if log.source.startswith("<"):
         return "Service"
     return Path(log.source).name.split(".")[0]
+
+
+def _mark_undocumented(process: ServiceProcess, gaps: Gaps) -> ServiceProcess:
+    """The discovered steps the official procedure does not name get ``documented=False``, so
+    that redesign can weigh them (undocumented work that feeds nothing may simply go)."""
+    missing = set(gaps.steps["activity"])
+    return process.replace_steps(
+        [attrs.evolve(s, documented=False) for s in process.steps if s.name in missing]
+    )

@@ -144,6 +144,14 @@ def test_as_is_is_discovered_and_typed_by_the_annotations(analysis, demo):
             )
 
 
+def test_undocumented_steps_are_marked_and_the_photocopy_goes(analysis):
+    undocumented = {s.name for s in analysis.as_is.steps if not s.documented}
+    assert undocumented == set(analysis.gaps.steps["activity"])
+    (photocopy,) = [p for p in analysis.redesign.plan if p.targets == (PHOTOCOPY,)]
+    assert photocopy.heuristic == "eliminate" and "official procedure" in photocopy.rationale
+    assert PHOTOCOPY not in {s.name for s in analysis.redesign.to_be.steps}
+
+
 def test_lengths_are_those_of_measure(analysis, demo):
     from bpr import measure
 
