@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr._measure_model import day_floor, is_citizen_facing, is_paper_inquiry, visit_place
+from bpr._measure_model import COUNTS, day_floor, is_citizen_facing, is_paper_inquiry, visit_place
 from bpr.errors import LogError
 from bpr.model import Step, StepKind
 
@@ -28,15 +28,7 @@ __all__ = ["PER_CASE", "Rates", "measure_log"]
 #: The columns of :attr:`bpr.Length.per_case`.
 PER_CASE = (
     "case",
-    "steps",
-    "visits",
-    "handoffs",
-    "agencies",
-    "documents",
-    "inquiries",
-    "paper_inquiries",
-    "rework",
-    "procedures",
+    *COUNTS,
     "start",
     "end",
     "cycle_time",
@@ -196,21 +188,7 @@ def _days(events: pd.DataFrame, starts: pd.Series) -> pd.Series:
 
 def _summary(cases: pd.DataFrame, events: pd.DataFrame, *, has_start: bool) -> dict[str, Any]:
     """Means over cases (and cycle-time quantiles) of a :func:`_per_case` table of ``events``."""
-    metrics: dict[str, Any] = {
-        name: float(cases[name].mean())
-        for name in (
-            "steps",
-            "visits",
-            "handoffs",
-            "agencies",
-            "documents",
-            "inquiries",
-            "paper_inquiries",
-            "rework",
-            "procedures",
-            "days",
-        )
-    }
+    metrics: dict[str, Any] = {name: float(cases[name].mean()) for name in (*COUNTS, "days")}
     metrics["steps_min"] = int(cases["steps"].min())
     metrics["steps_max"] = int(cases["steps"].max())
     cycle = cases["cycle_time"]

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
+    "COUNTS",
     "ONLINE_CHANNELS",
     "Stretch",
     "day_floor",
@@ -48,6 +49,19 @@ __all__ = [
     "step_seconds",
     "visit_place",
 ]
+
+#: Metrics that count something per case (floats: means or expected values).
+COUNTS = (
+    "steps",
+    "visits",
+    "handoffs",
+    "agencies",
+    "documents",
+    "inquiries",
+    "paper_inquiries",
+    "rework",
+    "procedures",
+)
 
 #: Channels through which a citizen completes a step without going anywhere.
 ONLINE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE, Channel.IVR, Channel.SMS})

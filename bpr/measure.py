@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr._measure_model import ONLINE_CHANNELS, day_floor, is_citizen_facing, is_paper_inquiry
+from bpr._measure_model import (
+    COUNTS,
+    ONLINE_CHANNELS,
+    day_floor,
+    is_citizen_facing,
+    is_paper_inquiry,
+)
 from bpr.errors import BprError
 from bpr.model import ServiceProcess
 
@@ -65,18 +71,6 @@ QUEUE = timedelta(minutes=30)
 #: Default time the citizen spends obtaining one document.
 OBTAIN = timedelta(hours=2)
 
-#: Metrics that count something per case (floats: means or expected values).
-COUNTS = (
-    "steps",
-    "visits",
-    "handoffs",
-    "agencies",
-    "documents",
-    "inquiries",
-    "paper_inquiries",
-    "rework",
-    "procedures",
-)
 #: Metrics that are durations (``timedelta`` or ``None``).
 TIMES = (
     "cycle_time",
