@@ -39,6 +39,7 @@ from bpr.model import (
     StepStats,
     Xor,
 )
+from bpr.pnml import Net, petri_net, read_pnml, write_pnml
 from bpr.redesign import Proposal, Redesign, redesign
 from bpr.render import render
 from bpr.report import Report, report
@@ -73,6 +74,7 @@ __all__ = [
     "LogStats",
     "Loop",
     "ModelError",
+    "Net",
     "Procedure",
     "Proposal",
     "Redesign",
@@ -91,8 +93,10 @@ __all__ = [
     "document",
     "find_undocumented",
     "measure",
+    "petri_net",
     "read_bpmn",
     "read_log",
+    "read_pnml",
     "read_process",
     "redesign",
     "render",
@@ -100,5 +104,6 @@ __all__ = [
     "simulate",
     "typing_report",
     "write_bpmn",
+    "write_pnml",
     "write_process",
 ]

@@ -40,7 +40,17 @@ from bpr.model import Event, EventKind, Gateway, GatewayKind, ServiceProcess, St
 if TYPE_CHECKING:
     from os import PathLike
 
-__all__ = ["Language", "Net", "from_process", "language", "read_pnml", "to_process"]
+__all__ = [
+    "Language",
+    "Net",
+    "from_process",
+    "language",
+    "petri_net",
+    "read_pnml",
+    "state_machine",
+    "to_process",
+    "write_pnml",
+]
 
 MAX_MARKINGS = 200_000
 """How many reachable markings :func:`language` explores before it calls a net unbounded."""
@@ -300,6 +310,192 @@ class _Places:
         return sorted({self.find(key) for key in self._parent})
 
 
+# -- nets for pm4py --------------------------------------------------------------------------
+
+
+def petri_net(process: ServiceProcess, *, form: str = "workflow") -> Net:
+    """The Petri net of a service process, for pm4py or any tool that reads PNML.
+
+    Parameters
+    ----------
+    process
+        Any valid service process.
+    form
+        ``"workflow"`` (the default) keeps the process's shape: a transition per step, a
+        place per exclusive gateway, a silent transition per parallel gateway (see
+        :func:`from_process`). ``"state_machine"`` is the smallest deterministic state
+        machine with the same complete runs (see :func:`state_machine`): larger and without
+        concurrency, but pm4py's token-based replay is exact on it.
+
+    Raises
+    ------
+    bpr.ModelError
+        For an unknown ``form``, or a state machine of a process whose net has more than
+        :data:`MAX_MARKINGS` reachable markings.
+
+    Examples
+    --------
+    >>> from bpr import And, ServiceProcess, Step
+    >>> p = ServiceProcess.from_blocks(
+    ...     "Permit", Step("a", "Apply"), And(Step("b", "Police"), Step("c", "Registry")))
+    >>> sorted(t.label or "τ" for t in petri_net(p).net.transitions)
+    ['Apply', 'Police', 'Registry', 'τ', 'τ']
+    >>> sorted(t.label or "τ" for t in petri_net(p, form="state_machine").net.transitions)
+    ['Apply', 'Police', 'Police', 'Registry', 'Registry']
+    """
+    if form not in ("workflow", "state_machine"):
+        raise ModelError(f"petri_net: unknown form {form!r}; use 'workflow' or 'state_machine'")
+    from bpr._pm4py import load
+
+    load()
+    net = from_process(process)
+    return state_machine(net) if form == "state_machine" else net
+
+
+def state_machine(net: Net, *, max_markings: int = MAX_MARKINGS) -> Net:
+    """The smallest deterministic state machine whose complete runs are those of ``net``.
+
+    The reachability graph of ``net`` (markings from which the final marking can be reached)
+    is read as an automaton whose silent moves are empty words, determinised and minimised.
+    Each state becomes a place and each labelled move a transition, so a label can sit on
+    several transitions but at most one of them is enabled at a time; accepting states other
+    than the final place reach it by a silent transition. Replaying a trace needs no search
+    through silent transitions, which is where pm4py's token-based replay guesses: on this
+    form a trace replays with fitness 1 exactly when it is a complete run of ``net``. States
+    and transitions are numbered breadth first from the initial place, labels in sorted
+    order, so the same language gives the same net.
+
+    Raises
+    ------
+    bpr.ModelError
+        When no run of ``net`` completes, or it has more than ``max_markings`` reachable
+        markings.
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Xor
+    >>> p = ServiceProcess.from_blocks("P", Step("a", "A"), Xor(Step("b", "B"), None))
+    >>> machine = state_machine(from_process(p))
+    >>> moves = machine.net.transitions
+    >>> sorted((t.label or "τ", [a.source.name for a in t.in_arcs]) for t in moves)
+    [('A', ['s0']), ('B', ['s1']), ('τ', ['s1'])]
+    >>> [p.name for p in machine.final]
+    ['s2']
+    """
+    from automata.fa.dfa import DFA
+    from automata.fa.nfa import NFA
+    from pm4py.objects.petri_net.obj import Marking, PetriNet
+    from pm4py.objects.petri_net.utils.petri_utils import add_arc_from_to
+
+    graph = _ReachabilityGraph(net, max_markings)
+    live = graph.live()
+    name = {m: f"m{i}" for i, m in enumerate(sorted(live))}
+    moves: dict[str, dict[str, set[str]]] = {name[m]: {} for m in live}
+    for s, label, t in graph.edges:
+        if t in live:
+            moves[name[s]].setdefault(label or "", set()).add(name[t])
+    dfa = DFA.from_nfa(
+        NFA(
+            states=set(moves),
+            input_symbols={label for s, label, t in graph.edges if label and t in live},
+            transitions=moves,
+            initial_state=name[graph.initial],
+            final_states={name[graph.final]},
+        ),
+        minify=True,
+    )
+    order = _bfs_order(
+        dfa.initial_state,
+        {s: [dfa.transitions[s][a] for a in sorted(dfa.transitions[s])] for s in dfa.states},
+    )
+    result = PetriNet(net.name)
+    places = {state: PetriNet.Place(f"s{i}") for i, state in enumerate(order)}
+    # A minimal automaton has at most one accepting state that cannot go on: the final place.
+    finals = [s for s in order if s in dfa.final_states and not dfa.transitions[s]]
+    final = places[finals[0]] if finals else PetriNet.Place(f"s{len(order)}")
+    result.places.update([*places.values(), final])
+
+    def transition(label: str | None, source: Any, target: Any) -> None:
+        t = PetriNet.Transition(f"t{len(result.transitions)}", label)
+        result.transitions.add(t)
+        add_arc_from_to(source, t, result)
+        add_arc_from_to(t, target, result)
+
+    for state in order:
+        for label in sorted(dfa.transitions[state]):
+            transition(label, places[state], places[dfa.transitions[state][label]])
+        if state in dfa.final_states and places[state] is not final:
+            transition(None, places[state], final)
+    return Net(net.name, result, Marking({places[dfa.initial_state]: 1}), Marking({final: 1}))
+
+
+def write_pnml(net: Net, path: str | PathLike[str] | None = None) -> str:
+    """Write ``net`` as PNML (a place/transition net with its initial and final marking).
+
+    Silent transitions carry ProM's ``$invisible$`` mark, which pm4py and ProM read. Places,
+    transitions and arcs are written sorted by name, so the same net gives the same bytes.
+
+    Returns
+    -------
+    str
+        The document; also written to ``path`` when one is given.
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Xor
+    >>> net = petri_net(ServiceProcess.from_blocks("P", Step("a", "A"), Xor(Step("b", "B"), None)))
+    >>> text = write_pnml(net)
+    >>> text.count("<place id="), text.count("<transition "), text.count("$invisible$")
+    (3, 3, 1)
+    """
+    from lxml import etree
+
+    root = etree.Element("pnml")
+    element = etree.SubElement(
+        root, "net", id="net", type="http://www.pnml.org/version-2009/grammar/pnmlcoremodel"
+    )
+    _text(element, "name", net.name)
+    page = etree.SubElement(element, "page", id="page")
+    for place in sorted(net.net.places, key=lambda p: p.name):
+        node = etree.SubElement(page, "place", id=place.name)
+        _text(node, "name", place.name)
+        if net.initial.get(place):
+            _text(node, "initialMarking", str(net.initial[place]))
+    for transition in sorted(net.net.transitions, key=lambda t: t.name):
+        node = etree.SubElement(page, "transition", id=transition.name)
+        _text(node, "name", transition.label or transition.name)
+        if transition.label is None:
+            etree.SubElement(
+                node,
+                "toolspecific",
+                tool="ProM",
+                version="6.4",
+                activity="$invisible$",
+                localNodeID=transition.name,
+            )
+    arcs = [(a.source.name, a.target.name, a.weight) for a in net.net.arcs]
+    for source, target, weight in sorted(arcs):
+        arc = etree.SubElement(page, "arc", id=f"{source}->{target}", source=source, target=target)
+        if weight != 1:
+            _text(arc, "inscription", str(weight))
+    marking = etree.SubElement(etree.SubElement(element, "finalmarkings"), "marking")
+    for place, tokens in sorted(net.final.items(), key=lambda item: item[0].name):
+        _text(etree.SubElement(marking, "place", idref=place.name), None, str(tokens))
+    text = etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
+    document = text.decode("utf-8")
+    if path is not None:
+        Path(path).write_text(document, encoding="utf-8")
+    return document
+
+
+def _text(parent: Any, tag: str | None, value: str) -> None:
+    """Append ``<tag><text>value</text></tag>`` (or just ``<text>`` when ``tag`` is None)."""
+    from lxml import etree
+
+    holder = parent if tag is None else etree.SubElement(parent, tag)
+    etree.SubElement(holder, "text").text = value
+
+
 def to_process(net: Net) -> ServiceProcess:
     """A service process that draws ``net``: visible transitions become steps.
 
@@ -428,7 +624,7 @@ class _NetShape:
         return self.entry(element)
 
 
-def _bfs_order(start: str, outs: dict[str, list[str]]) -> list[str]:
+def _bfs_order(start: Any, outs: dict[Any, list[Any]]) -> list[Any]:
     order, seen, queue = [], {start}, deque([start])
     while queue:
         element = queue.popleft()
@@ -457,12 +653,7 @@ def language(net: Net, *, max_markings: int = MAX_MARKINGS) -> Language:
         reachable markings (it is probably unbounded).
     """
     graph = _ReachabilityGraph(net, max_markings)
-    live = graph.coreachable()
-    if graph.initial not in live:
-        raise ModelError(
-            f"no run of the net {net.name!r} reaches its final marking; check the final "
-            "marking and that every branch can finish"
-        )
+    live = graph.live()
     edges = [(s, lab, t) for s, lab, t in graph.edges if t in live]
     nexts = _next_visible(live, edges)
     can_end = _closure(graph.final, [(t, s) for s, lab, t in edges if lab is None])
@@ -493,6 +684,7 @@ class _ReachabilityGraph:
             pre = tuple((index[a.source], a.weight) for a in t.in_arcs)
             post = tuple((index[a.target], a.weight) for a in t.out_arcs)
             moves.append((t.label, pre, post))
+        self.name = net.name
         self.initial = self._marking(net.initial, index, len(places))
         self.final = self._marking(net.final, index, len(places))
         self.edges: list[tuple[tuple[int, ...], str | None, tuple[int, ...]]] = []
@@ -527,11 +719,19 @@ class _ReachabilityGraph:
             counts[index[place]] = tokens
         return tuple(counts)
 
-    def coreachable(self) -> set[tuple[int, ...]]:
-        """Markings from which the final marking can be reached."""
-        if self.final not in self.markings:
-            return set()
-        return _closure(self.final, [(t, s) for s, _, t in self.edges])
+    def live(self) -> set[tuple[int, ...]]:
+        """The markings from which the final marking can be reached; the initial must be one."""
+        live = (
+            _closure(self.final, [(t, s) for s, _, t in self.edges])
+            if self.final in self.markings
+            else set()
+        )
+        if self.initial not in live:
+            raise ModelError(
+                f"no run of the net {self.name!r} reaches its final marking; check the final "
+                "marking and that every branch can finish"
+            )
+        return live
 
 
 def _next_visible(markings: Iterable[Any], edges: list[tuple[Any, str | None, Any]]) -> dict:
