@@ -146,39 +146,48 @@ def _read_log(path: Path) -> Any:
 
 
 def _read_model(path: Path) -> ServiceProcess:
-    """A process from a bpr JSON or a BPMN file, by its name."""
+    """A process from a bpr JSON, a BPMN or a PNML file, by its name."""
     from bpr.bpmn import read_bpmn
+    from bpr.pnml import read_pnml, to_process
     from bpr.serialize import read_process
 
     suffix = path.suffix.lower()
     if suffix == ".json":
         return read_process(path)
+    if suffix == ".pnml":
+        return to_process(read_pnml(path))
     if suffix in (".bpmn", ".xml"):
         return read_bpmn(path)
     raise FormatError(
-        f"{path}: cannot tell the model's format from the name; give a .json (bpr) or .bpmn file"
+        f"{path}: cannot tell the model's format from the name; give a .json (bpr), .bpmn or "
+        ".pnml file"
     )
 
 
 def _model_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
-    """A click callback: the model file to write must be .json or .bpmn (before any work)."""
-    if value.suffix.lower() not in (".json", ".bpmn"):
-        raise BprError(f"{value}: write the model to a .json (bpr) or a .bpmn file")
+    """A click callback: the model file to write must be .json, .bpmn or .pnml (before any work)."""
+    if value.suffix.lower() not in (".json", ".bpmn", ".pnml"):
+        raise BprError(f"{value}: write the model to a .json (bpr), a .bpmn or a .pnml file")
     return value
 
 
 def _write_model(process: ServiceProcess, path: Path) -> None:
     from bpr.bpmn import write_bpmn
+    from bpr.pnml import petri_net, write_pnml
     from bpr.serialize import write_process
 
-    writer = write_process if path.suffix.lower() == ".json" else write_bpmn
-    _write(path.parent, {path.name: writer(process)})
+    writers = {
+        ".json": write_process,
+        ".bpmn": write_bpmn,
+        ".pnml": lambda p: write_pnml(petri_net(p)),
+    }
+    _write(path.parent, {path.name: writers[path.suffix.lower()](process)})
 
 
 _model_argument = click.argument(
     "model",
     type=click.Path(dir_okay=False, path_type=Path),
-    callback=_existing("a model (.json or .bpmn)"),
+    callback=_existing("a model (.json, .bpmn or .pnml)"),
 )
 _log_argument = click.argument(
     "log",
@@ -425,7 +434,7 @@ def demo(
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
     callback=_model_file,
-    help="Where to write the model: a .json (bpr, lossless) or .bpmn file.",
+    help="Where to write the model: a .json (bpr, lossless), .bpmn or .pnml (Petri net) file.",
 )
 @click.option(
     "--method", type=click.Choice(["inductive", "dfg"]), default="inductive", show_default=True
@@ -440,7 +449,7 @@ def demo(
 @_annotations_option("Step types by activity (CSV).")
 @_log_options
 def discover(log: Path, output: Path, method: str, noise: float, annotations: Path | None) -> None:
-    """Discover the process in LOG and write it as JSON or BPMN."""
+    """Discover the process in LOG and write it as JSON, BPMN or PNML."""
     from bpr.discover import discover as run
 
     event_log = _read_log(log)
@@ -473,10 +482,10 @@ def discover(log: Path, output: Path, method: str, noise: float, annotations: Pa
 )
 @_log_options
 def measure(source: Path, by: str | None) -> None:
-    """Measure how long a service is, from a log or a model (.json, .bpmn)."""
+    """Measure how long a service is, from a log or a model (.json, .bpmn, .pnml)."""
     from bpr.measure import measure as run
 
-    is_model = source.suffix.lower() in (".json", ".bpmn")
+    is_model = source.suffix.lower() in (".json", ".bpmn", ".pnml")
     subject = _read_model(source) if is_model else _read_log(source)
     length = run(subject, by=by)
     frame = length.to_frame()

@@ -25,6 +25,7 @@ from bpr import (
 )
 from bpr.analysis import analyze
 from bpr.examples import vehicle_transfer
+from bpr.pnml import petri_net, read_pnml, to_process, write_pnml
 from tests.conftest import SHARED_DATA
 from tests.test_report import expected, shown
 
@@ -185,7 +186,7 @@ def test_analyze_a_jalali_csv_in_tehran_time_gives_the_same_numbers(receipt_run,
 # -- single stages --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", [".json", ".bpmn"])
+@pytest.mark.parametrize("suffix", [".json", ".bpmn", ".pnml"])
 def test_discover_writes_the_apis_model(demo_run, tmp_path, suffix):
     _, out = demo_run
     log = out / "input" / "log.csv"
@@ -196,8 +197,15 @@ def test_discover_writes_the_apis_model(demo_run, tmp_path, suffix):
     assert f"{len(api.steps)} steps" in result.stdout
     if suffix == ".json":
         assert read_process(target) == api
-    else:
+    elif suffix == ".bpmn":
         assert [s.name for s in read_bpmn(target).steps] == [s.name for s in api.steps]
+    else:
+        assert target.read_text(encoding="utf-8") == write_pnml(petri_net(api))
+        # The net reads back as a model that measures like the API's.
+        result = _bpr("measure", target)
+        assert result.returncode == 0, result.stderr
+        row = next(line for line in result.stdout.splitlines() if line.split()[:1] == ["steps"])
+        assert _same(shown(row.split("│")[1]), measure(to_process(read_pnml(target))).steps)
 
 
 def test_measure_a_log_and_a_model(demo_run):
