@@ -172,10 +172,9 @@ def test_receipt_noise0_token_replay_fitness_is_one(receipt, receipt_model):
     """pm4py's token-based replay, default settings, on the model's state-machine net.
 
     Token replay guesses when it has to fire silent transitions: on this log it leaves 10 of
-    the 1,434 cases unfit on pm4py's own Petri net of the inductive miner's tree and over 900
-    on the workflow net of the bpr model, although alignments show every case to fit both
-    (next test). The state-machine form has no silent transition to guess, and every case
-    replays.
+    the 1,434 cases unfit on pm4py's own Petri net of the inductive miner's tree and 1,217 on
+    the workflow net of the bpr model, although alignments show every case to fit both (see
+    below). The state-machine form has no silent transition to guess, and every case replays.
     """
     fitness = _token_replay_fitness(
         bpr.petri_net(receipt_model, form="state_machine"), receipt.to_pandas()
