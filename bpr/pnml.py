@@ -361,7 +361,8 @@ def state_machine(net: Net, *, max_markings: int = MAX_MARKINGS) -> Net:
     several transitions but at most one of them is enabled at a time; accepting states other
     than the final place reach it by a silent transition. Replaying a trace needs no search
     through silent transitions, which is where pm4py's token-based replay guesses: on this
-    form a trace replays with fitness 1 exactly when it is a complete run of ``net``. States
+    form a trace replays with fitness 1 exactly when it is a complete run of ``net``
+    (pm4py skips events whose activity no transition carries, so check those apart). States
     and transitions are numbered breadth first from the initial place, labels in sorted
     order, so the same language gives the same net.
 
