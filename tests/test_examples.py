@@ -80,10 +80,12 @@ def test_discover_from_log(tmp_path: Path, receipt_events: pd.DataFrame) -> None
         assert f"  {name}: {cases[name]:,} cases" in out
     assert (tmp_path / "as-is.svg").read_text(encoding="utf-8").startswith("<svg")
     # The cases it calls runs of the model are those pm4py's alignments fit on the BPMN file.
-    import pm4py
+    from bpr._pm4py import load, quiet
 
-    net = pm4py.convert_to_petri_net(pm4py.read_bpmn(str(tmp_path / "as-is.bpmn")))
-    aligned = pm4py.conformance_diagnostics_alignments(receipt_events, *net)
+    pm4py = load()
+    with quiet():
+        net = pm4py.convert_to_petri_net(pm4py.read_bpmn(str(tmp_path / "as-is.bpmn")))
+        aligned = pm4py.conformance_diagnostics_alignments(receipt_events, *net)
     fitting = sum(a["fitness"] == 1.0 for a in aligned)
     assert 0 < fitting < len(aligned)
     assert f"{fitting:,} of {len(aligned):,} cases are runs of the model" in out
