@@ -292,9 +292,8 @@ def _decisions(
     evidence: dict[str, dict[str, _Decision]] = {}
     known = list(labels)
     if log is not None:
-        events = log.to_pandas()
-        evidence = _attribute_evidence(log, events)
-        known += list(events["activity"].unique())
+        evidence = _attribute_evidence(log)
+        known += list(log.activities)
     _check_matched(rows, _label_keys(known), "activity of the log or the model")
     result = {}
     for label in labels:
@@ -325,34 +324,23 @@ def _presence_from_channel(decided: dict[str, _Decision]) -> dict[str, _Decision
     return decided | {"citizen_present": _Decision(value, channel.source, channel.confidence, rule)}
 
 
-def _attribute_evidence(log: EventLog, events: pd.DataFrame) -> dict[str, dict[str, _Decision]]:
+def _attribute_evidence(log: EventLog) -> dict[str, dict[str, _Decision]]:
     """activity -> attribute -> decision, from the event columns that say something."""
     evidence: dict[str, dict[str, _Decision]] = defaultdict(dict)
-    for field, column, values in _attribute_columns(events):
-        source = log.columns_chosen.get(column, column)
-        if source.startswith("case:"):
-            # A case attribute describes how the case came in: it types the first step only.
-            values = values.where(~events["case"].duplicated())
-        for activity, (value, share) in _most_frequent(events["activity"], values).items():
+    converters = {"agency": _text_value, "channel": _channel_value, "resource": _automated}
+    for column, convert in converters.items():
+        if column not in log.columns_chosen:
+            continue
+        field = "actor" if column == "resource" else column
+        source = log.columns_chosen[column]
+        # A case attribute describes how the case came in: it types the first step only.
+        counts = log._value_counts(column, first_of_case=source.startswith("case:"))
+        for activity, (value, share) in _most_frequent(counts, convert).items():
             rule = f"most frequent {field} in column {source!r} ({share:.0%} of its events)"
             # pandas hands enum members back as plain text.
             typed = _ENUMS[field](value) if field in _ENUMS else value
             evidence[activity].setdefault(field, _Decision(typed, "attribute", share, rule))
     return evidence
-
-
-def _attribute_columns(events: pd.DataFrame) -> Iterable[tuple[str, str, pd.Series]]:
-    """(attribute, canonical column, value per event); events without a value hold NaN."""
-    converters = {"agency": _text_value, "channel": _channel_value, "resource": _automated}
-    for column, convert in converters.items():
-        if column in events.columns:
-            field = "actor" if column == "resource" else column
-            yield field, column, _mapped(events[column], convert)
-
-
-def _mapped(values: pd.Series, convert: Any) -> pd.Series:
-    table = {v: convert(v) for v in values.dropna().unique()}
-    return values.map(table)
 
 
 def _text_value(value: Any) -> str | None:
@@ -378,17 +366,20 @@ def _automated(value: Any) -> Actor | None:
     return Actor.SYSTEM if text is not None and normalize(text) in _AUTOMATED else None
 
 
-def _most_frequent(activities: pd.Series, values: pd.Series) -> dict[str, tuple[Any, float]]:
-    """activity -> (most frequent value, share of the activity's events); ties: least value."""
-    import pandas as pd
+def _most_frequent(counts: pd.DataFrame, convert: Any) -> dict[str, tuple[Any, float]]:
+    """activity -> (most frequent value, share of the activity's events); ties: least value.
 
-    pairs = pd.DataFrame({"activity": activities, "value": values}).dropna()
+    ``counts`` holds events per ``activity`` and raw ``value`` (missing ones included); each
+    distinct raw value is converted once, and values that convert to nothing say nothing.
+    """
+    table = {v: convert(v) for v in counts["value"].dropna().unique()}
+    totals = counts.groupby("activity", sort=False)["n"].sum()
+    pairs = counts.assign(value=counts["value"].map(table)).dropna(subset=["value"])
     if pairs.empty:
         return {}
-    counted = pairs.groupby(["activity", "value"], sort=True).size().reset_index(name="n")
+    counted = pairs.groupby(["activity", "value"], sort=True)["n"].sum().reset_index()
     best = counted.sort_values(["activity", "n"], ascending=[True, False], kind="stable")
     best = best.drop_duplicates("activity")
-    totals = activities.value_counts()
     return {a: (v, int(n) / int(totals[a])) for a, v, n in best.itertuples(index=False)}
 
 

@@ -73,6 +73,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
@@ -96,6 +97,7 @@ if TYPE_CHECKING:
 
     from bpr.annotate import AnnotationTable
     from bpr.log import EventLog
+    from bpr.stats import LogStats
 
 __all__ = ["discover"]
 
@@ -181,7 +183,7 @@ def discover(
     graph = _inductive(variants, noise) if method == "inductive" else _dfg(variants, noise)
     labels = [s.name for s in graph.steps()]
     fields = step_types(labels, event_log, annotations=annotations)
-    observed = _step_stats(event_log, stats.activities, labels)
+    observed = _step_stats(stats, labels)
     nodes = [
         attrs.evolve(n, **fields[n.name], stats=observed[n.name]) if isinstance(n, Step) else n
         for n in graph.nodes
@@ -697,41 +699,32 @@ def _loop_block(
 # -- step statistics --------------------------------------------------------------------------
 
 
-def _step_stats(log: EventLog, activities: pd.DataFrame, labels: list[str]) -> dict[str, StepStats]:
-    import pandas as pd
-
-    events = log.to_pandas()
-    done = events["timestamp"]
-    start = events["start"] if "start" in events.columns else None
-    begin = done if start is None else start.fillna(done)
-    previous = done.groupby(events["case"], sort=False).shift()
-    durations = pd.DataFrame(
-        {
-            "activity": events["activity"],
-            "waiting": (begin - previous).dt.total_seconds().clip(lower=0.0),
-            "working": float("nan") if start is None else (done - start).dt.total_seconds(),
-        }
-    )
-    grouped = durations.groupby("activity", sort=False)
-    summary = {
-        "median": grouped.median(),
-        "mean": grouped.mean(),
-        "p90": grouped.quantile(0.9),
+def _step_stats(stats: LogStats, labels: list[str]) -> dict[str, StepStats]:
+    table = stats.activities.set_index("activity")
+    durations = {
+        "working": _durations(stats.working_time),
+        "waiting": _durations(stats.waiting_time),
     }
-    table = activities.set_index("activity")
-
-    def duration(activity: str, column: str) -> DurationStats | None:
-        values = {k: s.at[activity, column] for k, s in summary.items()}
-        if any(pd.isna(v) for v in values.values()):
-            return None
-        return DurationStats(**{k: float(v) for k, v in values.items()})
-
     return {
         a: StepStats(
             events=int(table.at[a, "events"]),
             cases=int(table.at[a, "cases"]),
-            working=duration(a, "working"),
-            waiting=duration(a, "waiting"),
+            **{name: known.get(a) for name, known in durations.items()},
         )
         for a in labels
+    }
+
+
+def _durations(table: pd.DataFrame | None) -> dict[str, DurationStats]:
+    """activity -> median, mean and p90 of a duration table of the log's statistics."""
+    if table is None:
+        return {}
+    # The tables hold whole microseconds (timedelta64[us]).
+    columns = [
+        [timedelta(microseconds=us) for us in table[name].astype("int64").tolist()]
+        for name in ("median", "mean", "p90")
+    ]
+    return {
+        a: DurationStats(median=median, mean=mean, p90=p90)
+        for a, median, mean, p90 in zip(table["activity"], *columns, strict=True)
     }

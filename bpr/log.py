@@ -212,6 +212,31 @@ class EventLog:
         assert self._con is not None
         return _frame(self._con, f'SELECT * FROM {_TABLE} ORDER BY "case", timestamp, position')
 
+    def _value_counts(self, column: str, *, first_of_case: bool = False) -> pd.DataFrame:
+        """Events per activity and value of ``column``: columns ``activity, value, n``.
+
+        Missing values count too (as a missing ``value``). With ``first_of_case`` only the
+        first event of each case keeps its value, the others count as missing. Computed where
+        the events live, so a large log is not copied into pandas.
+        """
+        if self._frame is not None:
+            events = self._frame
+            values = events[column]
+            if first_of_case:
+                values = values.where(~events["case"].duplicated())
+            counts = events.groupby([events["activity"], values], dropna=False, sort=True).size()
+            return counts.rename_axis(["activity", "value"]).reset_index(name="n")
+        assert self._con is not None
+        value = _q(column)
+        if first_of_case:
+            first = 'row_number() OVER (PARTITION BY "case" ORDER BY timestamp, position) = 1'
+            value = f"CASE WHEN {first} THEN {value} END"
+        return _frame(
+            self._con,
+            f"SELECT activity, value, count(*) AS n FROM (SELECT activity, {value} AS value "
+            f"FROM {_TABLE}) GROUP BY activity, value ORDER BY activity, value",
+        )
+
     def stats(self) -> LogStats:
         """The log's statistics (activity counts, directly-follows, variants...)."""
         from bpr.stats import compute_stats

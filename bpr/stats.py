@@ -115,6 +115,11 @@ class LogStats:
         DataFrame ``activity, events, mean, median, p90, min, max``: the durations from start to
         completion of the events that have a start time, per activity; ``None`` when the log
         has no ``start`` column. Sorted like ``activities``.
+    waiting_time
+        DataFrame ``activity, events, mean, median, p90, min, max``: how long each activity
+        waited, from the completion of the event before it in its case to its start (the
+        directly-follows durations, grouped by target); ``events`` counts the events that
+        have one before them. Sorted like ``activities``.
     """
 
     activities: pd.DataFrame = _FRAME
@@ -124,6 +129,7 @@ class LogStats:
     variants: pd.DataFrame = _FRAME
     cases: pd.DataFrame = _FRAME
     working_time: pd.DataFrame | None = _FRAME
+    waiting_time: pd.DataFrame = _FRAME
 
     @property
     def n_cases(self) -> int:
@@ -248,9 +254,10 @@ def stats_from_frame(frame: pd.DataFrame) -> LogStats:
     width = max(len(labels), 1)
 
     follows = np.flatnonzero(case[1:] == case[:-1])
+    waits = np.maximum(begun[follows + 1] - done[follows], 0)
     pairs = _grouped_durations(
         activity[follows] * width + activity[follows + 1],
-        np.maximum(begun[follows + 1] - done[follows], 0),
+        waits,
         lambda key: (labels[key // width], labels[key % width]),
     )
     sequences = Counter(tuple(run.tolist()) for run in np.split(activity, firsts[1:]) if len(run))
@@ -264,6 +271,7 @@ def stats_from_frame(frame: pd.DataFrame) -> LogStats:
             "end": _reduce(np.maximum, done, firsts),
         },
         working=_frame_working_time(frame, activity_codes, labels),
+        waiting=_grouped_durations(activity[follows + 1], waits, lambda key: (labels[key],)),
     )
 
 
@@ -384,10 +392,12 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
             f'FROM {ref} WHERE "start" IS NOT NULL'
         )
         working = _duckdb_durations(con, "activity", timed)
+    pair_labels, waits, offsets = _duckdb_lists(
+        con, "source, target", f"SELECT * FROM ({pairs}) WHERE target IS NOT NULL"
+    )
     return _finish(
-        pairs=_duckdb_durations(
-            con, "source, target", f"SELECT * FROM ({pairs}) WHERE target IS NOT NULL"
-        ),
+        pairs=_labelled_rows(pair_labels, waits, offsets),
+        waiting=_by_target(pair_labels, waits, offsets),
         variants=[
             (tuple(variant), count)
             for variant, count in con.execute(
@@ -442,16 +452,42 @@ def _duckdb_types(con: duckdb.DuckDBPyConnection, table: str, ref: str) -> dict[
 
 
 def _duckdb_durations(con: duckdb.DuckDBPyConnection, keys: str, source: str) -> list[tuple]:
-    """Durations ``d`` of ``source`` grouped by ``keys`` in DuckDB, summarised in NumPy.
+    """Durations ``d`` of ``source`` grouped by ``keys`` in DuckDB, summarised in NumPy."""
+    return _labelled_rows(*_duckdb_lists(con, keys, source))
+
+
+def _duckdb_lists(
+    con: duckdb.DuckDBPyConnection, keys: str, source: str
+) -> tuple[list[tuple], np.ndarray, np.ndarray]:
+    """Durations ``d`` of ``source`` grouped by ``keys``: (key tuples, values, offsets).
 
     The list of each group travels as one Arrow buffer; NumPy's selection then finds the order
     statistics without sorting, faster than DuckDB sorts each list.
     """
     table = con.sql(f"SELECT {keys}, list(d) FROM ({source}) GROUP BY {keys}").to_arrow_table()
     lists = table.column(table.num_columns - 1).combine_chunks()
-    rows = _duration_rows(lists.values.to_numpy(), lists.offsets.to_numpy())
+    # Offsets index the list child array, which may hold more than these lists: cut it to them.
+    offsets = lists.offsets.to_numpy()
+    values = lists.values.to_numpy()[offsets[0] : offsets[-1]]
     labels = zip(*(table.column(i).to_pylist() for i in range(table.num_columns - 1)), strict=True)
+    return list(labels), values, offsets - offsets[0]
+
+
+def _labelled_rows(labels: list[tuple], values: np.ndarray, offsets: np.ndarray) -> list[tuple]:
+    rows = _duration_rows(values, offsets)
     return [(*label, *row) for label, row in zip(labels, rows, strict=True)]
+
+
+def _by_target(labels: list[tuple], values: np.ndarray, offsets: np.ndarray) -> list[tuple]:
+    """The directly-follows durations regrouped by target: the waiting before each activity."""
+    import numpy as np
+
+    targets = sorted({target for _, target in labels})
+    index = {target: i for i, target in enumerate(targets)}
+    keys = np.repeat(
+        np.array([index[target] for _, target in labels], dtype="int64"), np.diff(offsets)
+    )
+    return _grouped_durations(keys, values, lambda key: (targets[key],))
 
 
 # --- both engines -------------------------------------------------------------------------
@@ -510,6 +546,7 @@ def _finish(
     variants: list[tuple[tuple[str, ...], int]],
     cases: dict[str, Sequence[Any]],
     working: list[tuple] | None,
+    waiting: list[tuple],
 ) -> LogStats:
     """Turn what an engine computed, in plain integers and microseconds, into a LogStats."""
     import pandas as pd
@@ -535,6 +572,7 @@ def _finish(
         ),
         cases=_cases_frame(cases),
         working_time=None if working is None else _duration_frame(("activity",), "events", working),
+        waiting_time=_duration_frame(("activity",), "events", waiting),
     )
 
 

@@ -47,9 +47,10 @@ def events() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.fixture(scope="module")
-def log(events):
-    return read_log(events)
+@pytest.fixture(scope="module", params=["pandas", "duckdb"])
+def log(events, request):
+    """The events on each engine: attribute evidence is counted where the events live."""
+    return read_log(events, engine=request.param)
 
 
 def _report(process: ServiceProcess, *args, **kwargs) -> pd.DataFrame:
@@ -145,9 +146,10 @@ def test_a_value_set_in_the_model_is_reported_as_such(log):
     assert report.loc[(PAY, "kind"), ("value", "source")].tolist() == ["submit", "model"]
 
 
-def test_case_channel_types_only_the_first_step():
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_case_channel_types_only_the_first_step(engine):
     """XES case:channel says how a request came in; later steps get no channel from it."""
-    receipt = read_log(SHARED_DATA / "logs" / "receipt.xes.gz")
+    receipt = read_log(SHARED_DATA / "logs" / "receipt.xes.gz", engine=engine)
     assert receipt.columns_chosen["channel"] == "case:channel"
     process = discover(receipt)
     report = _report(process, receipt)

@@ -185,6 +185,19 @@ def test_start_times_give_working_time_and_waiting_between_steps(stats_of) -> No
             ],
         ),
     )
+    # The waiting before each activity: the same durations grouped by target.
+    pd.testing.assert_frame_equal(
+        stats.waiting_time,
+        duration_table(
+            {"activity": ["B", "C", "D"]},
+            "events",
+            [
+                (2, 20 * M, 20 * M, 36 * M, 0 * M, 40 * M),
+                (1, H, H, H, H, H),
+                (1, H, H, H, H, H),
+            ],
+        ),
+    )
     assert list(stats.cases["start"]) == list(utc("2024-05-01 09:00", "2024-05-02 08:00"))
     assert list(stats.cases["duration"]) == [270 * M, 70 * M]
 
