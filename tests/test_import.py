@@ -10,10 +10,7 @@ HEAVY = ("pm4py", "pandas", "duckdb", "simpy", "numpy", "pyarrow", "wasmtime", "
 
 
 def test_import_bpr_loads_no_heavy_module():
-    code = (
-        "import json, sys, bpr; "
-        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
-    )
+    code = f"import json, sys, bpr; print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
