@@ -7,13 +7,13 @@
   events as a pandas DataFrame (``pm4py.format_dataframe``): variants from the events, the
   same miner, the tree converted to a Petri net. No typing, no frequencies.
 
-Reading is not timed. Logs: the receipt log replicated to about 1M events (written by
+Reading is not timed. Logs: the receipt log replicated to about 1M and 10M events (written by
 ``bench_stats.generate`` into ``benchmarks/_data/`` and reused), and the BPIC 2020 permit log
 (one trace per variant, 1,478 variants of 51 activities), where the miner itself is the cost.
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_discover.py [--repeat 3]
+    .venv/bin/python benchmarks/bench_discover.py [--repeat 3] [--sizes 1M 10M]
 
 It prints the best seconds of each, the size of what each found, and the ratio pm4py / bpr.
 """
@@ -31,45 +31,52 @@ BPIC = HERE.parent.parent / "shared" / "data" / "logs" / "bpic2020_permit_1t_per
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best kept)")
+    parser.add_argument("--sizes", nargs="+", choices=["1M", "10M"], default=["1M", "10M"])
     args = parser.parse_args()
-
-    import pandas as pd
 
     import bpr
     from bpr._pm4py import load, quiet
 
     print(machine())
     pm4py = load()
-    receipt = generate("1M")["parquet"]
+    logs = [generate(size)["parquet"] for size in args.sizes] + [BPIC]
+    for path in logs:
+        log, frame = _load(path)
+        print(f"{path.name}: {log.n_events:,} events, {log.n_cases:,} cases")
+        for noise in (0.01,) if path == BPIC else (0.0, 0.2):
+            ours, process = best(
+                args.repeat, lambda log=log, noise=noise: bpr.discover(log, noise=noise)
+            )
+
+            def theirs_run(frame=frame, noise=noise):
+                with quiet():
+                    return pm4py.discover_petri_net_inductive(frame, noise_threshold=noise)
+
+            theirs, (net, _, _) = best(args.repeat, theirs_run)
+            visible = sum(t.label is not None for t in net.transitions)
+            print(f"  noise {noise}: bpr discover {ours:.2f} s ({len(process.steps)} steps),")
+            print(f"    pm4py discover_petri_net_inductive {theirs:.2f} s ({visible} labels),")
+            print(f"    ratio pm4py / bpr: {theirs / ours:.1f}x")
+
+
+def _load(path):
+    """The log read by bpr (DuckDB for the Parquet files) and the same events for pm4py."""
+    import pandas as pd
+
+    import bpr
+    from bpr._pm4py import load, quiet
+
+    pm4py = load()
     with quiet():
-        frames = {
-            receipt.name: pm4py.format_dataframe(
-                pd.read_parquet(receipt),
-                case_id="case_id",
-                activity_key="activity",
-                timestamp_key="timestamp",
-            ),
-            BPIC.name: pm4py.read_xes(str(BPIC)),
-        }
-    logs = {receipt.name: bpr.read_log(receipt, engine="duckdb"), BPIC.name: bpr.read_log(BPIC)}
-    for name, noise in [(receipt.name, 0.0), (receipt.name, 0.2), (BPIC.name, 0.01)]:
-        log, frame = logs[name], frames[name]
-        print(f"{name}: {log.n_events:,} events, {log.n_cases:,} cases; noise {noise}")
-        ours, process = best(
-            args.repeat, lambda log=log, noise=noise: bpr.discover(log, noise=noise)
+        if path == BPIC:
+            return bpr.read_log(path), pm4py.read_xes(str(path))
+        frame = pm4py.format_dataframe(
+            pd.read_parquet(path),
+            case_id="case_id",
+            activity_key="activity",
+            timestamp_key="timestamp",
         )
-        print(f"  bpr discover: {ours:.2f} s, {len(process.steps)} steps")
-
-        def theirs_run(frame=frame, noise=noise):
-            with quiet():
-                return pm4py.discover_petri_net_inductive(frame, noise_threshold=noise)
-
-        theirs, (net, _, _) = best(args.repeat, theirs_run)
-        visible = sum(t.label is not None for t in net.transitions)
-        print(
-            f"  pm4py discover_petri_net_inductive: {theirs:.2f} s, {visible} visible transitions"
-        )
-        print(f"  ratio pm4py / bpr: {theirs / ours:.1f}x")
+    return bpr.read_log(path, engine="duckdb"), frame
 
 
 if __name__ == "__main__":
