@@ -572,3 +572,37 @@ def test_discovered_processes_serialise_and_measure(generated, generated_model):
     assert read_bpmn(write_bpmn(generated_model)) == generated_model
     length = measure(generated_model)
     assert length.steps == pytest.approx(len(generated) / generated["case"].nunique())
+
+
+# -- Persian labels -----------------------------------------------------------------------------
+
+
+def test_a_persian_log_with_arabic_spellings_rediscovers_and_types_its_steps():
+    """Labels spelt with Arabic yeh and kaf in some events are one activity; the Persian
+    lexicon types every step."""
+    kinds = {
+        "ثبت درخواست": "submit",
+        "استعلام از پلیس": "inquiry",
+        "پرداخت عوارض": "pay",
+        "بررسی مدارک": "verify",
+        "صدور پروانه": "issue",
+    }
+    a, b, c, d, e = (Step(f"p{i}", name) for i, name in enumerate(kinds))
+    known = ServiceProcess.from_blocks("پروانه", a, Xor(b, None), And(c, d), e)
+    generated = generate_log(known, 200, seed=11)
+    events = generated.copy()
+    respelt = events.index % 10 == 0
+    arabic = str.maketrans({"ی": "ي", "ک": "ك"})
+    events.loc[respelt, "activity"] = events.loc[respelt, "activity"].map(
+        lambda label: label.translate(arabic)
+    )
+    changed = int((events["activity"] != generated["activity"]).sum())
+    assert changed > 0
+    log = read_log(events)
+    assert log.repairs["count"].sum() == changed
+    model = discover(log)
+    assert sorted(s.name for s in model.steps) == sorted(kinds)
+    assert {s.name: s.kind.value for s in model.steps} == kinds
+    # Every case, in the Persian spelling, is a run of the model.
+    fitness = _token_replay_fitness(bpr.petri_net(model, form="state_machine"), generated)
+    assert fitness["perc_fit_traces"] == 100.0
