@@ -188,6 +188,8 @@ class BusinessCalendar:
         ``None`` (the default) counts the whole day.
     timezone : str
         The IANA zone whose days and clock the calendar follows (default ``"Asia/Tehran"``).
+        Working time is read on its wall clock: when the clocks go forward the skipped hour
+        is not worked, when they go back the repeated hour counts once.
 
     Examples
     --------
@@ -252,11 +254,13 @@ class BusinessCalendar:
         import numpy as np
         import pandas as pd
 
-        first = _wall_clock(starts, self.timezone)
-        last = _wall_clock(ends, self.timezone)
-        known = ~(np.isnat(first) | np.isnat(last))
-        if (last[known] < first[known]).any():
+        if (pd.to_datetime(ends) < pd.to_datetime(starts)).any():
             raise CalendarError("working_times: an end comes before its start")
+        first = _wall_clock(starts, self.timezone)
+        # When the clocks go back, a later instant can show an earlier time: the hour between
+        # was lived twice, and counts once.
+        last = np.maximum(_wall_clock(ends, self.timezone), first)
+        known = ~(np.isnat(first) | np.isnat(last))
         result = np.full(len(first), np.timedelta64("NaT"), dtype="timedelta64[us]")
         result[known] = self._spans(first[known], last[known])
         return pd.Series(result, index=starts.index, name="working_time")

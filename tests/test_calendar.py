@@ -117,3 +117,23 @@ def test_bad_instants():
         cal.working_time(datetime(2024, 5, 4), at("2024-05-05 00:00"))
     with pytest.raises(CalendarError, match="an end comes before its start"):
         cal.working_time(at("2024-05-05 00:00"), at("2024-05-04 00:00"))
+
+
+def test_a_span_across_the_clocks_going_back_is_not_negative():
+    """Tehran kept daylight saving until 2022: on 2010-09-21 at midnight (IRDT) the clocks went
+    back to 23:00 (IRST), so 23:30 came twice, an hour apart. Spans are read on the wall
+    clock, which did not move between the two."""
+    cal = BusinessCalendar()
+    first = datetime(2010, 9, 21, 19, 0, tzinfo=UTC)  # 23:30 +04:30
+    second = datetime(2010, 9, 21, 20, 0, tzinfo=UTC)  # 23:30 +03:30
+    later = datetime(2010, 9, 21, 20, 0, 1, tzinfo=UTC)  # 23:30:01 +03:30
+    assert cal.working_time(first, second) == timedelta(0)
+    assert cal.working_time(first, later) == timedelta(seconds=1)
+    # Tuesday 10:00 (+04:30) to Wednesday 10:00 (+03:30) in office hours: 4 h 30 min, then
+    # 2 h 30 min.
+    office = BusinessCalendar(hours=("07:30", "14:30"))
+    tuesday = datetime(2010, 9, 21, 5, 30, tzinfo=UTC)
+    wednesday = datetime(2010, 9, 22, 6, 30, tzinfo=UTC)
+    assert office.working_time(tuesday, wednesday) == timedelta(hours=7)
+    with pytest.raises(CalendarError, match="an end comes before its start"):
+        cal.working_time(second, first)
