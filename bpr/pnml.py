@@ -56,18 +56,40 @@ MAX_MARKINGS = 200_000
 """How many reachable markings :func:`language` explores before it calls a net unbounded."""
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Net:
     """A workflow net: a pm4py ``PetriNet`` with its initial and final markings.
 
     Transitions with a ``None`` label are silent. ``net``, ``initial`` and ``final`` are pm4py
-    objects; :meth:`relabel` returns a copy instead of changing them.
+    objects, in the order pm4py's conformance functions take them:
+    ``pm4py.fitness_token_based_replay(log, net.net, net.initial, net.final)``;
+    :meth:`relabel` returns a copy instead of changing them. In Jupyter a net shows itself as
+    its drawing (:func:`bpr.render`).
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, Xor, petri_net
+    >>> petri_net(ServiceProcess.from_blocks("P", Step("a", "A"), Xor(Step("b", "B"), None)))
+    Net('P', 3 places, 3 transitions (1 silent), 6 arcs)
     """
 
     name: str
     net: Any
     initial: Any
     final: Any
+
+    def __repr__(self) -> str:
+        transitions = self.net.transitions
+        silent = sum(t.label is None for t in transitions)
+        return (
+            f"Net({self.name!r}, {len(self.net.places)} places, {len(transitions)} transitions "
+            f"({silent} silent), {len(self.net.arcs)} arcs)"
+        )
+
+    def _repr_html_(self) -> str:
+        from bpr.render import render
+
+        return render(self)
 
     @property
     def labels(self) -> frozenset[str]:

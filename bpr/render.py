@@ -47,7 +47,7 @@ True
 >>> render("Permit")
 Traceback (most recent call last):
 ...
-bpr.errors.RenderError: render() draws a ServiceProcess, a Gaps or a Redesign; got a str
+bpr.errors.RenderError: render() draws a ServiceProcess, a Gaps, a Redesign or a Net; got a str
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     import graphviz
 
     from bpr.conformance import Gaps
+    from bpr.pnml import Net
     from bpr.redesign import Redesign
 
 __all__ = ["FONT_FAMILY", "KIND_COLORS", "render"]
@@ -218,7 +219,7 @@ class _Dot:
 
 
 def render(
-    obj: ServiceProcess | Gaps | Redesign,
+    obj: ServiceProcess | Gaps | Redesign | Net,
     *,
     lanes: Lanes = "agency",
     lang: Lang = "en",
@@ -235,7 +236,9 @@ def render(
         undocumented steps and transitions drawn in red and dashed, with their case shares,
         and the steps cases skip greyed); or a :class:`~bpr.Redesign` (the as-is above the
         to-be: removed and merged steps struck through, changed steps highlighted and labelled
-        with the heuristic that changed them). Anything else is a :class:`bpr.RenderError`.
+        with the heuristic that changed them); or a :class:`~bpr.Net` (a Petri net: places
+        as circles, the initial one with its token and the final one doubled, transitions as
+        boxes, silent ones black). Anything else is a :class:`bpr.RenderError`.
     lanes
         One swimlane per ``"agency"`` or per ``"actor"``; ``None`` draws no lanes.
     lang
@@ -276,9 +279,12 @@ def render(
     bpr.errors.RenderError: unknown lanes 'office'; use 'agency', 'actor' or None
     """
     from bpr.conformance import Gaps
+    from bpr.pnml import Net
     from bpr.redesign import Redesign
 
     _check_options(lanes, lang)
+    if isinstance(obj, Net):
+        return _draw([_net_dot(obj)], engine)
     if isinstance(obj, ServiceProcess):
         parts = [_process_dot(obj, lanes=lanes, lang=lang)]
         steps = obj.steps
@@ -288,7 +294,8 @@ def render(
         parts, steps = _redesign_dots(obj, lanes, lang), obj.as_is.steps + obj.to_be.steps
     else:
         raise RenderError(
-            f"render() draws a ServiceProcess, a Gaps or a Redesign; got a {type(obj).__name__}"
+            "render() draws a ServiceProcess, a Gaps, a Redesign or a Net; got a "
+            f"{type(obj).__name__}"
         )
     if legend and steps:
         parts.append(_legend_dot(steps, lang))
@@ -359,6 +366,52 @@ def _process_dot(
         title=process.name,
         ids={name: node_id for node_id, name in names.items()},
         struck=struck,
+    )
+
+
+def _net_dot(net: Net) -> _Dot:
+    """The DOT of a Petri net, places and transitions in name order."""
+    import graphviz
+
+    places = sorted(net.net.places, key=lambda p: p.name)
+    transitions = sorted(net.net.transitions, key=lambda t: t.name)
+    names = {id(p): f"p{i}" for i, p in enumerate(places)}
+    names |= {id(t): f"t{i}" for i, t in enumerate(transitions)}
+    graph = graphviz.Digraph(
+        "net",
+        graph_attr={
+            "rankdir": "LR",
+            "label": _text([net.name]),
+            "labelloc": "t",
+            "fontsize": "14",
+            "fontname": _MEASURE_FONT,
+        },
+        node_attr={"fontname": _MEASURE_FONT, "fontsize": "11", "color": _LINE},
+        edge_attr={"color": _LINE, "arrowsize": "0.7"},
+    )
+    for place in places:
+        tokens = net.initial.get(place, 0)
+        graph.node(
+            names[id(place)],
+            label="●" if tokens == 1 else str(tokens or ""),
+            shape="doublecircle" if place in net.final else "circle",
+            width="0.3",
+            fixedsize="true",
+        )
+    for transition in transitions:
+        if transition.label is None:
+            look = {"label": "", "style": "filled", "fillcolor": _LINE, "width": "0.15"}
+        else:
+            look = {"label": _text([transition.label]), "style": "rounded"}
+        graph.node(names[id(transition)], shape="box", **look)
+    arcs = sorted((names[id(a.source)], names[id(a.target)]) for a in net.net.arcs)
+    for source, target in arcs:
+        graph.edge(source, target)
+    return _Dot(
+        source=graph.source,
+        title=net.name,
+        ids={names[id(x)]: x.name for x in [*places, *transitions]},
+        struck=frozenset(),
     )
 
 

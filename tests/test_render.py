@@ -483,3 +483,52 @@ def test_overlay_marks_strikes_and_adds_elements():
     assert edges["land->copy"].find("s:path", NS).get("stroke-dasharray")
     assert edges["copy->fire"].find("s:path", NS).get("stroke-dasharray") is None
     assert len(edges) == len(process.flows) + 2
+
+
+# -- Petri nets ---------------------------------------------------------------------------------
+
+
+def _net_nodes(svg: str) -> dict[str, etree._Element]:
+    root = etree.fromstring(svg.encode("utf-8"))
+    return {
+        g.find("s:title", NS).text: g
+        for g in root.iterfind(".//s:g", NS)
+        if "node" in g.get("class", "").split()
+    }
+
+
+@pytest.mark.parametrize("form", ["workflow", "state_machine"])
+def test_a_net_is_drawn_place_by_place_and_transition_by_transition(form):
+    from bpr import petri_net
+
+    process = ServiceProcess.from_blocks(
+        "Permit", Step("a", "Apply"), And(Step("b", "Police"), Step("c", "Registry")),
+        Xor(Step("d", "Pay"), None), Step("e", "صدور پروانه"),
+    )  # fmt: skip
+    net = petri_net(process, form=form)
+    svg = render(net, engine="wasm")
+    assert svg == render(petri_net(process, form=form), engine="wasm") == net._repr_html_()
+    nodes = _net_nodes(svg)
+    places = {p.name: p for p in net.net.places}
+    transitions = {t.name: t for t in net.net.transitions}
+    assert set(nodes) == set(places) | set(transitions)
+    for name, group in nodes.items():
+        text = "".join(group.itertext()).replace(name, "", 1).strip()
+        ellipses = len(group.findall("s:ellipse", NS))
+        if name in places:
+            assert ellipses == (2 if places[name] in net.final else 1)
+            assert text == ("●" if places[name] in net.initial else "")
+        else:
+            assert ellipses == 0
+            assert text == (transitions[name].label or "")
+    root = etree.fromstring(svg.encode("utf-8"))
+    edges = [g for g in root.iterfind(".//s:g", NS) if "edge" in g.get("class", "").split()]
+    drawn = sorted(g.find("s:title", NS).text for g in edges)
+    assert drawn == sorted(f"{a.source.name}->{a.target.name}" for a in net.net.arcs)
+    persian = next(g for g in nodes.values() if "صدور" in "".join(g.itertext()))
+    assert persian.find(".//s:text", NS).get("direction") == "rtl"
+    silent = sum(t.label is None for t in transitions.values())
+    assert repr(net) == (
+        f"Net('Permit', {len(places)} places, {len(transitions)} transitions ({silent} silent), "
+        f"{len(net.net.arcs)} arcs)"
+    )
