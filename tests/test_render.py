@@ -419,9 +419,9 @@ def test_unknown_options_are_render_errors(kwargs, message):
         render(permit(), **kwargs)
 
 
-def test_only_processes_gaps_and_redesigns_can_be_drawn():
+def test_only_processes_gaps_redesigns_and_nets_can_be_drawn():
     with pytest.raises(
-        RenderError, match="draws a ServiceProcess, a Gaps or a Redesign; got a dict"
+        RenderError, match="draws a ServiceProcess, a Gaps, a Redesign or a Net; got a dict"
     ):
         render({"steps": []})
 
