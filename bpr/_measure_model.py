@@ -72,6 +72,9 @@ _DAY = 86400.0
 TAIL_MASS = 1e-12
 #: Largest number of support points a duration distribution keeps before it is binned.
 MAX_SUPPORT = 1024
+#: Most value pairs the sum of two distributions forms one by one; beyond, both are binned
+#: first to the square root of it (the sum is binned to MAX_SUPPORT points anyway).
+MAX_PAIRS = 1 << 16
 
 Successors = Mapping[str, Sequence[tuple[str, float]]]
 
@@ -537,8 +540,13 @@ class _Dist:
         binned = self.binned or other.binned
         if len(other) == 1:
             return _Dist(self.values + other.values[0], self.probs * other.probs[0], binned)
-        values = np.add.outer(self.values, other.values).ravel()
-        return _compact(values, np.multiply.outer(self.probs, other.probs).ravel(), binned)
+        left, right = self, other
+        if len(left) * len(right) > MAX_PAIRS:
+            side = math.isqrt(MAX_PAIRS)
+            left, right = (_compact(d.values, d.probs, d.binned, side) for d in (left, right))
+            binned = True
+        values = np.add.outer(left.values, right.values).ravel()
+        return _compact(values, np.multiply.outer(left.probs, right.probs).ravel(), binned)
 
     def maximum(self, other: _Dist) -> _Dist:
         """The distribution of the larger of two independent durations."""
@@ -568,16 +576,20 @@ def _merge(dists: Sequence[_Dist]) -> _Dist:
     )
 
 
-def _compact(values: np.ndarray, probs: np.ndarray, binned: bool) -> _Dist:
-    """Sum equal values; bin to at most :data:`MAX_SUPPORT` points, keeping the mean exact."""
+def _compact(
+    values: np.ndarray, probs: np.ndarray, binned: bool, support: int = MAX_SUPPORT
+) -> _Dist:
+    """Sum equal values; bin to at most ``support`` points, keeping the mean exact."""
     import numpy as np
 
     values, inverse = np.unique(values, return_inverse=True)
     probs = np.bincount(inverse, weights=probs)
-    if len(values) <= MAX_SUPPORT:
+    if len(values) <= support:
         return _Dist(values, probs, binned)
-    edges = np.linspace(values[0], values[-1], MAX_SUPPORT // 2 + 1)
-    bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, MAX_SUPPORT // 2 - 1)
+    # Durations run from seconds to months: bins grow with the value, so that every range of
+    # the distribution keeps about the same relative resolution.
+    edges = np.geomspace(values[0] + 1.0, values[-1] + 1.0, support // 2 + 1) - 1.0
+    bins = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, support // 2 - 1)
     mass = np.bincount(bins, weights=probs)
     moment = np.bincount(bins, weights=probs * values)
     keep = mass > 0
