@@ -21,9 +21,11 @@ It prints the best seconds of each, the size of what each found, and the ratio p
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 from bench_gaps import best
-from bench_stats import HERE, generate, machine
+from bench_stats import HERE, generate, machine, pm4py_frame
 
 BPIC = HERE.parent.parent / "shared" / "data" / "logs" / "bpic2020_permit_1t_per_variant.xes.gz"
 
@@ -59,24 +61,15 @@ def main() -> None:
             print(f"    ratio pm4py / bpr: {theirs / ours:.1f}x")
 
 
-def _load(path):
+def _load(path: Path) -> tuple[Any, Any]:
     """The log read by bpr (DuckDB for the Parquet files) and the same events for pm4py."""
-    import pandas as pd
-
     import bpr
     from bpr._pm4py import load, quiet
 
-    pm4py = load()
+    if path != BPIC:
+        return bpr.read_log(path, engine="duckdb"), pm4py_frame(path)
     with quiet():
-        if path == BPIC:
-            return bpr.read_log(path), pm4py.read_xes(str(path))
-        frame = pm4py.format_dataframe(
-            pd.read_parquet(path),
-            case_id="case_id",
-            activity_key="activity",
-            timestamp_key="timestamp",
-        )
-    return bpr.read_log(path, engine="duckdb"), frame
+        return bpr.read_log(path), load().read_xes(str(path))
 
 
 if __name__ == "__main__":

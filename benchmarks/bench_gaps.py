@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from bench_stats import generate, machine
+from bench_stats import generate, machine, pm4py_frame
 
 MAIN_LINE = [
     "Confirmation of receipt",
@@ -51,8 +51,6 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (best kept)")
     args = parser.parse_args()
 
-    import pandas as pd
-
     import bpr
     from bpr._pm4py import load, quiet
     from bpr.pnml import from_process
@@ -67,13 +65,7 @@ def main() -> None:
     print("  " + gaps.summary().replace("\n", "\n  "))
 
     pm4py = load()
-    with quiet():
-        frame = pm4py.format_dataframe(
-            pd.read_parquet(path),
-            case_id="case_id",
-            activity_key="activity",
-            timestamp_key="timestamp",
-        )
+    frame = pm4py_frame(path)
     process = bpr.ServiceProcess.from_blocks(
         "Receipt main line", *(bpr.Step(f"s{i}", name) for i, name in enumerate(MAIN_LINE, 1))
     )

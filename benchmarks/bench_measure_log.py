@@ -22,11 +22,10 @@ It prints the best seconds of each and the ratio pm4py / bpr.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from bench_gaps import best
-from bench_stats import generate, machine
+from bench_stats import generate, machine, pm4py_frame
 
 
 def main() -> None:
@@ -42,7 +41,7 @@ def main() -> None:
     pm4py = load()
     for size in args.sizes:
         path = generate(size)["parquet"]
-        log, frame = _load(path)
+        log, frame = bpr.read_log(path, engine="duckdb"), pm4py_frame(path)
         print(f"{path.name}: {log.n_events:,} events, {log.n_cases:,} cases")
         ours, length = best(args.repeat, lambda log=log: bpr.measure(log))
         print(
@@ -63,24 +62,6 @@ def main() -> None:
         print(f"  pm4py statistics: {theirs:.2f} s; {len(variants)} variants,")
         print(f"    {len(durations):,} cases")
         print(f"  ratio pm4py / bpr: {theirs / ours:.1f}x")
-
-
-def _load(path: Path) -> tuple[Any, Any]:
-    """The log read by bpr (DuckDB engine) and the same events as a DataFrame for pm4py."""
-    import pandas as pd
-
-    import bpr
-    from bpr._pm4py import load, quiet
-
-    pm4py = load()
-    with quiet():
-        frame = pm4py.format_dataframe(
-            pd.read_parquet(path).rename(columns={"resource": "org:resource"}),
-            case_id="case_id",
-            activity_key="activity",
-            timestamp_key="timestamp",
-        )
-    return bpr.read_log(path, engine="duckdb"), frame
 
 
 if __name__ == "__main__":

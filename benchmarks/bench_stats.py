@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
@@ -176,6 +177,23 @@ def hardware() -> str:
         f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GB RAM, {platform.system()}; "
         f"Python {platform.python_version()}"
     )
+
+
+def pm4py_frame(path: Path) -> Any:
+    """A replicated log of :func:`generate` (Parquet) as pm4py takes it: a DataFrame with the
+    XES column names."""
+    import pandas as pd
+
+    from bpr._pm4py import load, quiet
+
+    pm4py = load()
+    with quiet():
+        return pm4py.format_dataframe(
+            pd.read_parquet(path).rename(columns={"resource": "org:resource"}),
+            case_id="case_id",
+            activity_key="activity",
+            timestamp_key="timestamp",
+        )
 
 
 def machine() -> str:
