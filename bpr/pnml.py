@@ -30,7 +30,7 @@ import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -335,7 +335,9 @@ class _Places:
 # -- nets for pm4py --------------------------------------------------------------------------
 
 
-def petri_net(process: ServiceProcess, *, form: str = "workflow") -> Net:
+def petri_net(
+    process: ServiceProcess, *, form: Literal["workflow", "state_machine"] = "workflow"
+) -> Net:
     """The Petri net of a service process, for pm4py or any tool that reads PNML.
 
     Parameters
@@ -496,9 +498,10 @@ def write_pnml(net: Net, path: str | PathLike[str] | None = None) -> str:
                 activity="$invisible$",
                 localNodeID=transition.name,
             )
-    arcs = [(a.source.name, a.target.name, a.weight) for a in net.net.arcs]
-    for source, target, weight in sorted(arcs):
-        arc = etree.SubElement(page, "arc", id=f"{source}->{target}", source=source, target=target)
+    arcs = sorted((a.source.name, a.target.name, a.weight) for a in net.net.arcs)
+    for i, (source, target, weight) in enumerate(arcs):
+        # Numbered: node names may hold "->" themselves, so joined names could clash.
+        arc = etree.SubElement(page, "arc", id=f"arc{i}", source=source, target=target)
         if weight != 1:
             _text(arc, "inscription", str(weight))
     marking = etree.SubElement(etree.SubElement(element, "finalmarkings"), "marking")
