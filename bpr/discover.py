@@ -701,15 +701,13 @@ def _loop_block(
 
 def _step_stats(stats: LogStats, labels: list[str]) -> dict[str, StepStats]:
     table = stats.activities.set_index("activity")
-    durations = {
-        "working": _durations(stats.working_time),
-        "waiting": _durations(stats.waiting_time),
-    }
+    working, waiting = _durations(stats.working_time), _durations(stats.waiting_time)
     return {
         a: StepStats(
             events=int(table.at[a, "events"]),
             cases=int(table.at[a, "cases"]),
-            **{name: known.get(a) for name, known in durations.items()},
+            working=working.get(a),
+            waiting=waiting.get(a),
         )
         for a in labels
     }
