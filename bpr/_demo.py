@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from bpr.annotate import ANNOTATION_COLUMNS
 from bpr.errors import BprError
 from bpr.examples import vehicle_transfer
 from bpr.model import ServiceProcess, Step
@@ -76,19 +77,11 @@ _COLUMNS = {
     "agency": "agency",
     "channel": "channel",
 }
+# The official procedure's step types, as an analyst would write them: every annotation
+# column but ``documented``, which is what the analysis finds out.
 _ANNOTATED = (
     "name_fa",
-    "kind",
-    "actor",
-    "agency",
-    "channel",
-    "citizen_present",
-    "mandatory",
-    "fixed_channel",
-    "legal_basis",
-    "rule_based",
-    "documents_in",
-    "documents_out",
+    *(c for c in ANNOTATION_COLUMNS if c not in ("documented", "name_fa")),
 )
 
 
