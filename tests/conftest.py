@@ -23,3 +23,13 @@ RECEIPT_MAIN_LINE = [
 def shared_data() -> Path:
     """The public event logs and models of ``../shared/data`` (read-only)."""
     return SHARED_DATA
+
+
+def entity_bomb(root: str) -> str:
+    """An XML prolog whose entity ``&lol9;`` expands to 10^9 "lol"s (the billion laughs), for
+    a document whose root element is ``root``."""
+    lines = ['<?xml version="1.0"?>', f"<!DOCTYPE {root} [", ' <!ENTITY lol "lol">']
+    for level in range(1, 10):
+        previous = "lol" if level == 1 else f"lol{level - 1}"
+        lines.append(f' <!ENTITY lol{level} "{f"&{previous};" * 10}">')
+    return "\n".join([*lines, "]>", ""])

@@ -30,6 +30,7 @@ from bpr import (
     write_bpmn,
 )
 
+from .conftest import entity_bomb
 from .strategies import processes
 
 DATA = Path(__file__).parents[1].parent / "shared" / "data"
@@ -638,25 +639,16 @@ def test_other_xml_is_a_format_error(tmp_path: Path) -> None:
         read_bpmn(path)
 
 
-BILLION_LAUGHS = """<?xml version="1.0"?>
-<!DOCTYPE definitions [
- <!ENTITY lol "lol">
- <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">
+BILLION_LAUGHS = (
+    entity_bomb("definitions")
+    + '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p">'
+    + """
 <startEvent id="s"/><task id="a" name="x">{use}</task><endEvent id="e"/>
 <sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
 <sequenceFlow id="f2" sourceRef="a" targetRef="e"/>
 </process></definitions>
 """
+)
 
 
 @pytest.mark.parametrize("use", ["<documentation>&lol9;</documentation>", ""])

@@ -11,6 +11,7 @@ import pytest
 from bpr import LogError
 from bpr._pm4py import load, quiet
 from bpr.log import read_log
+from tests.conftest import entity_bomb
 
 SHARED_LOGS = [
     "receipt.xes.gz",
@@ -185,23 +186,13 @@ def test_events_outside_traces_have_no_case(tmp_path: Path) -> None:
     assert log.repairs.set_index("repair").loc["rows without case dropped", "count"] == 1
 
 
-BOMB = """<?xml version="1.0"?>
-<!DOCTYPE log [
- <!ENTITY lol "lol">
- <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<log><trace><string key="concept:name" value="&lol9;"/>
+BOMB = (
+    entity_bomb("log")
+    + """<log><trace><string key="concept:name" value="&lol9;"/>
 <event><string key="concept:name" value="&lol9;"/>
 <date key="time:timestamp" value="2024-01-01T00:00:00Z"/></event></trace></log>
 """
+)
 
 
 def test_xml_bomb_is_refused(tmp_path: Path) -> None:
