@@ -27,7 +27,7 @@ from typing import Any
 from bench_gaps import best
 from bench_stats import HERE, generate, machine, pm4py_frame
 
-BPIC = HERE.parent.parent / "shared" / "data" / "logs" / "bpic2020_permit_1t_per_variant.xes.gz"
+BPIC = HERE.parent / "tests" / "data" / "logs" / "bpic2020_permit_1t_per_variant.xes.gz"
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "_data"
-RECEIPT = HERE.parent.parent / "shared" / "data" / "logs" / "receipt.xes.gz"
+RECEIPT = HERE.parent / "tests" / "data" / "logs" / "receipt.xes.gz"
 SIZES = {"1M": 1_000_000, "10M": 10_000_000}
 FORMATS = ("csv", "parquet")
 

@@ -3,7 +3,7 @@
     python examples/discover_from_log.py [LOG] [OUTPUT_FOLDER]
 
 LOG defaults to the public receipt log of a Dutch municipality, ``receipt.xes.gz`` in
-``../shared/data/logs`` next to the repository. The script prints what it read and repaired,
+``tests/data/logs`` of the repository. The script prints what it read and repaired,
 discovers the main behaviour (``noise=0.2`` leaves out the rarest 20%), says where each step's
 type came from and how many cases the model accepts, and writes the process as BPMN and SVG to
 OUTPUT_FOLDER (default ``out/discover``).
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import bpr
 
-DEFAULT_LOG = Path(__file__).resolve().parents[2] / "shared" / "data" / "logs" / "receipt.xes.gz"
+DEFAULT_LOG = Path(__file__).resolve().parents[1] / "tests" / "data" / "logs" / "receipt.xes.gz"
 source = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_LOG
 output = Path(sys.argv[2] if len(sys.argv) > 2 else "out/discover")
 output.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
     python examples/find_gaps.py [LOG] [OUTPUT_FOLDER]
 
-Holds the public receipt log (LOG, default ``../shared/data/logs/receipt.xes.gz``) against a
+Holds the public receipt log (LOG, default ``tests/data/logs/receipt.xes.gz``) against a
 procedure written by hand as a list of step names (a list means a sequence), prints the
 findings and writes the procedure with the findings drawn in to OUTPUT_FOLDER (default
 ``out/gaps``).
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import bpr
 
-DEFAULT_LOG = Path(__file__).resolve().parents[2] / "shared" / "data" / "logs" / "receipt.xes.gz"
+DEFAULT_LOG = Path(__file__).resolve().parents[1] / "tests" / "data" / "logs" / "receipt.xes.gz"
 source = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_LOG
 output = Path(sys.argv[2] if len(sys.argv) > 2 else "out/gaps")
 output.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@
 
 A model gives expected values over its paths (exact, loops included); a log gives means over
 its cases, and one row per segment with ``by=``. LOG defaults to the public receipt log
-(``../shared/data/logs/receipt.xes.gz``), measured per channel its requests came in by.
+(``tests/data/logs/receipt.xes.gz``), measured per channel its requests came in by.
 """
 
 import sys
@@ -15,7 +15,7 @@ import pandas as pd
 import bpr
 from bpr.examples import vehicle_transfer
 
-DEFAULT_LOG = Path(__file__).resolve().parents[2] / "shared" / "data" / "logs" / "receipt.xes.gz"
+DEFAULT_LOG = Path(__file__).resolve().parents[1] / "tests" / "data" / "logs" / "receipt.xes.gz"
 source = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_LOG
 pd.set_option("display.width", 120)
 

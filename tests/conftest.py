@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).parents[1].parent / "shared" / "data"
+DATA = Path(__file__).parent / "data"
 # The main line of the public receipt log (logs/receipt.xes.gz), in order: the procedure the
 # conformance tests and the examples hold the log against.
 RECEIPT_MAIN_LINE = [
@@ -20,9 +20,9 @@ RECEIPT_MAIN_LINE = [
 
 
 @pytest.fixture
-def shared_data() -> Path:
-    """The public event logs and models of ``../shared/data`` (read-only)."""
-    return SHARED_DATA
+def data_dir() -> Path:
+    """The public event logs and models in ``tests/data`` (read-only; sources in its README)."""
+    return DATA
 
 
 def entity_bomb(root: str) -> str:

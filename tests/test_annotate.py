@@ -20,7 +20,7 @@ from bpr.annotate import step_types
 from bpr.classify import classify
 from bpr.examples import vehicle_transfer
 from bpr.log import read_log
-from tests.conftest import SHARED_DATA
+from tests.conftest import DATA
 
 PAY = "Pay the fee in person"
 CHECK = "Check documents"
@@ -149,7 +149,7 @@ def test_a_value_set_in_the_model_is_reported_as_such(log):
 @pytest.mark.parametrize("engine", ["pandas", "duckdb"])
 def test_case_channel_types_only_the_first_step(engine):
     """XES case:channel says how a request came in; later steps get no channel from it."""
-    receipt = read_log(SHARED_DATA / "logs" / "receipt.xes.gz", engine=engine)
+    receipt = read_log(DATA / "logs" / "receipt.xes.gz", engine=engine)
     assert receipt.columns_chosen["channel"] == "case:channel"
     process = discover(receipt)
     report = _report(process, receipt)

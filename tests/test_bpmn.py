@@ -33,7 +33,7 @@ from bpr import (
 from .conftest import entity_bomb
 from .strategies import processes
 
-DATA = Path(__file__).parents[1].parent / "shared" / "data"
+DATA = Path(__file__).parent / "data"
 MODELS = DATA / "models"
 JS = Path(__file__).parent / "js"
 

@@ -57,11 +57,11 @@ def test_table_is_large_bilingual_and_valid() -> None:
         assert row["actor"] == "" or Actor(row["actor"])
 
 
-def test_real_labels_come_from_the_logs(shared_data: Path) -> None:
+def test_real_labels_come_from_the_logs(data_dir: Path) -> None:
     names = re.compile(r'key="concept:name" value="([^"]*)"')
     for source, path in LOGS.items():
         opener = gzip.open if path.endswith(".gz") else open
-        with opener(shared_data / path, "rt", encoding="utf-8") as f:
+        with opener(data_dir / path, "rt", encoding="utf-8") as f:
             activities = set(names.findall(f.read()))
         labels = [r["label"] for r in read_table() if r["source"] == source]
         assert labels, source

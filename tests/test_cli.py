@@ -26,7 +26,7 @@ from bpr import (
 from bpr.analysis import analyze
 from bpr.examples import vehicle_transfer
 from bpr.pnml import petri_net, read_pnml, to_process, write_pnml
-from tests.conftest import SHARED_DATA
+from tests.conftest import DATA
 from tests.test_report import expected, shown
 
 REPO = Path(__file__).parents[1]
@@ -55,7 +55,7 @@ def demo_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def receipt_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("receipt") / "out"
-    log = SHARED_DATA / "logs" / "receipt.xes.gz"
+    log = DATA / "logs" / "receipt.xes.gz"
     result = _bpr("analyze", log, "--simulate-cases", 30, "-o", out)
     assert result.returncode == 0, result.stderr
     return result, out
@@ -153,7 +153,7 @@ def test_analyze_receipt_end_to_end(receipt_run):
 
 def test_analyze_a_jalali_csv_in_tehran_time_gives_the_same_numbers(receipt_run, tmp_path):
     _, xes_out = receipt_run
-    events = read_log(SHARED_DATA / "logs" / "receipt.xes.gz").to_pandas()
+    events = read_log(DATA / "logs" / "receipt.xes.gz").to_pandas()
     local = events["timestamp"].dt.tz_convert("Asia/Tehran")
     jalali = [
         jdatetime.datetime.fromgregorian(datetime=t.to_pydatetime()).strftime("%Y/%m/%d %H:%M:%S")

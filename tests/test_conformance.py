@@ -31,7 +31,7 @@ from bpr._pm4py import load, quiet
 from bpr.log import read_log
 from bpr.pnml import from_process, language, read_pnml, to_process
 from bpr.render import render
-from tests.conftest import RECEIPT_MAIN_LINE, SHARED_DATA
+from tests.conftest import RECEIPT_MAIN_LINE, DATA
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
 
@@ -310,8 +310,8 @@ def test_parallel_and_choice_gaps_are_found_through_the_log():
     }
 
 
-def test_language_matches_pm4py_semantics_on_the_road_traffic_net(shared_data):
-    net = read_pnml(shared_data / "models" / "roadtraffic.pnml")
+def test_language_matches_pm4py_semantics_on_the_road_traffic_net(data_dir):
+    net = read_pnml(data_dir / "models" / "roadtraffic.pnml")
     assert language(net).follows == _follows_by_pm4py(net)
     # Drawing the net as a process keeps its behaviour.
     assert language(from_process(to_process(net))) == language(net)
@@ -352,9 +352,9 @@ def test_a_net_whose_final_marking_is_unreachable_is_refused(tmp_path):
 # -- real logs ------------------------------------------------------------------------------------
 
 
-def test_road_traffic_against_its_normative_net(shared_data):
-    log_path = shared_data / "logs" / "roadtraffic100traces.xes"
-    net_path = shared_data / "models" / "roadtraffic.pnml"
+def test_road_traffic_against_its_normative_net(data_dir):
+    log_path = data_dir / "logs" / "roadtraffic100traces.xes"
+    net_path = data_dir / "models" / "roadtraffic.pnml"
     gaps = find_undocumented(net_path, read_log(log_path))
     pm4py = load()
     with quiet():
@@ -370,12 +370,12 @@ def test_road_traffic_against_its_normative_net(shared_data):
 
 @pytest.fixture(scope="module")
 def receipt_gaps() -> Gaps:
-    return find_undocumented(RECEIPT_MAIN_LINE, read_log(SHARED_DATA / "logs" / "receipt.xes.gz"))
+    return find_undocumented(RECEIPT_MAIN_LINE, read_log(DATA / "logs" / "receipt.xes.gz"))
 
 
-def test_receipt_rare_activities_are_reported_with_exact_case_shares(shared_data, receipt_gaps):
+def test_receipt_rare_activities_are_reported_with_exact_case_shares(data_dir, receipt_gaps):
     with quiet():
-        frame = load().read_xes(str(shared_data / "logs" / "receipt.xes.gz"))
+        frame = load().read_xes(str(data_dir / "logs" / "receipt.xes.gz"))
     n_cases = frame["case:concept:name"].nunique()
     rare = frame[~frame["concept:name"].isin(RECEIPT_MAIN_LINE)]
     expected = rare.groupby("concept:name")["case:concept:name"].nunique() / n_cases
@@ -506,10 +506,10 @@ def test_the_overlay_draws_gaps_in_red_and_skipped_steps_in_grey(gaps):
     assert edges["issue->pay"].find("s:path", SVG).get("stroke-dasharray")
 
 
-def test_the_overlay_of_a_petri_net_and_its_limits(shared_data, tmp_path):
+def test_the_overlay_of_a_petri_net_and_its_limits(data_dir, tmp_path):
     gaps = find_undocumented(
-        shared_data / "models" / "roadtraffic.pnml",
-        read_log(shared_data / "logs" / "roadtraffic100traces.xes"),
+        data_dir / "models" / "roadtraffic.pnml",
+        read_log(data_dir / "logs" / "roadtraffic100traces.xes"),
     )
     assert "Create Fine" in render(gaps, engine="wasm", lanes=None)
     path = _dead_end_net(tmp_path)

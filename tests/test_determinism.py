@@ -8,10 +8,10 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import DATA
 
 SCRIPT = (
-    f"LOG = {str(SHARED_DATA / 'logs' / 'running-example.csv')!r}\n"
+    f"LOG = {str(DATA / 'logs' / 'running-example.csv')!r}\n"
     + """
 import hashlib, bpr
 from bpr.examples import vehicle_transfer

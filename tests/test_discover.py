@@ -30,7 +30,7 @@ from bpr import (
 )
 from bpr._pm4py import load, quiet
 from bpr.log import read_log
-from tests.conftest import SHARED_DATA
+from tests.conftest import DATA
 from tests.generate import generate_log, petri_net, traces
 
 _discover_module = sys.modules["bpr.discover"]
@@ -57,7 +57,7 @@ def _known() -> ServiceProcess:
 
 @pytest.fixture(scope="module")
 def receipt():
-    return read_log(SHARED_DATA / "logs" / "receipt.xes.gz")
+    return read_log(DATA / "logs" / "receipt.xes.gz")
 
 
 @pytest.fixture(scope="module")
@@ -533,8 +533,8 @@ def test_optional_repetition_becomes_a_two_gateway_loop():
 # -- BPIC 2020 --------------------------------------------------------------------------------
 
 
-def test_bpic2020_discovers_a_readable_model(shared_data):
-    log = read_log(shared_data / "logs" / "bpic2020_permit_1t_per_variant.xes.gz")
+def test_bpic2020_discovers_a_readable_model(data_dir):
+    log = read_log(data_dir / "logs" / "bpic2020_permit_1t_per_variant.xes.gz")
     process = discover(log, noise=0.01)
     assert 30 <= len(process.steps) <= 40
     svg = etree.fromstring(render(process).encode("utf-8"))

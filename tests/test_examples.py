@@ -17,10 +17,10 @@ import pytest
 
 import bpr
 from bpr.examples import vehicle_transfer
-from tests.conftest import RECEIPT_MAIN_LINE, SHARED_DATA
+from tests.conftest import RECEIPT_MAIN_LINE, DATA
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
-RECEIPT = SHARED_DATA / "logs" / "receipt.xes.gz"
+RECEIPT = DATA / "logs" / "receipt.xes.gz"
 # The steps discover_from_log.py keeps and the procedure find_gaps.py writes by hand.
 PROCEDURE = RECEIPT_MAIN_LINE
 

@@ -44,8 +44,8 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def test_receipt_log(shared_data: Path) -> None:
-    log = read_log(shared_data / "logs" / "receipt.xes.gz")
+def test_receipt_log(data_dir: Path) -> None:
+    log = read_log(data_dir / "logs" / "receipt.xes.gz")
     assert (log.n_cases, log.n_events, len(log.activities)) == (1434, 8577, 27)
     assert log.engine == "pandas"
     assert dict(log.columns_chosen) == {
@@ -64,13 +64,13 @@ def test_receipt_log(shared_data: Path) -> None:
     pd.testing.assert_frame_equal(events, ordered)
     assert str(events["timestamp"].dtype) == "datetime64[us, UTC]"
     assert log.repairs.empty
-    in_duckdb = read_log(shared_data / "logs" / "receipt.xes.gz", engine="duckdb")
+    in_duckdb = read_log(data_dir / "logs" / "receipt.xes.gz", engine="duckdb")
     pd.testing.assert_frame_equal(in_duckdb.to_pandas(), events)
 
 
 @pytest.mark.parametrize("name", SHARED_LOGS)
-def test_same_events_as_pm4py(shared_data: Path, name: str) -> None:
-    path = shared_data / "logs" / name
+def test_same_events_as_pm4py(data_dir: Path, name: str) -> None:
+    path = data_dir / "logs" / name
     pm4py = load()
     with quiet():
         raw = pm4py.read_xes(str(path))
@@ -251,7 +251,7 @@ def test_malformed_xes(tmp_path: Path, text: str, message: str) -> None:
         read_log(write(tmp_path / "bad.xes", text))
 
 
-BAD_XES = sorted((Path(__file__).parents[1].parent / "shared" / "data" / "bad-xes").glob("*.xes"))
+BAD_XES = sorted((Path(__file__).parent / "data" / "bad-xes").glob("*.xes"))
 
 
 def test_all_bad_xes_files_are_there() -> None:

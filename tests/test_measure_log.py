@@ -180,8 +180,8 @@ def test_segments_by_event_attribute_and_by_case_attribute():
     assert partial["cases"].tolist() == [1, 1]
 
 
-def test_receipt_log_matches_pandas(shared_data):
-    log = read_log(shared_data / "logs" / "receipt.xes.gz")
+def test_receipt_log_matches_pandas(data_dir):
+    log = read_log(data_dir / "logs" / "receipt.xes.gz")
     length = measure(log)
     events = log.to_pandas()
     grouped = events.groupby("case")

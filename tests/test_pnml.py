@@ -24,7 +24,7 @@ from bpr import (
 )
 from bpr._pm4py import load, quiet
 from bpr.pnml import Net, from_process, language, state_machine
-from tests.conftest import SHARED_DATA
+from tests.conftest import DATA
 from tests.strategies import processes
 
 
@@ -180,9 +180,9 @@ def _near_misses(traces: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
 
 def test_token_replay_on_the_road_traffic_state_machine_agrees_with_alignments():
     pm4py = load()
-    net = read_pnml(SHARED_DATA / "models" / "roadtraffic.pnml")
+    net = read_pnml(DATA / "models" / "roadtraffic.pnml")
     with quiet():
-        log = pm4py.read_xes(str(SHARED_DATA / "logs" / "roadtraffic_1t_per_variant.xes.gz"))
+        log = pm4py.read_xes(str(DATA / "logs" / "roadtraffic_1t_per_variant.xes.gz"))
     variants = [tuple(v) for v in pm4py.get_variants(log)]
     candidates = sorted(_near_misses(sorted(variants)[:40]))
     by_alignment = _fit_by_alignments(net, candidates)

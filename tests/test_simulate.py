@@ -620,11 +620,11 @@ def expected_executions(process: ServiceProcess) -> dict[str, float]:
 
 
 def test_simulating_a_discovered_model_and_discovering_again_keeps_steps_and_frequencies(
-    shared_data,
+    data_dir,
 ):
     from bpr.discover import discover
 
-    log = read_log(shared_data / "logs" / "receipt.xes.gz")
+    log = read_log(data_dir / "logs" / "receipt.xes.gz")
     model = discover(log)
     n = 20_000
     sim = simulate(model, cases=n, replications=1)

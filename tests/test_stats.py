@@ -21,7 +21,7 @@ import bpr
 from bpr._pm4py import load, quiet
 from bpr.stats import LogStats, compute_stats, stats_from_duckdb, stats_from_frame
 
-LOGS = Path(__file__).parents[1].parent / "shared" / "data" / "logs"
+LOGS = Path(__file__).parent / "data" / "logs"
 SHARED = ["receipt.xes.gz", "running-example.xes", "roadtraffic100traces.xes"]
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
