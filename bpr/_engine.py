@@ -40,8 +40,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bpr.calendar import WEEKDAYS
-
 if TYPE_CHECKING:
     from bpr.calendar import BusinessCalendar
 
@@ -162,43 +160,31 @@ class Clock:
     12.0
     """
 
-    __slots__ = (
-        "_closing",
-        "_day",
-        "_ends",
-        "_holidays",
-        "_opening",
-        "_origin",
-        "_starts",
-        "_weekend",
-        "_zone",
-    )  # fmt: skip
+    __slots__ = ("_calendar", "_day", "_ends", "_origin", "_starts", "_zone")
 
     def __init__(self, calendar: BusinessCalendar, origin: datetime) -> None:
         from zoneinfo import ZoneInfo
 
         self._zone = ZoneInfo(calendar.timezone)
         self._origin = origin
-        self._weekend = {WEEKDAYS.index(d) for d in calendar.weekend}
-        self._holidays = calendar.holidays
-        self._opening, self._closing = calendar.hours or (time(0), None)
+        self._calendar = calendar
         # Start a day early: the origin may fall inside the previous local day's hours.
         self._day = origin.astimezone(self._zone).date() - timedelta(days=1)
         self._starts: list[float] = []
         self._ends: list[float] = []
 
-    def _seconds(self, day: date, moment: time | None) -> float:
-        if moment is None:
-            day, moment = day + timedelta(days=1), time(0)
-        local = datetime.combine(day, moment, tzinfo=self._zone)
+    def _seconds(self, day: date, offset: timedelta) -> float:
+        # Aware datetimes add on the wall clock: midnight plus the offset, in local time.
+        local = datetime.combine(day, time(0), tzinfo=self._zone) + offset
         return (local - self._origin).total_seconds()
 
     def _next_day(self) -> None:
         day = self._day
         self._day = day + timedelta(days=1)
-        if day.weekday() in self._weekend or day in self._holidays:
+        hours = self._calendar.day_hours(day)
+        if hours is None:
             return
-        start, end = self._seconds(day, self._opening), self._seconds(day, self._closing)
+        start, end = (self._seconds(day, offset) for offset in hours)
         if self._ends and self._ends[-1] >= start:
             self._ends[-1] = end
         else:

@@ -1,11 +1,17 @@
 """Business calendars: the working time between two instants, without weekends and holidays.
 
-A :class:`BusinessCalendar` has weekend days, a list of holidays, optional office hours and a
-time zone. Its defaults are Iranian: the weekend is Friday, the zone is Asia/Tehran (+03:30,
-no daylight saving since 2022), and the whole day counts (pass ``hours=("07:30", "14:30")``
-for government office hours). Official holidays change every year (the religious ones follow
-the lunar calendar), so none is built in except the fixed solar ones that
-:func:`solar_holidays` lists; pass the rest as Jalali dates through :func:`jalali`.
+A :class:`BusinessCalendar` has weekend days, half days, a list of holidays, optional office
+hours and a time zone. Its defaults are Iranian: the weekend is Friday, the zone is Asia/Tehran
+(+03:30, no daylight saving since 2022), and the whole day counts (pass
+``hours=("07:30", "14:30")`` for government office hours). Official holidays change every year
+(the religious ones follow the lunar calendar), so none is built in except the fixed solar ones
+that :func:`solar_holidays` lists; pass the rest as Jalali dates through :func:`jalali`.
+
+Two named calendars (:data:`PRESETS`) are made by :meth:`BusinessCalendar.preset`: ``"iran"``
+(Saturday to Wednesday, Thursday half day, the fixed Jalali holidays) and ``"mon-fri"``.
+Business time is a choice, never a default imposed on a log: :func:`log_calendar` gives the
+Iranian week to a log read in Tehran time or in Jalali dates and no calendar to any other, and
+:func:`choose_calendar` turns a choice (a name, ``"auto"`` or ``None``) into a calendar.
 
 Durations are measured on the local wall clock of the calendar's zone.
 
@@ -22,6 +28,7 @@ datetime.timedelta(days=2)
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -37,10 +44,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "PRESETS",
     "WEEKDAYS",
     "BusinessCalendar",
     "CalendarError",
+    "choose_calendar",
     "jalali",
+    "log_calendar",
     "solar_holidays",
 ]
 
@@ -51,6 +61,13 @@ _JALALI = re.compile(r"^\s*(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*$
 # 15 Khordad uprising (14-15 Khordad), the revolution's victory (22 Bahman) and the
 # nationalisation of oil (29 Esfand).
 _SOLAR = ((1, 1), (1, 2), (1, 3), (1, 4), (1, 12), (1, 13), (3, 14), (3, 15), (11, 22), (12, 29))
+#: The named calendars of :meth:`BusinessCalendar.preset`.
+PRESETS = ("iran", "mon-fri")
+# The Jalali years whose fixed holidays the "iran" preset lists: 1380 to 1420 (2001 to 2042).
+_IRAN_YEARS = range(1380, 1421)
+# Zone names that mean Iranian local time ("Iran" is the IANA alias of Asia/Tehran).
+_IRAN_ZONES = ("Asia/Tehran", "Iran")
+_DAY = timedelta(days=1)
 
 
 class CalendarError(BprError, ValueError):
@@ -98,18 +115,27 @@ def solar_holidays(year: int) -> tuple[date, ...]:
     return tuple(jalali(f"{year}/{month:02d}/{day:02d}") for month, day in _SOLAR)
 
 
-def _weekend(days: Iterable[str] | str) -> tuple[str, ...]:
+def _weekdays(days: Iterable[str] | str, field: str) -> tuple[str, ...]:
     if isinstance(days, str):
         days = [days]
     names = tuple(str(d).strip().lower() for d in days)
     unknown = [d for d in names if d not in WEEKDAYS]
     if unknown:
         raise CalendarError(
-            f"unknown weekday {unknown[0]!r} in weekend; use English names: {', '.join(WEEKDAYS)}"
+            f"unknown weekday {unknown[0]!r} in {field}; use English names: {', '.join(WEEKDAYS)}"
         )
-    if len(set(names)) == len(WEEKDAYS):
-        raise CalendarError("a weekend of all seven days leaves no working day")
     return tuple(d for d in WEEKDAYS if d in names)
+
+
+def _weekend(days: Iterable[str] | str) -> tuple[str, ...]:
+    names = _weekdays(days, "weekend")
+    if len(names) == len(WEEKDAYS):
+        raise CalendarError("a weekend of all seven days leaves no working day")
+    return names
+
+
+def _half_days(days: Iterable[str] | str) -> tuple[str, ...]:
+    return _weekdays(days, "half_days")
 
 
 def _holiday(value: Any) -> date:
@@ -148,11 +174,14 @@ def _clock(value: Any) -> time:
 def _hours(value: Any) -> tuple[time, time] | None:
     if value is None:
         return None
+    if isinstance(value, str) and re.search(r"\d\s*[-–]\s*\d", value):
+        value = re.split(r"\s*[-–]\s*", value.strip(), maxsplit=1)
     try:
         opening, closing = value
     except (TypeError, ValueError):
         raise CalendarError(
-            f"hours must be (opening, closing), e.g. ('07:30', '14:30'); got {value!r}"
+            f"hours must be (opening, closing), e.g. ('07:30', '14:30') or '07:30-14:30'; "
+            f"got {value!r}"
         ) from None
     opening, closing = _clock(opening), _clock(closing)
     if closing <= opening:
@@ -172,6 +201,12 @@ def _zone(value: str) -> str:
     return value
 
 
+def _not_off(instance: BusinessCalendar, attribute: attrs.Attribute[Any], value: Any) -> None:
+    both = [d for d in value if d in instance.weekend]
+    if both:
+        raise CalendarError(f"{both[0]} is in both the weekend and the half days; keep it in one")
+
+
 @attrs.frozen(kw_only=True)
 class BusinessCalendar:
     """Working days and hours: what counts as working time.
@@ -180,20 +215,25 @@ class BusinessCalendar:
     ----------
     weekend : sequence of str
         Weekday names that are not working days (default ``("friday",)``).
+    half_days : sequence of str
+        Weekday names worked for the first half of the day only (the first half of the office
+        hours, or 00:00 to 12:00 when the whole day counts); none by default.
     holidays : iterable of datetime.date or ISO date strings
         Days that are not working days. Write Jalali dates with :func:`jalali`, e.g.
         ``holidays=[jalali("1403/01/01"), *solar_holidays(1403)]``.
-    hours : (opening, closing), optional
-        Office hours on working days (``("07:30", "14:30")`` or :class:`datetime.time`);
-        ``None`` (the default) counts the whole day.
+    hours : (opening, closing) or "HH:MM-HH:MM", optional
+        Office hours on working days (``("07:30", "14:30")``, ``"07:30-14:30"`` or
+        :class:`datetime.time`); ``None`` (the default) counts the whole day.
     timezone : str
         The IANA zone whose days and clock the calendar follows (default ``"Asia/Tehran"``).
         Working time is read on its wall clock: when the clocks go forward the skipped hour
         is not worked, when they go back the repeated hour counts once.
+    name : str, optional
+        What to call the calendar in a report (the presets have one).
 
     Examples
     --------
-    >>> cal = BusinessCalendar(weekend=["saturday", "sunday"], hours=("09:00", "17:00"),
+    >>> cal = BusinessCalendar(weekend=["saturday", "sunday"], hours="09:00-17:00",
     ...                        timezone="Europe/Amsterdam")
     >>> cal.weekend, cal.hours[0]
     (('saturday', 'sunday'), datetime.time(9, 0))
@@ -204,22 +244,177 @@ class BusinessCalendar:
     """
 
     weekend: tuple[str, ...] = attrs.field(default=("friday",), converter=_weekend)
+    half_days: tuple[str, ...] = attrs.field(default=(), converter=_half_days, validator=_not_off)
     holidays: frozenset[date] = attrs.field(factory=frozenset, converter=_holidays)
     hours: tuple[time, time] | None = attrs.field(default=None, converter=_hours)
     timezone: str = attrs.field(default="Asia/Tehran", converter=_zone)
+    name: str | None = None
+
+    @classmethod
+    def preset(
+        cls,
+        name: str,
+        *,
+        hours: Any = None,
+        timezone: str | None = None,
+        holidays: Iterable[Any] = (),
+    ) -> BusinessCalendar:
+        """A named calendar (:data:`PRESETS`).
+
+        * ``"iran"``: Saturday to Wednesday, Thursday half day, Friday off, the fixed Jalali
+          holidays of :func:`solar_holidays` for the Jalali years 1380 to 1420 (2001 to
+          2042), in Asia/Tehran. The religious holidays follow the lunar calendar and an
+          announcement each year: add them through ``holidays``.
+        * ``"mon-fri"``: Monday to Friday, in UTC unless ``timezone`` is given.
+
+        Parameters
+        ----------
+        name : {"iran", "mon-fri"}
+        hours : (opening, closing) or "HH:MM-HH:MM", optional
+            Office hours; the whole day counts when not given.
+        timezone : str, optional
+            The calendar's zone instead of the preset's.
+        holidays : iterable of datetime.date or ISO date strings
+            More holidays, besides the preset's.
+
+        Examples
+        --------
+        >>> iran = BusinessCalendar.preset("iran", hours="08:00-14:00")
+        >>> iran.weekend, iran.half_days, iran.timezone
+        (('friday',), ('thursday',), 'Asia/Tehran')
+
+        From Wednesday 09:00 to Saturday 10:00: 5 hours on Wednesday, 3 on Thursday (08:00 to
+        11:00), none on Friday, 2 on Saturday.
+
+        >>> from datetime import datetime
+        >>> from zoneinfo import ZoneInfo
+        >>> tehran = ZoneInfo("Asia/Tehran")
+        >>> iran.working_time(datetime(2024, 5, 8, 9, 0, tzinfo=tehran),
+        ...                   datetime(2024, 5, 11, 10, 0, tzinfo=tehran))
+        datetime.timedelta(seconds=36000)
+        >>> BusinessCalendar.preset("uk")
+        Traceback (most recent call last):
+        ...
+        bpr.calendar.CalendarError: unknown business calendar 'uk'; the named ones are iran, mon-fri
+        """
+        if name == "iran":
+            fixed = [day for year in _IRAN_YEARS for day in solar_holidays(year)]
+            return cls(
+                weekend=("friday",),
+                half_days=("thursday",),
+                holidays=[*fixed, *_holidays(holidays)],
+                hours=hours,
+                timezone=timezone or "Asia/Tehran",
+                name="Iranian week, fixed Jalali holidays (religious holidays not included)",
+            )
+        if name == "mon-fri":
+            return cls(
+                weekend=("saturday", "sunday"),
+                holidays=holidays,
+                hours=hours,
+                timezone=timezone or "UTC",
+                name="Monday-to-Friday week",
+            )
+        raise CalendarError(
+            f"unknown business calendar {name!r}; the named ones are {', '.join(PRESETS)}"
+        )
 
     @property
     def weekmask(self) -> str:
         """NumPy's week mask, Monday first: ``"1111011"`` for a Friday weekend."""
         return "".join("0" if d in self.weekend else "1" for d in WEEKDAYS)
 
-    def _busday_options(self) -> dict[str, Any]:
+    @property
+    def description(self) -> str:
+        """The calendar in words, for a report: its name, working days, office hours,
+        holidays and zone.
+
+        Examples
+        --------
+        >>> BusinessCalendar.preset("iran").description
+        'Iranian week, fixed Jalali holidays (religious holidays not included): Saturday to \
+Wednesday, Thursday half day (00:00-12:00), Friday off; whole days; 410 holidays from \
+2001-03-21 to 2042-03-19; time zone Asia/Tehran'
+        >>> BusinessCalendar(weekend=["saturday", "sunday"], hours="09:00-17:00",
+        ...                  timezone="Europe/Amsterdam").description
+        'Monday to Friday, Saturday and Sunday off; office hours 09:00-17:00; no holidays; \
+time zone Europe/Amsterdam'
+        """
+        order = _week_from(self.weekend)
+        full = [d for d in order if d not in self.weekend and d not in self.half_days]
+        days = _day_list(full)
+        for day in self.half_days:
+            opening, closing = self._bounds()[WEEKDAYS.index(day)]
+            days += f", {day.title()} half day ({_clock_text(opening)}-{_clock_text(closing)})"
+        days += f", {_and([d.title() for d in order if d in self.weekend])} off"
+        hours = (
+            "whole days"
+            if self.hours is None
+            else f"office hours {self.hours[0]:%H:%M}-{self.hours[1]:%H:%M}"
+        )
+        holidays = (
+            f"{len(self.holidays)} holiday{'s' if len(self.holidays) > 1 else ''} from "
+            f"{min(self.holidays)} to {max(self.holidays)}"
+            if self.holidays
+            else "no holidays"
+        )
+        text = f"{days}; {hours}; {holidays}; time zone {self.timezone}"
+        return f"{self.name}: {text}" if self.name else text
+
+    def _busday_options(self, weekmask: str | None = None) -> dict[str, Any]:
         import numpy as np
 
         return {
-            "weekmask": self.weekmask,
+            "weekmask": self.weekmask if weekmask is None else weekmask,
             "holidays": np.array(sorted(self.holidays), dtype="datetime64[D]"),
         }
+
+    def _bounds(self) -> list[tuple[timedelta, timedelta]]:
+        """Opening and closing of each weekday, Monday first, as offsets from midnight
+        (the same instant twice on a weekend day)."""
+        opening, closing = (
+            (timedelta(0), _DAY)
+            if self.hours is None
+            else tuple(
+                timedelta(hours=t.hour, minutes=t.minute, seconds=t.second) for t in self.hours
+            )
+        )
+        half = opening + (closing - opening) / 2
+        return [
+            (
+                opening,
+                opening if day in self.weekend else half if day in self.half_days else closing,
+            )
+            for day in WEEKDAYS
+        ]
+
+    @property
+    def open_share(self) -> float:
+        """The share of a week's time that is working time, holidays aside.
+
+        Examples
+        --------
+        >>> BusinessCalendar.preset("iran", hours="08:00-14:00").open_share == 33 / 168
+        True
+        """
+        worked = sum((closing - opening for opening, closing in self._bounds()), timedelta(0))
+        return worked / (7 * _DAY)
+
+    def day_hours(self, day: date) -> tuple[timedelta, timedelta] | None:
+        """When ``day`` (a local date) is worked, as offsets from its midnight: (opening,
+        closing); ``None`` on a weekend day or a holiday.
+
+        Examples
+        --------
+        >>> iran = BusinessCalendar.preset("iran", hours="08:00-14:00")
+        >>> [str(t) for t in iran.day_hours(date(2024, 5, 9))]  # a Thursday
+        ['8:00:00', '11:00:00']
+        >>> iran.day_hours(date(2024, 5, 10)) is None  # a Friday
+        True
+        """
+        if WEEKDAYS[day.weekday()] in self.weekend or day in self.holidays:
+            return None
+        return self._bounds()[day.weekday()]
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is neither a weekend day nor a holiday."""
@@ -268,29 +463,145 @@ class BusinessCalendar:
     def _spans(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
         import numpy as np
 
-        opening, closing = (
-            (np.timedelta64(0, "us"), np.timedelta64(1, "D").astype("timedelta64[us]"))
-            if self.hours is None
-            else tuple(
-                np.timedelta64(timedelta(hours=t.hour, minutes=t.minute, seconds=t.second), "us")
-                for t in self.hours
-            )
-        )
+        bounds = np.array(self._bounds(), dtype="timedelta64[us]")  # weekday x (open, close)
         options = self._busday_options()
         day_a, day_b = first.astype("datetime64[D]"), last.astype("datetime64[D]")
-        # Offsets into each day, clipped to the office hours.
-        in_a = np.clip(first - day_a, opening, closing)
-        in_b = np.clip(last - day_b, opening, closing)
+        # 1970-01-01 was a Thursday: day numbers give weekdays, Monday 0.
+        open_a, close_a = bounds[_weekday(day_a)].T
+        open_b, close_b = bounds[_weekday(day_b)].T
+        # Offsets into each day, clipped to that day's hours.
+        in_a = np.clip(first - day_a, open_a, close_a)
+        in_b = np.clip(last - day_b, open_b, close_b)
         works_a = np.is_busday(day_a, **options)
         works_b = np.is_busday(day_b, **options)
-        same = day_a == day_b
-        whole = np.busday_count(day_a + 1, np.maximum(day_b, day_a + 1), **options)
+        between = self._whole_days(day_a + 1, np.maximum(day_b, day_a + 1), bounds)
         span = np.where(
-            same,
+            day_a == day_b,
             (in_b - in_a) * works_a,
-            (closing - in_a) * works_a + (in_b - opening) * works_b + whole * (closing - opening),
+            (close_a - in_a) * works_a + (in_b - open_b) * works_b + between,
         )
         return span.astype("timedelta64[us]")
+
+    def _whole_days(self, begin: np.ndarray, end: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """Working time of the whole days from ``begin`` up to (not including) ``end``: the
+        working days counted once per length of working day."""
+        import numpy as np
+
+        lengths = bounds[:, 1] - bounds[:, 0]
+        total = np.zeros(len(begin), dtype="timedelta64[us]")
+        for length in sorted(set(lengths[lengths > np.timedelta64(0, "us")].tolist())):
+            mask = "".join("1" if value == length else "0" for value in lengths.tolist())
+            days = np.busday_count(begin, end, **self._busday_options(mask))
+            total += days * np.timedelta64(length, "us")
+        return total
+
+
+def _weekday(days: np.ndarray) -> np.ndarray:
+    """Monday 0 to Sunday 6 of ``datetime64[D]`` values."""
+    return (days.astype("int64") + 3) % 7
+
+
+def _week_from(weekend: tuple[str, ...]) -> list[str]:
+    """The weekdays in order from the day after the weekend (Saturday for a Friday weekend)."""
+    first = (WEEKDAYS.index(weekend[-1]) + 1) % 7 if weekend else 0
+    return [WEEKDAYS[(first + i) % 7] for i in range(7)]
+
+
+def _day_list(days: list[str]) -> str:
+    """``Saturday to Wednesday`` for a run of three days or more, else the days listed."""
+    if len(days) >= 3 and len(days) == len(set(days)):
+        indices = [WEEKDAYS.index(d) for d in days]
+        if all((b - a) % 7 == 1 for a, b in itertools.pairwise(indices)):
+            return f"{days[0].title()} to {days[-1].title()}"
+    return _and([d.title() for d in days])
+
+
+def _and(words: list[str]) -> str:
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
+def _clock_text(offset: timedelta) -> str:
+    minutes = round(offset.total_seconds() / 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def log_calendar(
+    *, timezone: str = "UTC", calendar: str = "gregorian", hours: Any = None
+) -> BusinessCalendar | None:
+    """The business calendar that a log's reading implies: the Iranian week
+    (:meth:`BusinessCalendar.preset` ``"iran"``) for a log read in Tehran time or in Jalali
+    dates, and none for any other log, whose business time stays unknown rather than measured
+    on a week that is not its own.
+
+    Parameters
+    ----------
+    timezone, calendar : str
+        As given to :func:`bpr.read_log`.
+    hours : (opening, closing) or "HH:MM-HH:MM", optional
+        Office hours of the Iranian week; the whole day counts when not given.
+
+    Examples
+    --------
+    >>> log_calendar(timezone="Asia/Tehran").name
+    'Iranian week, fixed Jalali holidays (religious holidays not included)'
+    >>> log_calendar(timezone="Europe/Amsterdam") is None
+    True
+    """
+    if timezone in _IRAN_ZONES or calendar == "jalali":
+        return BusinessCalendar.preset("iran", hours=hours)
+    return None
+
+
+def choose_calendar(
+    choice: BusinessCalendar | str | None = "auto",
+    *,
+    hours: Any = None,
+    timezone: str = "UTC",
+    calendar: str = "gregorian",
+) -> BusinessCalendar | None:
+    """The business calendar a choice names.
+
+    Parameters
+    ----------
+    choice : BusinessCalendar, str or None
+        A calendar (kept as it is); a name of :data:`PRESETS`; ``"auto"`` for the one the
+        log's reading implies (:func:`log_calendar`); ``None`` or ``"none"`` for no business
+        calendar (business-time figures unknown).
+    hours : (opening, closing) or "HH:MM-HH:MM", optional
+        Office hours for a named or implied calendar.
+    timezone, calendar : str
+        How the log was read (:func:`bpr.read_log`'s keywords): ``"auto"`` follows them, and
+        ``"mon-fri"`` takes the log's zone.
+
+    Examples
+    --------
+    >>> choose_calendar("mon-fri", timezone="Europe/Amsterdam").timezone
+    'Europe/Amsterdam'
+    >>> choose_calendar("auto", calendar="jalali").half_days
+    ('thursday',)
+    >>> choose_calendar("none") is None
+    True
+    """
+    if isinstance(choice, BusinessCalendar):
+        if hours is not None:
+            raise CalendarError(
+                "office hours go with a named business calendar; a calendar object has its own"
+            )
+        return choice
+    if choice is None or choice == "none":
+        chosen = None
+    elif choice == "auto":
+        chosen = log_calendar(timezone=timezone, calendar=calendar, hours=hours)
+    else:
+        zone = timezone if choice == "mon-fri" else None
+        chosen = BusinessCalendar.preset(str(choice), hours=hours, timezone=zone)
+    if chosen is None and hours is not None:
+        raise CalendarError(
+            f"office hours {hours!r} need a business calendar, and none was chosen (a log in "
+            "neither Tehran time nor Jalali dates gets none by default); choose a business "
+            f"calendar ({' or '.join(PRESETS)})"
+        )
+    return chosen
 
 
 def _wall_clock(values: pd.Series, zone: str) -> np.ndarray:

@@ -710,13 +710,7 @@ def _capacity_of(resources: Any, pools: Sequence[str]) -> tuple[dict[str, int], 
 
 
 def _open_share(calendar: BusinessCalendar | None) -> float:
-    if calendar is None:
-        return 1.0
-    hours = 24.0
-    if calendar.hours is not None:
-        opening, closing = (t.hour + t.minute / 60 + t.second / 3600 for t in calendar.hours)
-        hours = closing - opening
-    return (7 - len(calendar.weekend)) * hours / (7 * 24)
+    return 1.0 if calendar is None else calendar.open_share
 
 
 def _setup(

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from bpr import BprError
-from bpr.calendar import BusinessCalendar, CalendarError, jalali, solar_holidays
+from bpr.calendar import (
+    BusinessCalendar,
+    CalendarError,
+    choose_calendar,
+    jalali,
+    log_calendar,
+    solar_holidays,
+)
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -137,3 +144,161 @@ def test_a_span_across_the_clocks_going_back_is_not_negative():
     assert office.working_time(tuesday, wednesday) == timedelta(hours=7)
     with pytest.raises(CalendarError, match="an end comes before its start"):
         cal.working_time(second, first)
+
+
+# -- half days and the named calendars ------------------------------------------------------
+
+
+def test_iranian_week_counts_half_of_thursday():
+    iran = BusinessCalendar.preset("iran")
+    # Wednesday 18:00 to Saturday 06:00, whole days: 6 h of Wednesday, Thursday 00:00-12:00,
+    # no Friday, 6 h of Saturday
+    assert iran.working_time(at("2024-05-08 18:00"), at("2024-05-11 06:00")) == timedelta(hours=24)
+    # Thursday afternoon is not worked
+    assert iran.working_time(at("2024-05-09 13:00"), at("2024-05-09 15:00")) == timedelta(0)
+    assert iran.working_time(at("2024-05-09 11:00"), at("2024-05-09 13:00")) == timedelta(hours=1)
+
+
+def test_iranian_week_with_office_hours_over_two_weeks():
+    iran = BusinessCalendar.preset("iran", hours="08:00-14:00")
+    # Saturday 4 to Saturday 18 May 2024 (1403/02/15 to 1403/02/29, no fixed holiday): each
+    # week five 6-hour days and Thursday 08:00-11:00
+    assert iran.working_time(at("2024-05-04 08:00"), at("2024-05-18 08:00")) == timedelta(
+        hours=2 * (5 * 6 + 3)
+    )
+    # Thursday 10:00 to Saturday 09:00: one hour of Thursday, one of Saturday
+    assert iran.working_time(at("2024-05-09 10:00"), at("2024-05-11 09:00")) == timedelta(hours=2)
+
+
+def test_iranian_week_keeps_nowruz():
+    iran = BusinessCalendar.preset("iran")
+    # Tuesday 19 March 2024 is 29 Esfand 1402 (a holiday), 20-23 March Nowruz: of the week to
+    # Tuesday 26 March only Sunday 24 and Monday 25 are worked
+    assert iran.working_time(at("2024-03-19 00:00"), at("2024-03-26 00:00")) == timedelta(days=2)
+    assert jalali("1403/01/01") in iran.holidays and jalali("1420/11/22") in iran.holidays
+
+
+def test_monday_to_friday():
+    week = BusinessCalendar.preset("mon-fri")
+    assert week.weekend == ("saturday", "sunday") and week.timezone == "UTC"
+    friday, monday = datetime(2024, 5, 10, 12, tzinfo=UTC), datetime(2024, 5, 13, 12, tzinfo=UTC)
+    assert week.working_time(friday, monday) == timedelta(hours=24)
+    office = BusinessCalendar.preset("mon-fri", hours=("09:00", "17:00"), timezone="Europe/Paris")
+    # Friday 14:00 UTC is 16:00 in Paris: one hour left; Monday 09:00 UTC is 11:00: two hours
+    assert office.working_time(
+        datetime(2024, 5, 10, 14, tzinfo=UTC), datetime(2024, 5, 13, 9, tzinfo=UTC)
+    ) == timedelta(hours=3)
+
+
+def _worked(cal: BusinessCalendar, start: datetime, end: datetime) -> timedelta:
+    """Working time day by day: the overlap of [start, end] with each day's open hours."""
+    zone = ZoneInfo(cal.timezone)
+    first, last = (
+        start.astimezone(zone).replace(tzinfo=None),
+        end.astimezone(zone).replace(tzinfo=None),
+    )
+    total = timedelta(0)
+    day = first.date()
+    while day <= last.date():
+        name = day.strftime("%A").lower()
+        if name not in cal.weekend and day not in cal.holidays:
+            opening = (
+                datetime.combine(day, cal.hours[0])
+                if cal.hours
+                else datetime.combine(day, datetime.min.time())
+            )
+            closing = datetime.combine(day, cal.hours[1]) if cal.hours else opening + timedelta(1)
+            if name in cal.half_days:
+                closing = opening + (closing - opening) / 2
+            total += max(timedelta(0), min(closing, last) - max(opening, first))
+        day += timedelta(days=1)
+    return total
+
+
+@pytest.mark.parametrize("hours", [None, "07:30-14:30"])
+def test_spans_agree_with_counting_day_by_day(hours):
+    """Many spans at once (the vectorised path) against a loop over their days."""
+    cal = BusinessCalendar.preset("iran", hours=hours, holidays=[jalali("1403/02/17")])
+    base = datetime(2024, 3, 15, tzinfo=UTC)
+    # starts every 7 h 13 min over a month, each span 0 to 19 days long in 5 h 17 min steps
+    starts = [base + i * timedelta(hours=7, minutes=13) for i in range(100)]
+    ends = [s + (i % 90) * timedelta(hours=5, minutes=17) for i, s in enumerate(starts)]
+    spans = cal.working_times(pd.Series(starts), pd.Series(ends))
+    assert [s.to_pytimedelta() for s in spans] == [
+        _worked(cal, s, e) for s, e in zip(starts, ends, strict=True)
+    ]
+
+
+def test_descriptions():
+    iran = BusinessCalendar.preset("iran", hours="08:00-14:00")
+    assert iran.description.startswith("Iranian week, fixed Jalali holidays")
+    assert "Saturday to Wednesday, Thursday half day (08:00-11:00), Friday off" in iran.description
+    assert "office hours 08:00-14:00" in iran.description
+    assert "time zone Asia/Tehran" in iran.description
+    other = BusinessCalendar(weekend=["friday", "saturday"], holidays=["2024-05-01"])
+    assert other.description == (
+        "Sunday to Thursday, Friday and Saturday off; whole days; "
+        "1 holiday from 2024-05-01 to 2024-05-01; time zone Asia/Tehran"
+    )
+
+
+def test_office_hours_as_text():
+    assert (
+        BusinessCalendar(hours="۰۸:۰۰ – ۱۴:۰۰").hours
+        == BusinessCalendar(hours=("08:00", "14:00")).hours
+    )
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ({"timezone": "Asia/Tehran"}, "iran"),
+        ({"timezone": "Iran"}, "iran"),
+        ({"calendar": "jalali"}, "iran"),
+        ({"calendar": "jalali", "timezone": "UTC"}, "iran"),
+        ({}, None),
+        ({"timezone": "Europe/Amsterdam"}, None),
+    ],
+)
+def test_the_log_decides_the_default(read, expected):
+    chosen = log_calendar(**read)
+    if expected is None:
+        assert chosen is None
+    else:
+        assert chosen == BusinessCalendar.preset(expected)
+
+
+def test_choosing_a_calendar():
+    assert choose_calendar("auto", timezone="Europe/Amsterdam") is None
+    assert choose_calendar("none", timezone="Asia/Tehran") is None
+    assert choose_calendar(None) is None
+    assert choose_calendar("auto", timezone="Asia/Tehran", hours="08:00-14:00") == (
+        BusinessCalendar.preset("iran", hours=("08:00", "14:00"))
+    )
+    assert choose_calendar("mon-fri", timezone="Europe/Amsterdam").timezone == "Europe/Amsterdam"
+    own = BusinessCalendar(weekend=["sunday"])
+    assert choose_calendar(own) is own
+    with pytest.raises(CalendarError, match="need a business calendar, and none was chosen"):
+        choose_calendar("auto", hours="08:00-14:00")
+    with pytest.raises(CalendarError, match="unknown business calendar 'uk'"):
+        choose_calendar("uk")
+    with pytest.raises(CalendarError, match="a calendar object has its own"):
+        choose_calendar(own, hours="08:00-14:00")
+
+
+def test_a_half_day_cannot_be_off():
+    with pytest.raises(CalendarError, match="friday is in both the weekend and the half days"):
+        BusinessCalendar(half_days=["friday"])
+    with pytest.raises(CalendarError, match="unknown weekday 'thu' in half_days"):
+        BusinessCalendar(half_days=["thu"])
+
+
+def test_the_simulation_clock_keeps_half_days():
+    from bpr._engine import Clock
+
+    iran = BusinessCalendar.preset("iran", hours="08:00-14:00")
+    clock = Clock(iran, at("2024-05-09 00:00"))  # a Thursday
+    hour = 3600.0
+    # Thursday 08:00-11:00, Friday off, Saturday 08:00-14:00
+    assert clock.open_between(0.0, 72 * hour) / hour == 3 + 6
+    assert clock.add(10 * hour, 2 * hour) / hour == 48 + 9  # 1 h on Thursday, 1 on Saturday
