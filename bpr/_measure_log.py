@@ -9,12 +9,22 @@ vectorised pandas operations, then summarised over cases.
 from __future__ import annotations
 
 import itertools
+import math
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr._measure_model import COUNTS, day_floor, is_citizen_facing, is_paper_inquiry, visit_place
+from bpr._measure_model import COUNTS
+from bpr._steps import (
+    Missing,
+    day_floor,
+    is_citizen_facing,
+    is_paper_inquiry,
+    missing,
+    presence,
+    visit_place,
+)
 from bpr.errors import LogError
 from bpr.model import Step, StepKind
 
@@ -24,7 +34,7 @@ if TYPE_CHECKING:
     from bpr.calendar import BusinessCalendar
     from bpr.log import EventLog
 
-__all__ = ["PER_CASE", "Rates", "measure_log"]
+__all__ = ["PER_CASE", "LogMeasured", "Rates", "measure_log"]
 
 #: The columns of :attr:`bpr.Length.per_case`.
 PER_CASE = (
@@ -53,6 +63,18 @@ class Rates:
 
 
 @attrs.frozen
+class LogMeasured:
+    """What :func:`measure_log` found: summary metrics (``None`` where unknown), the per-case
+    table, the segments (with ``by``), the notes, and why each unknown typed metric is."""
+
+    metrics: dict[str, Any]
+    per_case: pd.DataFrame
+    segments: pd.DataFrame | None
+    notes: list[str]
+    unknown: dict[str, Missing]
+
+
+@attrs.frozen
 class _Typed:
     """A log's events with the step type of their activity, and the documents each needs."""
 
@@ -61,6 +83,7 @@ class _Typed:
     makes: pd.DataFrame  # activity, document: the activity produces the document
     has_start: bool
     case_ids: pd.Index  # events["case"] holds positions in it
+    unknown: dict[str, Missing]  # metric -> the activities that lack a field it needs
 
 
 def _typed(log: EventLog, annotations: Any) -> _Typed:
@@ -78,21 +101,24 @@ def _typed(log: EventLog, annotations: Any) -> _Typed:
     }
     table = pd.DataFrame(
         {
-            "t_kind": [s.kind.value for s in steps.values()],
+            "t_kind": [None if s.kind is None else s.kind.value for s in steps.values()],
             "t_actor": [None if s.actor is None else s.actor.value for s in steps.values()],
             "t_agency": [s.agency for s in steps.values()],
             "t_place": [visit_place(s) for s in steps.values()],
             "t_channel": [None if s.channel is None else s.channel.value for s in steps.values()],
-            "present": [s.citizen_present for s in steps.values()],
-            "facing": [is_citizen_facing(s) for s in steps.values()],
+            # Unknown answers count as no here: the metrics that need them are unknown.
+            "present": [bool(presence(s)) for s in steps.values()],
+            "facing": [bool(is_citizen_facing(s)) for s in steps.values()],
             "inquiry": [s.kind is StepKind.INQUIRY for s in steps.values()],
-            "paper": [is_paper_inquiry(s) for s in steps.values()],
-            "floor": [day_floor(s) for s in steps.values()],
+            "paper": [bool(is_paper_inquiry(s)) for s in steps.values()],
+            "floor": [day_floor(s) or 0.0 for s in steps.values()],
         },
         index=pd.Index(list(steps), name="activity"),
     )
-    needs = [(a, d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in]
-    makes = [(a, d) for a, s in steps.items() for d in s.documents_out]
+    needs = [
+        (a, d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in or ()
+    ]
+    makes = [(a, d) for a, s in steps.items() for d in s.documents_out or ()]
     # Every metric groups the events by case, many times over: grouping small integers is
     # several times faster than grouping the case ids (strings) themselves.
     codes, case_ids = pd.factorize(events["case"], sort=True)
@@ -102,6 +128,7 @@ def _typed(log: EventLog, annotations: Any) -> _Typed:
         makes=pd.DataFrame(makes, columns=["activity", "document"]),
         has_start="start" in events.columns,
         case_ids=case_ids,
+        unknown=missing(list(steps.values())),
     )
 
 
@@ -121,7 +148,9 @@ def _per_case(
     # A visit goes on while the citizen stays at the same office on the same day.
     same_trip = ~first & cases["present"].shift(1, fill_value=False).astype(bool)
     same_trip &= _same(events["t_place"], previous_place)
-    same_trip &= day == day.groupby(events["case"]).shift(1)
+    timed = bool(events["timestamp"].notna().any())
+    if timed:  # without times, a run at one place is one trip, as in a model
+        same_trip &= day == day.groupby(events["case"]).shift(1)
     flags = pd.DataFrame(
         {
             "case": events["case"],
@@ -147,7 +176,9 @@ def _per_case(
         out["cycle_time"] > pd.Timedelta(0)
     )
     out["cycle_time_business"] = calendar.working_times(out["start"], out["end"])
-    out["days"] = _days(events, out["start"])
+    out["days"] = _days(events, out["start"]) if timed else float("nan")
+    for metric in typed.unknown:  # unknown for every case: an activity lacks a field
+        out[metric] = float("nan")
     out["burden"] = out["visits"] * (rates.travel + rates.queue) + out["documents"] * rates.obtain
     out["burden"] = out["burden"].astype("timedelta64[us]")
     out.index = typed.case_ids[out.index].rename("case")
@@ -195,7 +226,7 @@ def _days(events: pd.DataFrame, starts: pd.Series) -> pd.Series:
 
 def _summary(cases: pd.DataFrame, events: pd.DataFrame, *, has_start: bool) -> dict[str, Any]:
     """Means over cases (and cycle-time quantiles) of a :func:`_per_case` table of ``events``."""
-    metrics: dict[str, Any] = {name: float(cases[name].mean()) for name in (*COUNTS, "days")}
+    metrics: dict[str, Any] = {name: _mean(cases[name]) for name in (*COUNTS, "days")}
     metrics["steps_min"] = int(cases["steps"].min())
     metrics["steps_max"] = int(cases["steps"].max())
     cycle = cases["cycle_time"]
@@ -217,6 +248,12 @@ def _summary(cases: pd.DataFrame, events: pd.DataFrame, *, has_start: bool) -> d
     metrics["cases"] = len(cases)
     metrics["variants"] = _variants(events)
     return metrics
+
+
+def _mean(values: pd.Series) -> float | None:
+    """The mean, ``None`` when the values are unknown (NaN)."""
+    mean = float(values.mean())
+    return None if math.isnan(mean) else mean
 
 
 def _variants(events: pd.DataFrame) -> int:
@@ -246,8 +283,8 @@ def measure_log(
     by: str | None,
     calendar: BusinessCalendar,
     rates: Rates,
-) -> tuple[dict[str, Any], pd.DataFrame, pd.DataFrame | None, list[str]]:
-    """Metrics, per-case table, segments (with ``by``) and notes for ``log``."""
+) -> LogMeasured:
+    """Metrics, per-case table, segments (with ``by``), notes and unknown metrics of ``log``."""
     typed = _typed(log, annotations)
     events = typed.events
     cases = _per_case(typed, events, calendar, rates)
@@ -258,10 +295,16 @@ def measure_log(
         f"calendar days and business time in {calendar.timezone}: weekend "
         f"{', '.join(calendar.weekend)}, {len(calendar.holidays)} holidays, {_hours(calendar)}",
     ]
-    if not typed.has_start:
+    if not log.timed:
+        notes.append(
+            "the log has no times (control-flow only): cycle time, business time, working time, "
+            "waiting share and days are unknown, and a visit is a run of steps at one place "
+            "(no day boundary)"
+        )
+    elif not typed.has_start:
         notes.append("the log has no start times: working time and waiting share are unknown")
     segments = None if by is None else _segments(log, typed, by, calendar, rates)
-    return metrics, cases, segments, notes
+    return LogMeasured(metrics, cases, segments, notes, typed.unknown)
 
 
 def _hours(calendar: BusinessCalendar) -> str:

@@ -23,6 +23,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import networkx as nx
 
+from bpr._steps import (
+    Missing,
+    day_floor,
+    is_citizen_facing,
+    is_paper_inquiry,
+    missing,
+    presence,
+    visit_place,
+)
 from bpr.errors import ModelError
 from bpr.model import (
     Actor,
@@ -39,15 +48,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COUNTS",
-    "ONLINE_CHANNELS",
+    "Measured",
     "Stretch",
-    "day_floor",
-    "is_citizen_facing",
-    "is_paper_inquiry",
     "measure_process",
     "measure_stretch",
     "step_seconds",
-    "visit_place",
 ]
 
 #: Metrics that count something per case (floats: means or expected values).
@@ -63,9 +68,6 @@ COUNTS = (
     "procedures",
 )
 
-#: Channels through which a citizen completes a step without going anywhere.
-ONLINE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE, Channel.IVR, Channel.SMS})
-_CITIZEN_CHANNELS = ONLINE_CHANNELS | {Channel.IN_PERSON, Channel.COUNTER_OFFICE}
 _DAY = 86400.0
 
 #: Probability mass left in an unbounded loop when a duration distribution is cut off.
@@ -77,51 +79,6 @@ MAX_SUPPORT = 1024
 MAX_PAIRS = 1 << 16
 
 Successors = Mapping[str, Sequence[tuple[str, float]]]
-
-
-def is_citizen_facing(step: Step) -> bool:
-    """The citizen takes part in the step: present in person, acting, or using a public channel.
-
-    >>> is_citizen_facing(Step("p", "Pay online", channel="web"))
-    True
-    >>> is_citizen_facing(Step("r", "Review", actor="back_office", channel="internal"))
-    False
-    """
-    return step.citizen_present or step.actor is Actor.CITIZEN or step.channel in _CITIZEN_CHANNELS
-
-
-def is_paper_inquiry(step: Step) -> bool:
-    """An inquiry the citizen carries: present in person or acting on it.
-
-    >>> is_paper_inquiry(Step("t", "Toll clearance", kind="inquiry", citizen_present=True))
-    True
-    """
-    return step.kind is StepKind.INQUIRY and (step.citizen_present or step.actor is Actor.CITIZEN)
-
-
-def visit_place(step: Step) -> str | None:
-    """Where the citizen goes for a citizen-present step: any counter office counts as one
-    place near home (a single window), otherwise the step's agency.
-
-    >>> visit_place(Step("s", "Submit", agency="Police", channel="counter_office"))
-    'counter office'
-    >>> visit_place(Step("s", "Submit", agency="Police", channel="in_person"))
-    'Police'
-    """
-    return "counter office" if step.channel is Channel.COUNTER_OFFICE else step.agency
-
-
-def day_floor(step: Step) -> float:
-    """Doing Business minimum time of a step in days: 1 for a citizen-facing step, 0.5 online.
-
-    >>> day_floor(Step("p", "Pay", channel="web"))
-    0.5
-    >>> day_floor(Step("s", "Sign", channel="in_person"))
-    1.0
-    """
-    if not is_citizen_facing(step):
-        return 0.0
-    return 0.5 if step.channel in ONLINE_CHANNELS else 1.0
 
 
 # -- structure: branch probabilities and parallel blocks ------------------------------------
@@ -358,7 +315,9 @@ def _entered(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
     return float(entrance @ targets[stops])
 
 
-def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
+def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float | None]:
+    """Expected counts per case; ``None`` for a metric that a step a case can run lacks a
+    field for (:func:`bpr._steps.missing` says which)."""
     import numpy as np
 
     v, move = chain.visits, chain.move
@@ -366,10 +325,12 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
     present, same_trip, differ = _trip_relations(steps)
     flags = {
         "inquiries": [s.kind is StepKind.INQUIRY for s in steps],
-        "paper_inquiries": [is_paper_inquiry(s) for s in steps],
-        "procedures": [is_citizen_facing(s) for s in steps],
+        "paper_inquiries": [bool(is_paper_inquiry(s)) for s in steps],
+        "procedures": [bool(is_citizen_facing(s)) for s in steps],
     }
-    counts = {name: float(v @ np.array(f, dtype=float)) for name, f in flags.items()}
+    counts: dict[str, float | None] = {
+        name: float(v @ np.array(f, dtype=float)) for name, f in flags.items()
+    }
     counts["steps"] = float(v.sum())
     counts["handoffs"] = float((flows * differ).sum())
     continued = (flows * same_trip).sum(axis=0)  # arrivals at j that stay on the same trip
@@ -377,17 +338,26 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float]:
     counts["rework"] = _rework(steps, chain)
     counts["agencies"] = _agencies(steps, chain)
     counts["documents"] = _documents(steps, chain)
+    for metric in _unknown(steps, chain):
+        if metric in counts:
+            counts[metric] = None
     return counts
+
+
+def _unknown(steps: Sequence[Step], chain: _Chain) -> dict[str, Missing]:
+    """The typed metrics some step that a case can run lacks a field for."""
+    return missing([s for s, v in zip(steps, chain.visits, strict=True) if v > 0])
 
 
 def _trip_relations(steps: Sequence[Step]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which steps need the citizen present; for each pair of steps (i, j), whether j right
-    after i continues the same trip; and whether the pair changes hands (agency, actor)."""
+    after i continues the same trip; and whether the pair changes hands (agency, actor).
+    Unknown presence counts as absent here: a metric that needs it is unknown anyway."""
     import numpy as np
 
     role = _codes([(s.agency, s.actor) for s in steps])
     place = _codes([visit_place(s) for s in steps])
-    present = np.array([s.citizen_present for s in steps], dtype=bool)
+    present = np.array([bool(presence(s)) for s in steps], dtype=bool)
     same_trip = present[:, None] & (place[:, None] == place[None, :])
     return present, same_trip, role[:, None] != role[None, :]
 
@@ -433,8 +403,10 @@ def _documents(steps: Sequence[Step], chain: _Chain) -> float:
     A document counts when a citizen-facing step needs it before any step produces it (a
     step that needs and produces it counts as needing it: input comes first).
     """
-    facing = [is_citizen_facing(s) for s in steps]
-    wanted = sorted({d for s, f in zip(steps, facing, strict=True) if f for d in s.documents_in})
+    facing = [bool(is_citizen_facing(s)) for s in steps]
+    wanted = sorted(
+        {d for s, f in zip(steps, facing, strict=True) if f for d in s.documents_in or ()}
+    )
     total = 0.0
     for doc in wanted:
         need, made = _need_made(steps, facing, doc)
@@ -446,8 +418,10 @@ def _need_made(steps: Sequence[Step], facing: Sequence[bool], doc: str) -> tuple
     """Which steps need ``doc`` from the citizen, and which produce it."""
     import numpy as np
 
-    need = np.array([f and doc in s.documents_in for s, f in zip(steps, facing, strict=True)])
-    return need, np.array([doc in s.documents_out for s in steps])
+    need = np.array(
+        [f and doc in (s.documents_in or ()) for s, f in zip(steps, facing, strict=True)]
+    )
+    return need, np.array([doc in (s.documents_out or ()) for s in steps])
 
 
 # -- paths: minimum, maximum, variants -------------------------------------------------------
@@ -693,7 +667,8 @@ def step_seconds(kind: str) -> Callable[[Step], float | None]:
         if kind == "working":
             return working
         if kind == "days":
-            return max(total, day_floor(step) * _DAY)
+            floor = day_floor(step)
+            return None if floor is None else max(total, floor * _DAY)
         return total
 
     return seconds
@@ -802,6 +777,9 @@ class Stretch:
     seconds : float or None
         Mean time from arriving at the stretch to arriving at the next cut step; ``None`` when
         a step that can run has no known duration.
+    unknown : frozenset[str]
+        The planner's metrics (visits, handoffs, agencies, documents) that a step of the
+        stretch, or the cut step after it, lacks a field for: unknown for the whole process.
     """
 
     steps: float
@@ -811,6 +789,7 @@ class Stretch:
     documents: Mapping[str, tuple[float, float]]
     needed: frozenset[str]
     seconds: float | None
+    unknown: frozenset[str] = frozenset()
 
     @classmethod
     def of_step(cls, step: Step | None, after: Step | None) -> Stretch:
@@ -825,27 +804,37 @@ class Stretch:
         >>> s.visits, s.handoffs, dict(s.documents), s.seconds
         (0.0, 0.0, {'id card': (0.0, 1.0)}, 600.0)
         """
+        around = [s for s in (step, after) if s is not None]
+        unknown = frozenset(missing(around, _STRETCH_METRICS))
         if step is None:
-            present = after is not None and after.citizen_present
-            return cls(0.0, float(present), 0.0, {}, {}, frozenset(), 0.0)
-        needed = step.documents_in if is_citizen_facing(step) else frozenset()
+            present = after is not None and bool(presence(after))
+            return cls(0.0, float(present), 0.0, {}, {}, frozenset(), 0.0, unknown)
+        needed = (step.documents_in or frozenset()) if is_citizen_facing(step) else frozenset()
         return cls(
             steps=1.0,
             visits=float(
-                after is not None and after.citizen_present and not _same_trip(step, after)
+                after is not None and bool(presence(after)) and not _same_trip(step, after)
             ),
             handoffs=float(
                 after is not None and (step.agency, step.actor) != (after.agency, after.actor)
             ),
             avoid={} if step.agency is None else {step.agency: 0.0},
-            documents={d: (0.0, float(d in needed)) for d in sorted(needed | step.documents_out)},
+            documents={
+                d: (0.0, float(d in needed))
+                for d in sorted(needed | (step.documents_out or frozenset()))
+            },
             needed=needed,
             seconds=step_seconds("total")(step),
+            unknown=unknown,
         )
 
 
+#: The metrics a stretch knows or not, for the planner (see :mod:`bpr._regions`).
+_STRETCH_METRICS = ("visits", "handoffs", "agencies", "documents")
+
+
 def _same_trip(step: Step, after: Step) -> bool:
-    return step.citizen_present and visit_place(step) == visit_place(after)
+    return bool(presence(step)) and visit_place(step) == visit_place(after)
 
 
 def measure_stretch(process: ServiceProcess, head: str | None, after: str | None) -> Stretch:
@@ -877,13 +866,13 @@ def measure_stretch(process: ServiceProcess, head: str | None, after: str | None
     present, same_trip, differ = _trip_relations(steps)
     flows = chain.visits[:, None] * chain.move
     continued = (flows * same_trip).sum(axis=0)
-    facing = [bool(o) and is_citizen_facing(s) for s, o in zip(steps, own, strict=True)]
+    facing = [bool(o) and bool(is_citizen_facing(s)) for s, o in zip(steps, own, strict=True)]
     avoid = {}
     for agency in sorted({s.agency for s, o in zip(steps, own, strict=True) if o} - {None}):
         at = own & np.array([s.agency == agency for s in steps])
         avoid[agency] = 1.0 - _entered(chain, at, at)
-    needed = {d for s, f in zip(steps, facing, strict=True) if f for d in s.documents_in}
-    made = {d for s, o in zip(steps, own, strict=True) if o for d in s.documents_out}
+    needed = {d for s, f in zip(steps, facing, strict=True) if f for d in s.documents_in or ()}
+    made = {d for s, o in zip(steps, own, strict=True) if o for d in s.documents_out or ()}
     documents = {}
     for doc in sorted(needed | made):
         need, making = _need_made(steps, facing, doc)
@@ -897,6 +886,9 @@ def measure_stretch(process: ServiceProcess, head: str | None, after: str | None
         documents=documents,
         needed=frozenset(needed),
         seconds=_stretch_seconds(process, probs, blocks, after),
+        unknown=frozenset(
+            m for m in _unknown(steps, chain) if m in _STRETCH_METRICS
+        ),
     )
 
 
@@ -915,16 +907,26 @@ def _stretch_seconds(
 # -- the whole ----------------------------------------------------------------------------------
 
 
-def measure_process(process: ServiceProcess) -> tuple[dict[str, Any], list[str]]:
+@attrs.frozen
+class Measured:
+    """What :func:`measure_process` found: the metrics (``None`` where unknown), the
+    assumptions it made, and why each unknown typed metric is unknown."""
+
+    metrics: Mapping[str, Any]
+    notes: tuple[str, ...]
+    unknown: Mapping[str, Missing]
+
+
+def measure_process(process: ServiceProcess) -> Measured:
     """Expected values of every count and time metric of ``process``, and the assumptions made.
 
     Examples
     --------
     >>> from bpr import ServiceProcess, Step, Loop
     >>> p = ServiceProcess.from_blocks("Loop", Loop(Step("a", "A"), probability=0.5))
-    >>> metrics, notes = measure_process(p)
-    >>> metrics["steps"], metrics["steps_min"], metrics["steps_max"]
-    (2.0, 1, None)
+    >>> m = measure_process(p).metrics
+    >>> m["steps"], m["steps_min"], m["steps_max"], m["visits"]
+    (2.0, 1, None, None)
     """
     notes: list[str] = []
     probs = _branch_probabilities(process, notes)
@@ -934,4 +936,4 @@ def measure_process(process: ServiceProcess) -> tuple[dict[str, Any], list[str]]
     metrics: dict[str, Any] = _counts(process.steps, chain)
     metrics.update(_paths(process, serial))
     metrics.update(_time_metrics(_times(process, probs, blocks, notes)))
-    return metrics, notes
+    return Measured(metrics, tuple(notes), _unknown(process.steps, chain))

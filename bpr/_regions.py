@@ -157,7 +157,7 @@ def _combined(stretches: Sequence[Stretch]) -> dict[str, float]:
         needed |= s.needed
     seconds = [s.seconds for s in stretches]
     cycle = None if None in seconds else timedelta(seconds=math.fsum(seconds))
-    return {
+    metrics = {
         "steps": math.fsum(s.steps for s in stretches),
         "visits": math.fsum(s.visits for s in stretches),
         "handoffs": math.fsum(s.handoffs for s in stretches),
@@ -165,6 +165,9 @@ def _combined(stretches: Sequence[Stretch]) -> dict[str, float]:
         "documents": math.fsum(_supplied(documents[d]) for d in needed),
         "cycle_time": math.nan if cycle is None else cycle.total_seconds() / 86400,
     }
+    # A metric some step lacks a field for is unknown for the whole process.
+    unknown = set().union(*(s.unknown for s in stretches))
+    return {m: math.nan if m in unknown else value for m, value in metrics.items()}
 
 
 def _supplied(regions: list[tuple[float, float]]) -> float:

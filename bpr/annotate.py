@@ -7,9 +7,10 @@ about it:
 2. **event attributes** of the log;
 3. the bilingual keyword **classifier** (:func:`bpr.classify`) reading the label.
 
-Otherwise the attribute keeps the :class:`~bpr.Step` default. :func:`typing_report` says, for
-every step and attribute, which source decided it, how sure it is and by which rule, so an
-analyst knows what to review. When a channel is decided, whether the citizen is present
+Otherwise the attribute stays unknown (``None``): nothing is guessed where no source says
+anything. Each decided attribute records its source on the step (:attr:`bpr.Step.sources`),
+and :func:`typing_report` says, for every step and attribute, which source decided it, how
+sure it is and by which rule, so an analyst knows what to review. When a channel is decided, whether the citizen is present
 follows from it at the same level (in person and counter office mean present, the other
 channels absent), unless a higher source says otherwise.
 
@@ -21,15 +22,18 @@ in the log or the model, matched after :func:`bpr.labels.normalize`), with any o
 in :data:`ANNOTATION_COLUMNS`. ``kind``, ``actor`` and ``channel`` take the values of
 :class:`~bpr.StepKind`, :class:`~bpr.Actor` and :class:`~bpr.Channel` (case, spaces and
 hyphens ignored: ``Back office`` is ``back_office``); the yes/no columns take true/false,
-yes/no, y/n, 1/0 or بله/خیر; documents are ``;``-separated text or a list. An empty cell says
-nothing, and leaves the attribute to the sources below. An unknown column or value, a row
+yes/no, y/n, 1/0 or بله/خیر; documents are ``;``-separated text or a list, and ``none`` (or
+``-``, ``هیچ``) says the step needs or makes no document. An empty cell says nothing, and
+leaves the attribute to the sources below. An unknown column or value, a row
 without an activity, two rows for one activity and a row that matches no step are each an
 :class:`~bpr.AnnotationError` naming the row and the column.
 
 Event attributes
 ----------------
-The canonical columns of :func:`bpr.read_log` (which takes them from ``org:group``,
-``case:channel``, ``org:resource`` and the like, see :attr:`bpr.EventLog.columns_chosen`):
+The canonical columns of :func:`bpr.read_log` (which takes them from ``agency``,
+``case:channel``, ``org:resource`` and the like, see :attr:`bpr.EventLog.columns_chosen`; an
+XES ``org:group`` is a unit inside the organisation, an agency only when mapped with
+``read_log(..., agency="org:group")``):
 
 * ``agency``: its most frequent value (placeholders such as ``EMPTY``, ``unknown`` or ``n/a``
   are no value);
@@ -69,7 +73,7 @@ import attrs
 
 from bpr.errors import AnnotationError
 from bpr.labels import normalize
-from bpr.model import Actor, Channel, ServiceProcess, Step, StepKind
+from bpr.model import Actor, Channel, ServiceProcess, Source, Step, StepKind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,6 +115,8 @@ ANNOTATION_COLUMNS: tuple[str, ...] = (
 _YES = frozenset({"true", "yes", "y", "1", "بله", "آری", "بلی"})
 _NO = frozenset({"false", "no", "n", "0", "خیر", "نه"})
 _PLACEHOLDERS = frozenset({"", "empty", "unknown", "none", "null", "nan", "n/a", "na", "-", "?"})
+# In a documents column these say "no document" (an empty cell says nothing).
+_NO_DOCUMENTS = frozenset({"none", "-", "—", "no documents", "هیچ", "ندارد", "بدون مدرک"})
 _AUTOMATED = frozenset({"system", "sys", "batch", "automatic", "auto", "bot", "سیستم", "سامانه"})
 # Export words for channels that the classifier's lexicon, made for labels, does not cover.
 _CHANNEL_WORDS = {
@@ -141,6 +147,11 @@ class _Decision:
     source: str
     confidence: float | None
     rule: str
+
+    def source_of(self, field: str) -> Source:
+        """The decision as the :class:`~bpr.model.Source` a step keeps for ``field``."""
+        origin = "log_attribute" if self.source == "attribute" else self.source
+        return Source(field, origin, self.rule, self.confidence)
 
 
 # -- annotate ---------------------------------------------------------------------------------
@@ -186,7 +197,9 @@ def annotate(process: ServiceProcess, table: AnnotationTable) -> ServiceProcess:
     for step in process.steps:
         row = next((rows[k] for k in _keys(step) if k in rows), None)
         if row is not None:
-            changed[step.id] = attrs.evolve(step, **row.values)
+            given = [Source(f, "annotation", row.where, 1.0) for f in sorted(row.values)]
+            kept = [s for s in step.sources if s.field not in row.values]
+            changed[step.id] = attrs.evolve(step, **row.values, sources=(*kept, *given))
     return process.replace_steps(changed)
 
 
@@ -223,7 +236,10 @@ def step_types(
     """
     decisions = _decisions(list(labels), log, annotations)
     return {
-        label: {field: d.value for field, d in decided.items()}
+        label: {
+            **{field: d.value for field, d in decided.items()},
+            "sources": tuple(d.source_of(field) for field, d in sorted(decided.items())),
+        }
         for label, decided in decisions.items()
     }
 
@@ -239,8 +255,9 @@ def typing_report(
     The sources are worked out again from ``log`` and ``annotations`` (pass those given to
     :func:`bpr.discover`) and held against the process's values: ``annotation``,
     ``attribute`` or ``classifier`` when that source gives the value the step has,
-    ``default`` for a Step default no source contradicts, and ``model`` for a value set in the
-    model itself (by hand or by a later change).
+    ``unknown`` for a field no source gives, ``default`` for a flag left at its default
+    (``fixed_channel``, ``rule_based``), and ``model`` for a value set in the model itself (by
+    hand or by a later change).
 
     Returns
     -------
@@ -259,6 +276,8 @@ def typing_report(
     >>> report.loc["agency", ["value", "source"]].tolist()
     ['Bank', 'model']
     >>> report.loc["mandatory", ["value", "source"]].tolist()
+    [None, 'unknown']
+    >>> report.loc["fixed_channel", ["value", "source"]].tolist()
     [False, 'default']
     """
     import pandas as pd
@@ -271,6 +290,8 @@ def typing_report(
             decision = decisions[step.name].get(field)
             if decision is not None and decision.value == value:
                 source, confidence, rule = decision.source, decision.confidence, decision.rule
+            elif decision is None and value is None:
+                source, confidence, rule = "unknown", None, "no source gives it"
             elif decision is None and value == _default(field):
                 source, confidence, rule = "default", None, "no source says otherwise"
             else:
@@ -488,6 +509,8 @@ def _parse(column: str, raw: Any, place: str) -> Any:
             raise AnnotationError(f"{where}: {raw!r} is not a yes/no value; use true or false")
         return key in _YES
     if column in _DOCUMENTS:
+        if isinstance(raw, str) and normalize(raw) in _NO_DOCUMENTS:
+            return frozenset()
         parts = raw.split(";") if isinstance(raw, str) else raw
         if not isinstance(parts, Iterable) or not all(isinstance(p, str) for p in parts):
             raise AnnotationError(

@@ -36,8 +36,10 @@ join, every node lies on a path from a start to an end):
 
 The ``bpr`` extension of a step is one ``bpr:step`` element whose attributes are the step's
 fields in camelCase (``citizenPresent="true"``, ``kind="pay"``, ``duration`` in decimal
-seconds); document sets are ``bpr:item`` children of ``bpr:documentsIn`` and
-``bpr:documentsOut``, observed statistics a nested ``bpr:stats`` element. A flow's
+seconds); an unknown field is left out. Document sets are ``bpr:item`` children of
+``bpr:documentsIn`` and ``bpr:documentsOut`` (an empty element: no documents), observed
+statistics a nested ``bpr:stats`` element, and where the typed fields came from
+``bpr:item`` children of ``bpr:sources``. A flow's
 probability and frequency are attributes of ``bpr:flow``. A node id that is not an XML name
 (Persian letters, spaces, a leading digit) is written as ``bpr:id`` beside a generated one.
 When a step carries ``bpr:step``, its fields come from there and its lane is not read.
@@ -760,10 +762,15 @@ def _encode(value: Any, tag: str, skip: Iterable[str] = ()) -> etree._Element:
         if attrs.has(type(item)):
             element.append(_encode(item, _b(key)))
         elif isinstance(item, frozenset):
+            # An empty set is written too: "no documents" is known, unlike a missing element.
+            holder = etree.SubElement(element, _b(key))
+            for text in sorted(item):
+                etree.SubElement(holder, _b("item")).text = text
+        elif isinstance(item, tuple):
             if item:
                 holder = etree.SubElement(element, _b(key))
-                for text in sorted(item):
-                    etree.SubElement(holder, _b("item")).text = text
+                for member in item:
+                    holder.append(_encode(member, _b("item")))
         else:
             element.set(key, _scalar_text(item))
     return element
@@ -784,6 +791,11 @@ def _decode(element: etree._Element, cls: type, **given: Any) -> Any:
             holder = element.find(_b(key))
             if holder is not None:
                 values[field.name] = frozenset(i.text or "" for i in holder.iter(_b("item")))
+        elif typing.get_origin(kind) is tuple:
+            holder = element.find(_b(key))
+            if holder is not None:
+                member = typing.get_args(kind)[0]
+                values[field.name] = tuple(_decode(i, member) for i in holder.iter(_b("item")))
         elif element.get(key) is not None:
             values[field.name] = _parse_scalar(element.get(key), kind, key)
     return cls(**values)

@@ -34,7 +34,9 @@ A procedure of 4 steps. Branches are listed from the most to the least frequent.
 - **Actor:** citizen
 - **Agency:** Municipality
 - **Channel:** web
+- **Citizen present:** no
 - **Documents needed:** ID card; title deed
+- **Required by law:** not recorded
 - **Next:** one of
   - in 70% of cases: step 3, *Full review*
   - in 30% of cases: step 2, *Fast-track check*
@@ -51,6 +53,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from bpr._steps import presence
 from bpr.model import Event, Gateway, GatewayKind, ServiceProcess, Step
 
 if TYPE_CHECKING:
@@ -93,15 +96,15 @@ class ProcedureStep:
     number: int
     id: str
     name: str
-    kind: str
+    kind: str | None
     actor: str | None
     agency: str | None
     channel: str | None
-    citizen_present: bool
-    mandatory: bool
+    citizen_present: bool | None
+    mandatory: bool | None
     legal_basis: str | None
-    documents_in: tuple[str, ...]
-    documents_out: tuple[str, ...]
+    documents_in: tuple[str, ...] | None
+    documents_out: tuple[str, ...] | None
     cases: int | None
     events: int | None
     next: Route
@@ -231,15 +234,15 @@ def _procedure_step(step: Step, number: int, walker: _Walker) -> ProcedureStep:
         number=number,
         id=step.id,
         name=step.name,
-        kind=str(step.kind),
+        kind=None if step.kind is None else str(step.kind),
         actor=None if step.actor is None else str(step.actor),
         agency=step.agency,
         channel=None if step.channel is None else str(step.channel),
-        citizen_present=step.citizen_present,
+        citizen_present=presence(step),
         mandatory=step.mandatory,
         legal_basis=step.legal_basis,
-        documents_in=tuple(sorted(step.documents_in)),
-        documents_out=tuple(sorted(step.documents_out)),
+        documents_in=None if step.documents_in is None else tuple(sorted(step.documents_in)),
+        documents_out=None if step.documents_out is None else tuple(sorted(step.documents_out)),
         cases=None if stats is None else stats.cases,
         events=None if stats is None else stats.events,
         next=walker.after(step.id),
@@ -378,6 +381,16 @@ def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def _yes_no(value: bool | None) -> str:
+    return "not recorded" if value is None else ("yes" if value else "no")
+
+
+def _documents(names: tuple[str, ...] | None) -> str:
+    if names is None:
+        return "not recorded"
+    return "; ".join(map(_escape, names)) if names else "none"
+
+
 def _words(value: str | None) -> str:
     return "not recorded" if value is None else value.replace("_", " ")
 
@@ -388,17 +401,13 @@ def _facts(step: ProcedureStep) -> list[tuple[str, str]]:
         ("Agency", _escape(step.agency) if step.agency else "not recorded"),
         ("Channel", _words(step.channel)),
     ]
-    if step.citizen_present:
-        facts.append(("Citizen present", "yes"))
-    if step.kind != "other":
-        facts.insert(0, ("Kind", step.kind))
-    if step.documents_in:
-        facts.append(("Documents needed", "; ".join(map(_escape, step.documents_in))))
+    facts.insert(0, ("Kind", _words(step.kind)))
+    facts.append(("Citizen present", _yes_no(step.citizen_present)))
+    facts.append(("Documents needed", _documents(step.documents_in)))
     if step.documents_out:
         facts.append(("Produces", "; ".join(map(_escape, step.documents_out))))
-    if step.mandatory:
-        basis = f" ({_escape(step.legal_basis)})" if step.legal_basis else ""
-        facts.append(("Required by law", f"yes{basis}"))
+    basis = f" ({_escape(step.legal_basis)})" if step.legal_basis else ""
+    facts.append(("Required by law", _yes_no(step.mandatory) + basis))
     if step.cases is not None:
         facts.append(("Observed", f"{step.cases:,} cases, {step.events:,} executions"))
     return facts

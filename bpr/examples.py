@@ -41,6 +41,13 @@ def _minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
 
 
+def _step(step_id: str, name: str, **fields: object) -> Step:
+    """A step of the written procedure, every field stated: what the text does not name is
+    known to be absent (no document, not required by law), not unknown."""
+    known = {"mandatory": False, "documented": True, "documents_in": (), "documents_out": ()}
+    return Step(step_id, name, **(known | fields))
+
+
 def vehicle_transfer() -> ServiceProcess:
     """The as-is process of transferring a vehicle's ownership (17 steps, 7 agencies).
 
@@ -52,7 +59,7 @@ def vehicle_transfer() -> ServiceProcess:
     in_person = {"channel": "in_person", "citizen_present": True}
     back_office = {"actor": "back_office", "agency": POLICE, "channel": "internal"}
     steps = {
-        "submit": Step(
+        "submit": _step(
             "s01",
             "Submit transfer request at the Police+10 office",
             name_fa="ثبت درخواست انتقال مالکیت در دفتر پلیس+۱۰",
@@ -66,7 +73,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="application tracking code",
             duration=_minutes(15),
         ),
-        "pay": Step(
+        "pay": _step(
             "s02",
             "Pay the transfer fee at the bank",
             name_fa="پرداخت هزینه در بانک",
@@ -80,7 +87,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="bank receipt",
             duration=_minutes(10),
         ),
-        "toll": Step(
+        "toll": _step(
             "s03",
             "Obtain the municipal toll clearance",
             name_fa="دریافت مفاصاحساب عوارض از شهرداری",
@@ -94,7 +101,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="municipal toll clearance",
             duration=_minutes(20),
         ),
-        "tax": Step(
+        "tax": _step(
             "s04",
             "Obtain the transfer-tax clearance",
             name_fa="دریافت گواهی مالیات نقل و انتقال از اداره مالیات",
@@ -108,7 +115,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="transfer tax clearance",
             duration=_minutes(20),
         ),
-        "inspect": Step(
+        "inspect": _step(
             "s05",
             "Technical inspection of the vehicle",
             name_fa="معاینه فنی خودرو",
@@ -122,7 +129,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="technical inspection certificate",
             duration=_minutes(30),
         ),
-        "insurance": Step(
+        "insurance": _step(
             "s06",
             "Inquire third-party insurance",
             name_fa="استعلام بیمه شخص ثالث",
@@ -133,7 +140,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="insurance record",
             duration=_minutes(5),
         ),
-        "check": Step(
+        "check": _step(
             "s07",
             "Check the documents",
             name_fa="بررسی مدارک",
@@ -146,7 +153,7 @@ def vehicle_transfer() -> ServiceProcess:
             ),
             duration=_minutes(15),
         ),
-        "missing": Step(
+        "missing": _step(
             "s08",
             "Ask the citizen for missing documents",
             name_fa="درخواست تکمیل مدارک",
@@ -156,7 +163,7 @@ def vehicle_transfer() -> ServiceProcess:
             channel="mail",
             duration=_minutes(10),
         ),
-        "review": Step(
+        "review": _step(
             "s09",
             "Expert review of the file",
             name_fa="بررسی کارشناسی پرونده",
@@ -166,7 +173,7 @@ def vehicle_transfer() -> ServiceProcess:
             legal_basis=_REGISTRATION_RULES,
             duration=_minutes(30),
         ),
-        "approve_head": Step(
+        "approve_head": _step(
             "s10",
             "Approval by the head of the registration unit",
             name_fa="تایید رئیس واحد شماره‌گذاری",
@@ -176,7 +183,7 @@ def vehicle_transfer() -> ServiceProcess:
             legal_basis=_REGISTRATION_RULES,
             duration=_minutes(10),
         ),
-        "approve_deputy": Step(
+        "approve_deputy": _step(
             "s11",
             "Approval by the deputy head",
             name_fa="تایید معاون",
@@ -184,7 +191,7 @@ def vehicle_transfer() -> ServiceProcess:
             **back_office,
             duration=_minutes(10),
         ),
-        "sign": Step(
+        "sign": _step(
             "s12",
             "Sign the transfer deed at the notary office",
             name_fa="امضای سند انتقال در دفترخانه",
@@ -199,7 +206,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="notarised transfer deed",
             duration=_minutes(40),
         ),
-        "hand_in": Step(
+        "hand_in": _step(
             "s13",
             "Hand in the notarised deed at the Police+10 office",
             name_fa="تحویل سند محضری به دفتر پلیس+۱۰",
@@ -211,7 +218,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="deed copy",
             duration=_minutes(10),
         ),
-        "reenter": Step(
+        "reenter": _step(
             "s14",
             "Re-enter the deed data into the registration system",
             name_fa="ورود مجدد اطلاعات سند در سامانه",
@@ -220,7 +227,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_in="deed copy",
             duration=_minutes(15),
         ),
-        "issue": Step(
+        "issue": _step(
             "s15",
             "Issue the new ownership card",
             name_fa="صدور کارت مالکیت جدید",
@@ -231,7 +238,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_out="new ownership card",
             duration=_minutes(10),
         ),
-        "post": Step(
+        "post": _step(
             "s16",
             "Send the card by registered post",
             name_fa="ارسال کارت با پست سفارشی",
@@ -242,7 +249,7 @@ def vehicle_transfer() -> ServiceProcess:
             documents_in="new ownership card",
             duration=_minutes(5),
         ),
-        "archive": Step(
+        "archive": _step(
             "s17",
             "Archive the paper file",
             name_fa="بایگانی پرونده",

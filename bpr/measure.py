@@ -20,26 +20,31 @@ Examples
 ...         probabilities=[0.75, 0.25]),
 ... )
 >>> length = measure(p)
->>> length.steps, length.visits, length.cycle_time_mean
-(2.0, 1.0, datetime.timedelta(seconds=3150))
+>>> length.steps, length.cycle_time_mean
+(2.0, datetime.timedelta(seconds=3150))
+
+Nothing says whether the citizen must come for the checks, so the visits are unknown, not 0:
+
+>>> length.visits is None, str(length.unknown["visits"])
+(True, "citizen_present unknown for 2 of 3 steps (first: 'Quick check')")
+>>> from bpr import annotate
+>>> behind = {"actor": "back_office"}
+>>> measure(annotate(p, {"Quick check": behind, "Full review": behind})).visits
+1.0
 """
 
 from __future__ import annotations
 
 import html
 import math
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr._measure_model import (
-    COUNTS,
-    ONLINE_CHANNELS,
-    day_floor,
-    is_citizen_facing,
-    is_paper_inquiry,
-)
+from bpr._measure_model import COUNTS
+from bpr._steps import ONLINE_CHANNELS, Missing, day_floor, is_citizen_facing, is_paper_inquiry
 from bpr.errors import BprError
 from bpr.model import ServiceProcess
 
@@ -58,6 +63,7 @@ __all__ = [
     "TIMES",
     "TRAVEL",
     "Length",
+    "Missing",
     "day_floor",
     "is_citizen_facing",
     "is_paper_inquiry",
@@ -117,10 +123,13 @@ class Length:
     steps, steps_min, steps_max : float, int, int or None
         Step executions per case; fewest and most over the model's paths (``steps_max`` is
         ``None`` when a loop makes it unbounded) or over the log's cases.
-    visits, handoffs, agencies, documents, inquiries, paper_inquiries, rework : float
+    visits, handoffs, agencies, documents, inquiries, paper_inquiries : float or None
         Trips to an office, changes of (agency, actor), distinct agencies, distinct documents
-        the citizen supplies, inquiry steps, inquiries the citizen carries, repeated steps.
-    procedures, days : float
+        the citizen supplies, inquiry steps, inquiries the citizen carries; ``None`` when a
+        step lacks a field they need (:attr:`unknown` says which).
+    rework : float
+        Repeated steps.
+    procedures, days : float or None
         Doing Business: citizen-facing steps, and calendar days with each procedure taking at
         least a day (half a day online).
     cycle_time, cycle_time_mean, cycle_time_p90 : timedelta or None
@@ -139,6 +148,10 @@ class Length:
         With ``measure(log, by=...)``: the attribute segmented on, and one row per segment.
     assumptions : tuple[str, ...]
         What was assumed where the input said nothing (probabilities, defaults...).
+    unknown : Mapping[str, Missing]
+        For each metric that is ``None`` because steps lack a typed field (citizen presence,
+        agency, kind, documents...): which fields, and which steps lack them. Give them in
+        an annotation table (:func:`bpr.annotate`) to know the metric.
     """
 
     name: str
@@ -146,14 +159,14 @@ class Length:
     steps: float
     steps_min: int | None
     steps_max: int | None
-    visits: float
-    handoffs: float
-    agencies: float
-    documents: float
-    inquiries: float
-    paper_inquiries: float
+    visits: float | None
+    handoffs: float | None
+    agencies: float | None
+    documents: float | None
+    inquiries: float | None
+    paper_inquiries: float | None
     rework: float
-    procedures: float
+    procedures: float | None
     cycle_time: timedelta | None
     cycle_time_mean: timedelta | None
     cycle_time_p90: timedelta | None
@@ -169,6 +182,7 @@ class Length:
     by: str | None = None
     segments: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
     assumptions: tuple[str, ...] = ()
+    unknown: Mapping[str, Missing] = attrs.field(factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The scalar metrics as a one-column DataFrame (index ``metric``, column ``value``).
@@ -342,9 +356,14 @@ def _measure_model(
         from bpr.annotate import annotate
 
         process = annotate(process, annotations)
-    metrics, notes = measure_process(process)
-    burden = metrics["visits"] * (travel + queue) + metrics["documents"] * obtain
-    notes.append(_burden_note(travel, queue, obtain))
+    measured = measure_process(process)
+    metrics = measured.metrics
+    visits, documents = metrics["visits"], metrics["documents"]
+    burden = (
+        None
+        if visits is None or documents is None
+        else visits * (travel + queue) + documents * obtain
+    )
     return Length(
         name=process.name,
         source="model",
@@ -353,8 +372,19 @@ def _measure_model(
         cycle_time_business_mean=None,
         burden=burden,
         cases=None,
-        assumptions=tuple(notes),
+        assumptions=(*measured.notes, _burden_note(travel, queue, obtain)),
+        unknown=_with_burden(measured.unknown),
     )
+
+
+def _with_burden(unknown: Mapping[str, Missing]) -> dict[str, Missing]:
+    """``unknown`` with the burden, which needs the visits and the documents."""
+    parts = [unknown[m] for m in ("visits", "documents") if m in unknown]
+    if not parts:
+        return dict(unknown)
+    fields = tuple(dict.fromkeys(f for p in parts for f in p.fields))
+    steps = tuple(dict.fromkeys(s for p in parts for s in p.steps))
+    return {**unknown, "burden": Missing(fields, steps, parts[0].of)}
 
 
 def _measure_log(
@@ -376,20 +406,20 @@ def _measure_log(
         raise BprError(
             f"measure: calendar must be a bpr.calendar.BusinessCalendar, got {calendar!r}"
         )
-    metrics, cases, segments, notes = measure_log(
+    measured = measure_log(
         log,
         annotations=annotations,
         by=by,
         calendar=calendar,
         rates=Rates(travel, queue, obtain),
     )
-    notes.append(_burden_note(travel, queue, obtain))
     return Length(
         name=log.source,
         source="log",
-        **metrics,
-        per_case=cases,
+        **measured.metrics,
+        per_case=measured.per_case,
         by=by,
-        segments=segments,
-        assumptions=tuple(notes),
+        segments=measured.segments,
+        assumptions=(*measured.notes, _burden_note(travel, queue, obtain)),
+        unknown=_with_burden(measured.unknown),
     )

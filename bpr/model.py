@@ -27,8 +27,8 @@ Examples
 ... )
 >>> [s.name for s in p.steps]
 ['Submit request', 'Fast track', 'Full review', 'Issue certificate']
->>> p.step("fast").kind
-<StepKind.OTHER: 'other'>
+>>> p.step("fast").kind is None  # nobody said what kind of step it is
+True
 >>> p.graph.number_of_edges()
 8
 """
@@ -59,6 +59,7 @@ __all__ = [
     "Loop",
     "Node",
     "ServiceProcess",
+    "Source",
     "Step",
     "StepKind",
     "StepStats",
@@ -143,9 +144,9 @@ def _check_enum(owner: str, field: str, value: Any, enum_cls: type[enum.Enum]) -
         raise ModelError(f"{owner}: unknown {field} {value!r}; expected one of: {allowed}")
 
 
-def _documents(value: Iterable[str] | str | None) -> frozenset[str]:
+def _documents(value: Iterable[str] | str | None) -> frozenset[str] | None:
     if value is None:
-        return frozenset()
+        return None
     if isinstance(value, str):
         value = [part for part in value.split(";")]
     return frozenset(part.strip() for part in value if part and part.strip())
@@ -155,6 +156,26 @@ def _optional_timedelta(value: Any) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
         return value
     return timedelta(seconds=float(value))
+
+
+@attrs.frozen
+class Source:
+    """Where the value of one typed field of a step came from.
+
+    ``origin`` is ``"annotation"`` (an analyst's table; ``detail`` names the file and row),
+    ``"log_attribute"`` (an event column; ``detail`` names it and the share of events),
+    ``"classifier"`` (the label; ``detail`` is the rule that fired), ``"procedure"`` (the
+    written procedure) or ``"model"`` (set in the model by hand or by a redesign change);
+    ``confidence`` in [0, 1] where the source has one.
+
+    >>> Source("kind", "classifier", "kind:pay<-'pay'", 0.75)
+    Source(field='kind', origin='classifier', detail="kind:pay<-'pay'", confidence=0.75)
+    """
+
+    field: str
+    origin: str
+    detail: str
+    confidence: float | None = None
 
 
 @attrs.frozen
@@ -185,31 +206,41 @@ class StepStats:
 class Step:
     """One unit of work in a service process.
 
+    Every typed field can be unknown: ``None`` means that no source (an annotation, the log,
+    the classifier, the analyst writing the model) said anything about it. Unknown is not
+    "no": a metric that needs an unknown field is unknown, and redesign does not act on it.
+    Where each known value came from is in :attr:`sources`.
+
     Parameters
     ----------
     id, name
         A unique identifier and the display label (as written by the agency or the log).
     kind, actor, agency, channel
         What the step does, who does it, for which agency and through which channel.
-        ``None`` means not known yet.
+        ``None`` means not known. ``StepKind.OTHER`` is a known kind (none of the others).
     name_fa
         The Persian label, when the primary ``name`` is in another language.
     citizen_present
-        The citizen must be at an office in person for this step (as-is).
+        The citizen must be at an office in person for this step (as-is); ``None``: unknown.
     mandatory, legal_basis
-        The law requires the step to happen (not how or where), and the text that says so.
+        The law requires the step to happen (not how or where), and the text that says so;
+        ``mandatory=None``: nobody said.
     fixed_channel
         The law or the agency also fixes the channel and place: redesign must keep them.
     documented
-        The step appears in the agency's official procedure.
+        The step appears in the agency's official procedure (``None``: no procedure known).
     rule_based
         The decision or check follows fixed rules with no human discretion.
     documents_in, documents_out
-        Documents the step needs and produces (a ``;``-separated string is accepted).
+        Documents the step needs and produces (a ``;``-separated string is accepted);
+        ``None``: unknown, an empty set: none.
     duration
         The expected working time, when an analyst knows it.
     stats
         Observed statistics, when the step was discovered from a log.
+    sources
+        Where typed fields came from (:class:`Source`), for the fields a source decided;
+        a field with a value and no source was set in the model itself.
 
     Examples
     --------
@@ -217,6 +248,8 @@ class Step:
     ...          documents_out="receipt")
     >>> s.kind, s.documents_out
     (<StepKind.PAY: 'pay'>, frozenset({'receipt'}))
+    >>> s.citizen_present is None, s.documents_in is None  # nobody said
+    (True, True)
     >>> Step("x", "X", kind="teleport")
     Traceback (most recent call last):
     ...
@@ -225,21 +258,38 @@ class Step:
 
     id: str
     name: str
-    kind: StepKind = attrs.field(default=StepKind.OTHER, converter=_enum_or_raw(StepKind))
+    kind: StepKind | None = attrs.field(default=None, converter=_enum_or_raw(StepKind))
     actor: Actor | None = attrs.field(default=None, converter=_enum_or_raw(Actor))
     agency: str | None = None
     channel: Channel | None = attrs.field(default=None, converter=_enum_or_raw(Channel))
     name_fa: str | None = None
-    citizen_present: bool = False
-    mandatory: bool = False
+    citizen_present: bool | None = None
+    mandatory: bool | None = None
     fixed_channel: bool = False
     legal_basis: str | None = None
-    documented: bool = True
+    documented: bool | None = None
     rule_based: bool = False
-    documents_in: frozenset[str] = attrs.field(factory=frozenset, converter=_documents)
-    documents_out: frozenset[str] = attrs.field(factory=frozenset, converter=_documents)
+    documents_in: frozenset[str] | None = attrs.field(default=None, converter=_documents)
+    documents_out: frozenset[str] | None = attrs.field(default=None, converter=_documents)
     duration: timedelta | None = attrs.field(default=None, converter=_optional_timedelta)
     stats: StepStats | None = None
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
+
+    def source_of(self, field: str) -> Source | None:
+        """Where the value of ``field`` came from: the recorded source, else ``"model"`` for
+        a value set in the model itself, else ``None`` (unknown).
+
+        >>> Step("a", "Apply", agency="City").source_of("agency").origin
+        'model'
+        >>> Step("a", "Apply").source_of("agency") is None
+        True
+        """
+        for source in self.sources:
+            if source.field == field:
+                return source
+        if getattr(self, field) is None:
+            return None
+        return Source(field, "model", "set in the model")
 
     def __attrs_post_init__(self) -> None:
         _check_id("step", self.id)

@@ -227,13 +227,11 @@ def _metrics(process: ServiceProcess) -> dict[str, float]:
 
     length = measure(process)
     cycle = length.cycle_time_mean
+    # Unknown (a step lacks a field or a duration): NaN, which the objective leaves out.
+    counts = {m: getattr(length, m) for m in ("steps", "visits", "handoffs", "agencies")}
+    counts["documents"] = length.documents
     return {
-        "steps": float(length.steps),
-        "visits": float(length.visits),
-        "handoffs": float(length.handoffs),
-        "agencies": float(length.agencies),
-        "documents": float(length.documents),
-        # Unknown (a step with no duration): NaN, which the objective handles explicitly.
+        **{m: math.nan if v is None else float(v) for m, v in counts.items()},
         "cycle_time": math.nan if cycle is None else cycle.total_seconds() / 86400,
     }
 
@@ -439,12 +437,18 @@ class _Planner:
 
 
 def _asks_no_more(old: Step, new: Step) -> bool:
-    """``new`` keeps ``old``'s mandate and outputs and needs no documents ``old`` did not."""
-    return (
-        new.mandatory >= old.mandatory
-        and new.documents_in <= old.documents_in
-        and new.documents_out >= old.documents_out
-    )
+    """``new`` keeps ``old``'s mandate and outputs and needs no documents ``old`` did not;
+    where ``old`` is unknown, ``new`` may only be unknown too (or need nothing)."""
+    keeps_mandate = old.mandatory is False or new.mandatory in (old.mandatory, True)
+    if old.documents_in is None:
+        needs_no_more = not new.documents_in
+    else:
+        needs_no_more = new.documents_in is not None and new.documents_in <= old.documents_in
+    if old.documents_out is None:
+        gives_as_much = True
+    else:
+        gives_as_much = new.documents_out is not None and new.documents_out >= old.documents_out
+    return keeps_mandate and needs_no_more and gives_as_much
 
 
 def _compose_trace(trace: dict[str, str | None], editor: Editor) -> dict[str, str | None]:
@@ -484,7 +488,7 @@ class _Law:
 
     def __init__(self, as_is: ServiceProcess) -> None:
         self.mandatory = [s for s in as_is.steps if s.mandatory]
-        self.produced = frozenset(d for s in as_is.steps for d in s.documents_out)
+        self.produced = frozenset(d for s in as_is.steps for d in s.documents_out or ())
 
     def problems(
         self,
@@ -499,7 +503,7 @@ class _Law:
             for step in self.mandatory
             if trace.get(step.id) not in kept
         ]
-        needs = [(s, sorted(s.documents_in & self.produced)) for s in steps]
+        needs = [(s, sorted((s.documents_in or frozenset()) & self.produced)) for s in steps]
         wanted = {d for _, needed in needs for d in needed}
         if wanted:
             available = _available(nodes, successors, wanted)
@@ -523,7 +527,7 @@ def _available(
     for node_id in order:
         here, node = available.get(node_id, frozenset()), nodes[node_id]
         if isinstance(node, Step):
-            here |= node.documents_out & wanted
+            here |= (node.documents_out or frozenset()) & wanted
         for target in successors(node_id):
             if (node_id, target) not in back:
                 available[target] = available.get(target, frozenset()) | here

@@ -81,6 +81,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from bpr._measure_model import _branch_probabilities
+from bpr._steps import presence
 from bpr.errors import LogError, ModelError
 from bpr.model import (
     Actor,
@@ -431,8 +432,9 @@ def _staffed(step: Step | None) -> bool:
 
 
 def _place(step: Step) -> tuple[str, str | None] | None:
-    """Where the citizen must be for the step, or ``None``."""
-    if not step.citizen_present:
+    """Where the citizen must be for the step, or ``None`` (not there, or not known to be:
+    :func:`_plan_steps` notes the steps whose presence is unknown)."""
+    if not presence(step):
         return None
     if Channel.COUNTER_OFFICE is step.channel or step.actor is Actor.COUNTER_OFFICE:
         return (_COUNTER_OFFICE, None)
@@ -795,6 +797,8 @@ def _plan_steps(
                 plan.pools.append(name)
             pool = plan.pools.index(name)
         place = _place(node)
+        if presence(node) is None:
+            notes.step("whether the citizen must be present is unknown, so no travel", node)
         if place is not None and travel is None:
             notes.add(
                 f"citizens travel {_shown(trips.office)} to an office and "
