@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr.errors import LogError
+from bpr.errors import ColumnError, LogError
 from bpr.labels import normalize
 from bpr.timestamps import (
     CALENDARS,
@@ -93,6 +93,7 @@ _CANONICAL = ("case", "activity", "timestamp", "start", "resource", "agency", "c
 _EXTENSIONS = (".xes", ".xes.gz", ".csv", ".csv.gz", ".parquet")
 _LIFECYCLE = "lifecycle:transition"
 _EXAMPLES = 5
+_PLACEHOLDER = "<column>"
 # DuckDB works within this much memory and spills to a temporary directory beyond it, so that
 # a log of ten million events reads (and its statistics compute) in well under 3 GB.
 _MEMORY_LIMIT = "2GB"
@@ -153,6 +154,9 @@ class EventLog:
         The number of cases and of events.
     activities : tuple[str, ...]
         The display labels, sorted.
+    timezone, calendar : str
+        How its times were read (:func:`read_log`'s keywords): the zone of local times (and
+        so of the log's calendar days), and ``"gregorian"`` or ``"jalali"`` dates.
 
     Examples
     --------
@@ -183,8 +187,12 @@ class EventLog:
         summary: _Summary,
         con: duckdb.DuckDBPyConnection | None,
         frame: pd.DataFrame | None,
+        timezone: str = "UTC",
+        calendar: str = "gregorian",
     ) -> None:
         self.engine = engine
+        self.timezone = timezone
+        self.calendar = calendar
         self.source = source
         self.columns_chosen: Mapping[str, str] = MappingProxyType(dict(columns_chosen))
         self.n_cases = summary.n_cases
@@ -294,8 +302,9 @@ def _locate(source: Any, encoding: str) -> _Source:
     if isinstance(source, str | Path):
         path = Path(source)
         name = str(source)
-        lowered = path.name.lower()
-        kind = next((ext for ext in _EXTENSIONS if lowered.endswith(ext)), None)
+        if path.is_dir():
+            return _folder(path, name)
+        kind = _kind(path)
         if kind is None:
             raise LogError(
                 f"{name}: unknown file type; bpr reads {', '.join(_EXTENSIONS)} files "
@@ -315,7 +324,42 @@ def _locate(source: Any, encoding: str) -> _Source:
         return _Source("<DataFrame>", "frame", data=source)
     raise LogError(
         f"cannot read an event log from a {type(source).__name__}; "
-        "pass a file path (.xes, .xes.gz, .csv, .csv.gz, .parquet) or a pandas DataFrame"
+        "pass a file path (.xes, .xes.gz, .csv, .csv.gz, .parquet), a folder of .parquet "
+        "parts or a pandas DataFrame"
+    )
+
+
+def _kind(path: Path) -> str | None:
+    """The log extension a file name ends with (``.xes.gz``...), if any."""
+    lowered = path.name.lower()
+    return next((ext for ext in _EXTENSIONS if lowered.endswith(ext)), None)
+
+
+def _folder(path: Path, name: str) -> _Source:
+    """A folder of Parquet parts (as Spark and pandas write a table, partitioned folders
+    included) is one log, which DuckDB reads through a glob; any other folder is an error that
+    says what it holds."""
+    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_")))
+    if any(_kind(p) == ".parquet" for p in files):
+        return _Source(name, "parquet", path / "**" / "*.parquet")
+    if not files:
+        raise LogError(
+            f"{name}: a folder, and an empty one; give a log file, or a folder of .parquet parts"
+        )
+    kinds: dict[str, int] = {}
+    for file in files:
+        kind = _kind(file) or "other"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    counted = [f"{n} {kind} file{'s' if n > 1 else ''}" for kind, n in sorted(kinds.items())]
+    held = " and ".join([", ".join(counted[:-1]), counted[-1]] if len(counted) > 1 else counted)
+    logs = [p for p in files if _kind(p) is not None]
+    advice = (
+        f"give one log file, e.g. {logs[0]}"
+        if logs
+        else f"give a log file ({', '.join(_EXTENSIONS)})"
+    )
+    raise LogError(
+        f"{name}: a folder, not a log: it holds {held}; {advice}, or a folder of .parquet parts"
     )
 
 
@@ -382,30 +426,52 @@ class _Reading:
 
 
 def _choose(columns: list[str], given: dict[str, str | None], name: str) -> dict[str, str]:
-    """Which source column becomes each canonical column."""
-    chosen: dict[str, str] = {}
-    for role, column in given.items():
-        if column is None:
-            continue
-        if column not in columns:
-            raise LogError(
-                f"{name}: no column {column!r} (passed as {role}=); the columns are {columns}"
-            )
-        chosen[role] = column
+    """Which source column becomes each canonical column.
+
+    Raises one :class:`~bpr.ColumnError` for everything at fault at once: every named column
+    the source lacks, and every needed role (case, activity, timestamp) found by no name.
+
+    >>> _choose(["CaseID", "Task", "When"], {"timestamp": "When"}, "x.csv")
+    {'case': 'CaseID', 'activity': 'Task', 'timestamp': 'When'}
+    >>> _choose(["id", "Task"], {"case": "Case"}, "x.csv")
+    Traceback (most recent call last):
+    ...
+    bpr.errors.ColumnError: x.csv: no column 'Case' (passed as case=) and no timestamp column \
+found; the columns are ['id', 'Task']; pass timestamp='<column>' to read_log
+    """
+    absent = {role: col for role, col in given.items() if col is not None and col not in columns}
+    chosen = {role: col for role, col in given.items() if col is not None and col in columns}
     keys = {c: _header_key(c) for c in columns}
     for role, candidates in _CANDIDATES.items():
-        if role in chosen:
+        if role in chosen or role in absent:
             continue
         free = [c for c in columns if c not in chosen.values()]
         found = next((c for k in candidates for c in free if keys[c] == k), None)
         if found is not None:
             chosen[role] = found
-        elif role in ("case", "activity", "timestamp"):
-            raise LogError(
-                f"{name}: no {role} column found among the columns {columns}; "
-                f"pass {role}='<column>' to read_log"
-            )
+    unfound = [r for r in ("case", "activity", "timestamp") if r not in chosen and r not in absent]
+    if absent or unfound:
+        raise ColumnError(
+            _column_message(name, columns, absent, unfound),
+            source=name,
+            roles=tuple(r for r in _CANONICAL if r in absent or r in unfound),
+            columns=tuple(columns),
+            given=absent,
+        )
     return {role: chosen[role] for role in _CANONICAL if role in chosen}
+
+
+def _column_message(
+    name: str, columns: list[str], absent: dict[str, str], unfound: list[str]
+) -> str:
+    """What :func:`_choose` found missing, in :func:`read_log`'s terms."""
+    faults = [f"no column {col!r} (passed as {role}=)" for role, col in absent.items()]
+    faults += [f"no {role} column found" for role in unfound]
+    text = f"{name}: {' and '.join(faults)}"
+    text += f" among the columns {columns}" if not absent else f"; the columns are {columns}"
+    if unfound:
+        text += f"; pass {' and '.join(f'{r}={_PLACEHOLDER!r}' for r in unfound)} to read_log"
+    return text
 
 
 _SETUP = "CREATE OR REPLACE TEMP MACRO bpr_str(x) AS CASE WHEN trim(x) = '' THEN NULL ELSE x END;"
@@ -1025,6 +1091,8 @@ def read_log(
             summary=summary,
             con=con if engine == "duckdb" else None,
             frame=frame,
+            timezone=timezone,
+            calendar=calendar,
         )
         if engine == "duckdb":
             weakref.finalize(log, _release, con, workdir)

@@ -293,7 +293,7 @@ def test_unknown_extension(tmp_path: Path) -> None:
 
 def test_directory(tmp_path: Path) -> None:
     (tmp_path / "dir.csv").mkdir()
-    with pytest.raises(LogError, match=r"dir\.csv: not a file"):
+    with pytest.raises(LogError, match=r"dir\.csv: a folder, and an empty one; give a log file"):
         read_log(tmp_path / "dir.csv")
 
 
