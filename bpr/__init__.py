@@ -19,7 +19,7 @@ from bpr.errors import (
     ModelError,
     RenderError,
 )
-from bpr.heuristics import HEURISTICS, Constraints, Heuristic
+from bpr.heuristics import HEURISTICS, Constraints, Evidence, Heuristic
 from bpr.log import EventLog, read_log
 from bpr.measure import Length, measure
 from bpr.model import (
@@ -34,13 +34,14 @@ from bpr.model import (
     GatewayKind,
     Loop,
     ServiceProcess,
+    Source,
     Step,
     StepKind,
     StepStats,
     Xor,
 )
 from bpr.pnml import Net, petri_net, read_pnml, write_pnml
-from bpr.redesign import Proposal, Redesign, redesign
+from bpr.redesign import Finding, Proposal, Redesign, redesign
 from bpr.render import render
 from bpr.report import Report, report
 from bpr.serialize import read_process, write_process
@@ -63,6 +64,8 @@ __all__ = [
     "Event",
     "EventKind",
     "EventLog",
+    "Evidence",
+    "Finding",
     "Flow",
     "FormatError",
     "Gaps",
@@ -82,6 +85,7 @@ __all__ = [
     "Report",
     "ServiceProcess",
     "Simulation",
+    "Source",
     "Step",
     "StepKind",
     "StepStats",

@@ -35,9 +35,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 import networkx as nx
@@ -45,6 +46,7 @@ import networkx as nx
 from bpr._edit import Editor
 from bpr._graph import acyclic
 from bpr._measure_model import step_seconds
+from bpr._steps import presence
 from bpr.model import (
     Actor,
     Channel,
@@ -53,15 +55,30 @@ from bpr.model import (
     Gateway,
     GatewayKind,
     ServiceProcess,
+    Source,
     Step,
     StepKind,
 )
 
-__all__ = ["HEURISTICS", "Candidate", "Constraints", "Heuristic"]
+__all__ = [
+    "COMPOSE_MAX_WAIT",
+    "HEURISTICS",
+    "WASTE_CONFIDENCE",
+    "Candidate",
+    "Constraints",
+    "Evidence",
+    "Heuristic",
+]
 
 #: A system step takes this long: a machine call, not a person's work.
 SYSTEM_DURATION = timedelta(seconds=1)
 COUNTER_OFFICE = "Counter office"
+#: Two steps whose median gap in the log reaches this are waiting for something between them
+#: (a signature, a file from elsewhere, a queue): they are not composed into one task.
+COMPOSE_MAX_WAIT = timedelta(days=1)
+#: The classifier's confidence from which its reading of a label as waste (copying, a second
+#: signature, re-entry, a paper archive) is evidence enough to propose removing the step.
+WASTE_CONFIDENCE = 0.9
 
 
 def _frozen_names(value: object) -> frozenset[str]:
@@ -85,7 +102,8 @@ class Constraints:
     offline_agencies
         Agencies not on the government network: no e-inquiry to or from them.
     locked
-        Step ids or names that no heuristic may change.
+        Step ids or names that no heuristic may change (proposals for them are reported as
+        locked, never applied).
     no_automation
         Step kinds that must keep a person (e.g. ``{"decide"}``).
     in_person
@@ -114,12 +132,77 @@ class Constraints:
 
 
 @attrs.frozen
+class Evidence:
+    """One fact a proposal rests on, and where it comes from.
+
+    Attributes
+    ----------
+    step : str
+        The name of the step the fact is about.
+    field : str
+        What the fact is: a step field (``"citizen_present"``, ``"kind"``, ``"mandatory"``,
+        ``"agency"``, ``"documents_out"``...), ``"waiting"`` (a time measured in the log) or
+        ``"later_use"`` (whether a later step needs what the step produces).
+    value : object
+        The value the proposal relies on (an enum, a bool, a set of documents, a timedelta).
+    source : str
+        ``"annotation"``, ``"log_attribute"``, ``"classifier"``, ``"procedure"``,
+        ``"log_time"`` or ``"model"`` (:class:`bpr.model.Source`).
+    detail : str
+        The file and row, the column and share of events, the classifier's rule, or how a
+        time was measured.
+    confidence : float or None
+        How sure the source is, where it has a measure of it.
+    """
+
+    step: str
+    field: str
+    value: Any
+    source: str
+    detail: str
+    confidence: float | None = None
+
+
+def _evidence(step: Step, *fields: str) -> tuple[Evidence, ...]:
+    """What ``step``'s values of ``fields`` rest on (the fields must be known)."""
+    found = []
+    for field in fields:
+        source = step.source_of(field)
+        if source is None:  # a derived value: presence read off the channel or the actor
+            source = _derived_source(step, field)
+        found.append(
+            Evidence(
+                step.name,
+                field,
+                _known_value(step, field),
+                source.origin,
+                source.detail,
+                source.confidence,
+            )
+        )
+    return tuple(found)
+
+
+def _known_value(step: Step, field: str) -> Any:
+    return presence(step) if field == "citizen_present" else getattr(step, field)
+
+
+def _derived_source(step: Step, field: str) -> Source:
+    """Where a field read through another one comes from (presence from the channel)."""
+    for other in ("channel", "actor"):
+        source = step.source_of(other)
+        if source is not None:
+            return Source(field, source.origin, f"follows from the {other}: {source.detail}")
+    return Source(field, "model", "set in the model")
+
+
+@attrs.frozen
 class Candidate:
     """A change a heuristic proposes, not yet measured.
 
     ``apply`` makes the change on an :class:`~bpr._edit.Editor`; ``targets`` are the ids of
     the steps it changes; ``needs_legal_change`` marks a change the law forbids today (it is
-    reported, never applied).
+    reported, never applied); ``evidence`` is what the proposal rests on.
     """
 
     heuristic: str
@@ -127,6 +210,7 @@ class Candidate:
     rationale: str
     apply: Callable[[Editor], None] = attrs.field(eq=False, repr=False)
     needs_legal_change: bool = False
+    evidence: tuple[Evidence, ...] = ()
 
 
 Propose = Callable[[ServiceProcess, Constraints], Iterator[Candidate]]
@@ -140,7 +224,9 @@ class Heuristic:
     automate), 2 restructures what remains (compose, parallelise, reorder), 3 relocates the
     contacts that must stay in person (counter office, single window). A later stage only runs
     once the earlier ones find nothing more to improve, so that a trip is not first moved to a
-    counter office and then found unnecessary.
+    counter office and then found unnecessary. ``reads`` are the step fields the heuristic
+    needs known: a step lacking one is never changed by it, and :func:`bpr.redesign` lists
+    such steps as a finding.
     """
 
     id: str
@@ -151,12 +237,50 @@ class Heuristic:
     effect: str
     stage: int
     propose: Propose = attrs.field(eq=False, repr=False)
+    reads: tuple[str, ...] = ()
 
     def candidates(
         self, process: ServiceProcess, constraints: Constraints | None = None
     ) -> list[Candidate]:
-        """What this heuristic proposes for ``process``."""
+        """What this heuristic proposes for ``process`` (locked steps included: the planner
+        reports those as locked)."""
         return list(self.propose(process, constraints or Constraints()))
+
+    def lacking(self, step: Step) -> tuple[str, ...]:
+        """The fields this heuristic reads that ``step`` lacks."""
+        return tuple(f for f in self.reads if _unknown(step, f))
+
+
+def _unknown(step: Step, field: str) -> bool:
+    return (presence(step) if field == "citizen_present" else getattr(step, field)) is None
+
+
+# -- words for the rationales -----------------------------------------------------------------
+
+_ACTOR_WORDS = {
+    Actor.CITIZEN: "the citizen",
+    Actor.FRONT_OFFICE: "the front office",
+    Actor.BACK_OFFICE: "the back office",
+    Actor.COUNTER_OFFICE: "a counter office",
+    Actor.SYSTEM: "the system",
+    Actor.EXTERNAL_AGENCY: "another agency",
+}
+_CHANNEL_WORDS = {
+    Channel.IN_PERSON: "in person",
+    Channel.COUNTER_OFFICE: "at a counter office",
+    Channel.WEB: "on the web",
+    Channel.MOBILE: "on a mobile app",
+    Channel.IVR: "by telephone (IVR)",
+    Channel.SMS: "by SMS",
+    Channel.MAIL: "by mail",
+    Channel.INTERNAL: "internally",
+    Channel.SYSTEM: "by the system",
+}
+
+
+def _days_text(value: timedelta) -> str:
+    hours = value.total_seconds() / 3600
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} hours"
 
 
 # -- shared views of a process -------------------------------------------------------------
@@ -175,22 +299,34 @@ class _Documents:
         self.rank = _order(process)
         self.needs: dict[str, list[Step]] = {}
         self.producers: dict[str, list[Step]] = {}
+        self.unknown_needs = [s for s in process.steps if s.documents_in is None]
         for step in process.steps:
-            for document in step.documents_in:
+            for document in step.documents_in or ():
                 self.needs.setdefault(document, []).append(step)
-            for document in step.documents_out:
+            for document in step.documents_out or ():
                 self.producers.setdefault(document, []).append(step)
         self._reach = _reach(process.graph, self.rank)
 
+    def later(self, step: Step, other: Step) -> bool:
+        """``other`` comes after ``step`` (reachable from it and ranked after it)."""
+        rank = self.rank
+        return rank[other.id] > rank[step.id] and bool(self._reach[step.id] >> rank[other.id] & 1)
+
     def later_users(self, step: Step) -> list[Step]:
-        """The steps reachable from ``step`` and ranked after it that need one of its
-        documents, in model order."""
-        rank, reach = self.rank, self._reach[step.id]
-        users = {u.id: u for d in step.documents_out for u in self.needs.get(d, ())}
-        later = [
-            u for u in users.values() if rank[u.id] > rank[step.id] and reach >> rank[u.id] & 1
-        ]
-        return sorted(later, key=lambda u: rank[u.id])
+        """The steps after ``step`` that need one of its documents, in model order."""
+        users = {u.id: u for d in step.documents_out or () for u in self.needs.get(d, ())}
+        later = [u for u in users.values() if self.later(step, u)]
+        return sorted(later, key=lambda u: self.rank[u.id])
+
+    def unused(self, step: Step) -> bool:
+        """Known that no later step needs what ``step`` produces: its outputs are known, and
+        every later step's needs are known (or it produces nothing)."""
+        if step.documents_out is None:
+            return False
+        if not step.documents_out:
+            return True
+        unknown_later = any(self.later(step, u) for u in self.unknown_needs)
+        return not unknown_later and not self.later_users(step)
 
 
 def _reach(graph: nx.DiGraph, rank: Mapping[str, int]) -> dict[str, int]:
@@ -242,15 +378,23 @@ def _system_step(step: Step, name: str) -> Step:
         citizen_present=False,
         duration=SYSTEM_DURATION,
         stats=None,
+        sources=_changed_sources(step, ("actor", "channel", "citizen_present")),
     )
+
+
+def _changed_sources(step: Step, fields: tuple[str, ...]) -> tuple[Source, ...]:
+    """``step``'s sources without those of ``fields``, which a redesign change sets: a
+    changed field's source is the model (the change), not what typed the as-is."""
+    return tuple(s for s in step.sources if s.field not in fields)
+
+
+def _evolved(step: Step, **changes: Any) -> Step:
+    """``step`` with ``changes``, the sources of the changed fields dropped."""
+    return attrs.evolve(step, **changes, sources=_changed_sources(step, tuple(changes)))
 
 
 def _replace(step: Step) -> Callable[[Editor], None]:
     return lambda editor: editor.replace(step)
-
-
-def _free(step: Step, constraints: Constraints) -> bool:
-    return not constraints.is_locked(step)
 
 
 # -- e_inquiry -----------------------------------------------------------------------------
@@ -261,7 +405,7 @@ def _e_inquiry(process: ServiceProcess, constraints: Constraints) -> Iterator[Ca
     documents = _Documents(process)
     seen: set[str] = set()
     for producer in process.steps:
-        if not (producer.citizen_present and producer.documents_out and producer.agency):
+        if not (presence(producer) and producer.documents_out and producer.agency):
             continue
         for consumer in documents.later_users(producer):
             carried = sorted(producer.documents_out & consumer.documents_in)
@@ -280,22 +424,21 @@ def _inquiry_target(
     documents: _Documents, producer: Step, consumer: Step, constraints: Constraints
 ) -> Step | None:
     """The step whose trip an e-inquiry saves: the fetching step itself when it only fetches
-    the document, else a later in-person step that only hands the document in."""
+    the document, else a later in-person step that only hands the document in. A locked
+    step is chosen only when no free one qualifies (the planner reports it as locked)."""
+    options = []
     fetch_only = producer.kind in (StepKind.INQUIRY, StepKind.ISSUE)
-    if fetch_only and not constraints.stays_in_person(producer) and _free(producer, constraints):
-        return producer
-    if consumer.citizen_present and consumer.kind is StepKind.SUBMIT:
+    if fetch_only and not constraints.stays_in_person(producer):
+        options.append(producer)
+    if presence(consumer) and consumer.kind is StepKind.SUBMIT:
         brought_from_elsewhere = all(
-            any(s.agency != consumer.agency for s in documents.producers.get(d, ()))
-            for d in consumer.documents_in
+            any(s.agency not in (None, consumer.agency) for s in documents.producers.get(d, ()))
+            for d in consumer.documents_in or ()
         )
-        if (
-            brought_from_elsewhere
-            and not constraints.stays_in_person(consumer)
-            and _free(consumer, constraints)
-        ):
-            return consumer
-    return None
+        if brought_from_elsewhere and not constraints.stays_in_person(consumer):
+            options.append(consumer)
+    free = [s for s in options if not constraints.is_locked(s)]
+    return (free or options or [None])[0]
 
 
 def _inquiry_candidate(
@@ -304,7 +447,7 @@ def _inquiry_candidate(
     documents = ", ".join(f"'{d}'" for d in carried)
     asker = consumer.agency
     changed = _system_step(target, f"E-inquiry to {producer.agency}: {', '.join(carried)}")
-    changed = attrs.evolve(
+    changed = _evolved(
         changed,
         kind=StepKind.INQUIRY,
         agency=asker if target is consumer else producer.agency,
@@ -316,7 +459,11 @@ def _inquiry_candidate(
         f"government network instead, so '{target.name}' needs no trip and the paper need not "
         "be checked by hand."
     )
-    return Candidate("e_inquiry", (target.id,), rationale, _replace(changed))
+    evidence = (
+        *_evidence(producer, "citizen_present", "agency", "documents_out"),
+        *_evidence(consumer, "agency", "documents_in"),
+    )
+    return Candidate("e_inquiry", (target.id,), rationale, _replace(changed), False, evidence)
 
 
 # -- channel_shift -------------------------------------------------------------------------
@@ -330,44 +477,57 @@ _SHIFT = {
 
 def _channel_shift(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
     for step in process.steps:
-        shift = _SHIFT.get(step.kind)
+        shift = _SHIFT.get(step.kind) if step.kind is not None else None
+        present = presence(step)
         paper_notice = step.kind is StepKind.NOTIFY and step.channel is Channel.MAIL
-        if shift is None or not (step.citizen_present or paper_notice):
+        if shift is None or not (present or paper_notice):
             continue
-        if not _free(step, constraints):
-            continue
+        if step.kind is StepKind.PAY and step.actor is not Actor.CITIZEN:
+            continue  # only a payment the citizen makes moves to e-payment
         channel, how = shift
-        changed = attrs.evolve(step, channel=channel, citizen_present=False)
+        changed = _evolved(step, channel=channel, citizen_present=False)
         if step.kind is not StepKind.NOTIFY:
-            changed = attrs.evolve(changed, actor=Actor.CITIZEN)
-        legal = constraints.stays_in_person(step) and step.citizen_present
-        where = f"in person at {step.agency}" if step.citizen_present else "by mail"
+            changed = _evolved(changed, actor=Actor.CITIZEN)
+        legal = constraints.stays_in_person(step) and bool(present)
+        where = f"in person at {step.agency or 'the office'}" if present else "by mail"
         rationale = (
-            f"'{step.name}' happens {where}; as {how} ({channel.value}) the citizen does it from "
-            "home" + (" — but the law fixes its channel today." if legal else ".")
+            f"'{step.name}' happens {where}; as {how} ({_CHANNEL_WORDS[channel]}) the citizen "
+            "does it from home" + (" — but the law fixes its channel today." if legal else ".")
         )
-        yield Candidate("channel_shift", (step.id,), rationale, _replace(changed), legal)
+        facts = ("kind", "channel") if paper_notice else ("kind", "citizen_present")
+        if step.kind is StepKind.PAY:
+            facts = (*facts, "actor")
+        yield Candidate(
+            "channel_shift",
+            (step.id,),
+            rationale,
+            _replace(changed),
+            legal,
+            _evidence(step, *facts),
+        )
 
 
 # -- counter_office ------------------------------------------------------------------------
 
 
 def _counter_office(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
+    del constraints  # a locked step's proposal is reported as locked by the planner
     for step in process.steps:
         if not (
-            step.citizen_present
+            presence(step)
             and step.actor is Actor.FRONT_OFFICE
             and step.channel is Channel.IN_PERSON
             and not step.fixed_channel
-            and _free(step, constraints)
         ):
             continue
-        changed = attrs.evolve(step, actor=Actor.COUNTER_OFFICE, channel=Channel.COUNTER_OFFICE)
+        changed = _evolved(step, actor=Actor.COUNTER_OFFICE, channel=Channel.COUNTER_OFFICE)
         rationale = (
-            f"'{step.name}' needs the citizen in person but not at {step.agency}'s own office: a "
-            "government counter office (pishkhan) near the citizen's home can take it."
+            f"'{step.name}' needs the citizen in person but not at "
+            f"{step.agency or 'the agency'}'s own office: a government counter office "
+            "(pishkhan) near the citizen's home can take it."
         )
-        yield Candidate("counter_office", (step.id,), rationale, _replace(changed))
+        evidence = _evidence(step, "citizen_present", "actor", "channel")
+        yield Candidate("counter_office", (step.id,), rationale, _replace(changed), False, evidence)
 
 
 # -- single_window -------------------------------------------------------------------------
@@ -377,13 +537,16 @@ def _single_window(process: ServiceProcess, constraints: Constraints) -> Iterato
     movable = [
         s
         for s in process.steps
-        if s.citizen_present and not s.fixed_channel and _free(s, constraints)
+        if presence(s)
+        and _place(s) is not None
+        and not s.fixed_channel
+        and not constraints.is_locked(s)
     ]
     places = {_place(s) for s in movable}
     if len(places) < 2:
         return
     changed = [
-        attrs.evolve(s, actor=Actor.COUNTER_OFFICE, channel=Channel.COUNTER_OFFICE) for s in movable
+        _evolved(s, actor=Actor.COUNTER_OFFICE, channel=Channel.COUNTER_OFFICE) for s in movable
     ]
     names = ", ".join(f"'{s.name}'" for s in movable)
     rationale = (
@@ -395,34 +558,76 @@ def _single_window(process: ServiceProcess, constraints: Constraints) -> Iterato
         for step in changed:
             editor.replace(step)
 
-    yield Candidate("single_window", tuple(s.id for s in movable), rationale, apply)
+    evidence = tuple(e for s in movable for e in _evidence(s, "citizen_present", "agency"))
+    yield Candidate(
+        "single_window", tuple(s.id for s in movable), rationale, apply, False, evidence
+    )
 
 
 # -- eliminate -----------------------------------------------------------------------------
 
 
 def _eliminate(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
+    """Remove a step known to be waste: marked not mandatory and matching a redundancy
+    pattern, or read as waste by the classifier with high confidence while nothing says it
+    matters; in both cases producing nothing a later step needs and deciding no branch."""
+    del constraints
     documents = _Documents(process)
     for step in process.steps:
-        reason = _redundancy(process, documents, step)
-        if reason is None or not _free(step, constraints) or _decides(process, step):
+        if _decides(process, step) or not documents.unused(step):
             continue
-        if documents.later_users(step):
+        found = _redundancy(process, documents, step)
+        if found is None:
             continue
-        legal = step.mandatory
+        reason, facts = found
+        legal = step.mandatory is True
         rationale = f"'{step.name}' {reason}" + (
             "; the law requires it today, so removing it needs a legal change." if legal else "."
         )
+        evidence = (*facts, _later_use(step))
         yield Candidate(
             "eliminate",
             (step.id,),
             rationale,
             lambda editor, step_id=step.id: editor.remove_step(step_id),
             legal,
+            evidence,
         )
 
 
-def _redundancy(process: ServiceProcess, documents: _Documents, step: Step) -> str | None:
+def _later_use(step: Step) -> Evidence:
+    """The evidence that no later step needs what ``step`` produces."""
+    made = "; ".join(sorted(step.documents_out or ())) or "nothing"
+    source = step.source_of("documents_out")
+    return Evidence(
+        step.name,
+        "later_use",
+        False,
+        "model" if source is None else source.origin,
+        f"produces {made}; no later step needs it",
+    )
+
+
+def _redundancy(
+    process: ServiceProcess, documents: _Documents, step: Step
+) -> tuple[str, tuple[Evidence, ...]] | None:
+    """Why ``step`` is waste and the evidence, or ``None`` when nothing shows it is."""
+    waste = _classified_waste(step)
+    if waste is not None:
+        return waste
+    if step.mandatory is None:
+        return None  # only an analyst's "not mandatory" (or the law's) lets a pattern count
+    pattern = _pattern(process, documents, step)
+    if pattern is None:
+        return None
+    reason, facts = pattern
+    return reason, (*_evidence(step, "mandatory"), *facts)
+
+
+def _pattern(
+    process: ServiceProcess, documents: _Documents, step: Step
+) -> tuple[str, tuple[Evidence, ...]] | None:
+    """A redundancy pattern the step's known fields show."""
     (before,) = process.predecessors(step.id)
     previous = process.node(before)
     if (
@@ -430,30 +635,43 @@ def _redundancy(process: ServiceProcess, documents: _Documents, step: Step) -> s
         and isinstance(previous, Step)
         and previous.kind is step.kind
     ):
+        word = "approval" if step.kind is StepKind.APPROVE else "check"
         return (
-            f"repeats the {step.kind.value} just done in '{previous.name}' and produces nothing "
-            "a later step needs"
+            f"repeats the {word} just done in '{previous.name}'",
+            (*_evidence(step, "kind"), *_evidence(previous, "kind")),
         )
-    if step.kind is StepKind.OTHER and step.documents_in and not step.documents_out:
+    if step.kind is StepKind.OTHER and step.documents_in:
         held = all(
             any(s is not step for s in documents.producers.get(d, ())) for d in step.documents_in
         )
         if held:
-            return "re-enters data the process already holds and produces nothing new"
-    if step.kind is StepKind.ARCHIVE and step.channel is not Channel.SYSTEM:
-        return "keeps a paper copy of what the system already stores"
-    if not (step.documented or step.mandatory) and step.kind in _UNDOCUMENTED_KINDS:
-        return (
-            "is not in the official procedure, is not required by law and produces nothing a "
-            "later step needs"
+            return (
+                "re-enters data the process already holds",
+                _evidence(step, "kind", "documents_in"),
+            )
+    if step.kind is StepKind.ARCHIVE and step.channel not in (None, Channel.SYSTEM):
+        return "keeps a paper copy of what the system already stores", _evidence(
+            step, "kind", "channel"
         )
     return None
 
 
-# Undocumented work that may simply go: copying, checking again, waiting, carrying paper.
-_UNDOCUMENTED_KINDS = (
-    StepKind.OTHER, StepKind.VERIFY, StepKind.WAIT, StepKind.TRANSPORT, StepKind.ARCHIVE,
-)  # fmt: skip
+def _classified_waste(step: Step) -> tuple[str, tuple[Evidence, ...]] | None:
+    """The classifier's high-confidence reading of the label as waste, when nothing (the law,
+    the written procedure) says the step matters."""
+    source = step.source_of("kind")
+    if (
+        source is None
+        or source.origin != "classifier"
+        or "waste:" not in source.detail
+        or (source.confidence or 0.0) < WASTE_CONFIDENCE
+        or step.mandatory is True
+        or step.documented is True
+    ):
+        return None
+    return "is, by its name, copying or doing again what the process already has", _evidence(
+        step, "kind"
+    )
 
 
 def _decides(process: ServiceProcess, step: Step) -> bool:
@@ -469,36 +687,92 @@ def _decides(process: ServiceProcess, step: Step) -> bool:
 
 # -- compose -------------------------------------------------------------------------------
 
+# Actors inside the agency: the citizen and other agencies are other hands.
+_INTERNAL_ACTORS = frozenset({Actor.FRONT_OFFICE, Actor.BACK_OFFICE, Actor.SYSTEM})
+
 
 def _compose(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
+    del constraints
     for chain in _chains(process):
-        for run in _same_hands(chain, constraints):
+        for run, gaps in _same_hands(chain):
             merged = _merged(run)
+            who = _ACTOR_WORDS[run[0].actor]
+            waits = ", ".join(_days_text(g.value) for g in gaps if g.source == "log_time")
+            waited = f" (median wait before each: {waits})" if waits else ""
             rationale = (
                 f"{' and '.join(repr(s.name) for s in run)} follow each other in the hands of "
-                f"{run[0].actor.value if run[0].actor else 'one actor'} at {run[0].agency} with "
-                "no handoff: as one task the file is picked up once."
+                f"{who} at {run[0].agency} with no handoff and no wait between them{waited}: "
+                "as one task the file is picked up once."
             )
             ids = tuple(s.id for s in run)
-            yield Candidate("compose", ids, rationale, lambda e, ids=ids, m=merged: e.merge(ids, m))
+            evidence = (*(e for s in run for e in _evidence(s, "actor", "agency")), *gaps)
+            yield Candidate(
+                "compose",
+                ids,
+                rationale,
+                lambda e, ids=ids, m=merged: e.merge(ids, m),
+                False,
+                evidence,
+            )
 
 
-def _same_hands(chain: list[Step], constraints: Constraints) -> Iterator[list[Step]]:
-    def hands(s: Step) -> tuple[object, ...]:
-        return (s.actor, s.agency, s.channel, s.citizen_present)
+def _same_hands(chain: list[Step]) -> Iterator[tuple[list[Step], list[Evidence]]]:
+    """Runs of consecutive steps of one known internal actor at one known agency, with the
+    same channel and presence and no wait between them; with the evidence of no wait."""
+    run: list[Step] = []
+    gaps: list[Evidence] = []
+    for step in [*chain, None]:
+        gap = None if step is None or not run else _no_wait(run[-1], step)
+        if step is not None and run and _hands(step) == _hands(run[-1]) and gap is not None:
+            run.append(step)
+            gaps.append(gap)
+            continue
+        if len(run) >= 2:
+            yield run, gaps
+        run, gaps = ([step] if step is not None and _hands(step) is not None else []), []
 
-    for _, group in itertools.groupby(chain, key=hands):
-        run = [s for s in group if _free(s, constraints)]
-        if len(run) >= 2 and run[0].actor is not Actor.CITIZEN:
-            yield run
+
+def _hands(step: Step) -> tuple[object, ...] | None:
+    """Who does ``step``, where and how; ``None`` when not known to be inside one agency."""
+    if step.actor not in _INTERNAL_ACTORS or step.agency is None:
+        return None
+    return (step.actor, step.agency, step.channel, presence(step))
+
+
+def _no_wait(before: Step, step: Step) -> Evidence | None:
+    """Evidence that ``step`` follows ``before`` without waiting for anything: the log's
+    median gap below :data:`COMPOSE_MAX_WAIT`, or a model that gives both steps durations
+    and no waiting. ``None`` when the wait is long or unknown."""
+    stats = step.stats
+    if stats is not None and stats.waiting is not None:
+        median = stats.waiting.median
+        if median >= COMPOSE_MAX_WAIT:
+            return None
+        return Evidence(
+            step.name,
+            "waiting",
+            median,
+            "log_time",
+            f"median time from the previous event to '{step.name}' in the log",
+        )
+    if stats is None and before.stats is None and None not in (before.duration, step.duration):
+        return Evidence(
+            step.name, "waiting", timedelta(0), "model", "the model times both steps, no wait"
+        )
+    return None
 
 
 def _merged(run: list[Step]) -> Step:
     produced: set[str] = set()
-    needed: set[str] = set()
+    needed: set[str] | None = set()
     for s in run:
-        needed |= s.documents_in - produced
-        produced |= s.documents_out
+        needed = (
+            None
+            if needed is None or s.documents_in is None
+            else needed | (s.documents_in - produced)
+        )
+        produced |= s.documents_out or set()
+    outputs_known = all(s.documents_out is not None for s in run)
     durations = [step_seconds("total")(s) for s in run]
     bases = [s.legal_basis for s in run if s.legal_basis]
     names_fa = [s.name_fa for s in run if s.name_fa]
@@ -507,16 +781,40 @@ def _merged(run: list[Step]) -> Step:
         id=run[0].id,
         name=" + ".join(s.name for s in run),
         name_fa=" + ".join(names_fa) if len(names_fa) == len(run) else None,
-        mandatory=any(s.mandatory for s in run),
+        kind=_common(s.kind for s in run),
+        mandatory=_any_known(s.mandatory for s in run),
         fixed_channel=any(s.fixed_channel for s in run),
         legal_basis="; ".join(dict.fromkeys(bases)) or None,
         rule_based=all(s.rule_based for s in run),
-        documented=all(s.documented for s in run),
-        documents_in=frozenset(needed),
-        documents_out=frozenset(produced),
+        documented=_all_known(s.documented for s in run),
+        documents_in=None if needed is None else frozenset(needed),
+        documents_out=frozenset(produced) if outputs_known else None,
         duration=None if None in durations else timedelta(seconds=math.fsum(durations)),
         stats=None,
+        sources=(),
     )
+
+
+def _common(values: Iterable[Any]) -> Any:
+    """The one value all share, else ``None`` (a merged step of two kinds has no one kind)."""
+    distinct = set(values)
+    return distinct.pop() if len(distinct) == 1 else None
+
+
+def _any_known(values: Iterable[bool | None]) -> bool | None:
+    """True if any is, False if all are known and false, else unknown."""
+    values = list(values)
+    if True in values:
+        return True
+    return None if None in values else False
+
+
+def _all_known(values: Iterable[bool | None]) -> bool | None:
+    """False if any is, True if all are known and true, else unknown."""
+    values = list(values)
+    if False in values:
+        return False
+    return None if None in values else True
 
 
 # -- parallelize ---------------------------------------------------------------------------
@@ -525,21 +823,24 @@ _INDEPENDENT_KINDS = (StepKind.INQUIRY, StepKind.VERIFY)
 
 
 def _parallelize(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
+    del constraints
     for chain in _chains(process):
         run: list[Step] = []
         for step in [*chain, None]:
-            if step is not None and _joins_run(run, step, constraints):
+            if step is not None and _joins_run(run, step):
                 run.append(step)
                 continue
             if len(run) >= 2:
                 yield _parallel_candidate(run)
-            run = [step] if step is not None and _joins_run([], step, constraints) else []
+            run = [step] if step is not None and _joins_run([], step) else []
 
 
-def _joins_run(run: list[Step], step: Step, constraints: Constraints) -> bool:
-    if step.kind not in _INDEPENDENT_KINDS or not _free(step, constraints):
+def _joins_run(run: list[Step], step: Step) -> bool:
+    if step.kind not in _INDEPENDENT_KINDS or presence(step) is None:
         return False
-    if step.citizen_present and any(s.citizen_present for s in run):
+    if step.documents_in is None or step.documents_out is None:
+        return False  # what it needs or makes is unknown: it may depend on the others
+    if presence(step) and any(presence(s) for s in run):
         return False  # the citizen cannot be at two offices at once
     return not any(
         s.documents_out & step.documents_in or step.documents_out & s.documents_in for s in run
@@ -548,12 +849,15 @@ def _joins_run(run: list[Step], step: Step, constraints: Constraints) -> bool:
 
 def _parallel_candidate(run: list[Step]) -> Candidate:
     ids = tuple(s.id for s in run)
-    agencies = sorted({s.agency or "?" for s in run})
+    agencies = sorted({s.agency or "an agency not given" for s in run})
     rationale = (
         f"{', '.join(repr(s.name) for s in run)} need nothing from each other "
         f"({', '.join(agencies)}): run at the same time, the case waits for the longest only."
     )
-    return Candidate("parallelize", ids, rationale, lambda e, ids=ids: e.parallelize(ids))
+    evidence = tuple(e for s in run for e in _evidence(s, "kind", "documents_in", "documents_out"))
+    return Candidate(
+        "parallelize", ids, rationale, lambda e, ids=ids: e.parallelize(ids), False, evidence
+    )
 
 
 # -- knockout_order ------------------------------------------------------------------------
@@ -568,11 +872,10 @@ class _Knockout:
 
 
 def _knockout_order(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
+    del constraints
     for run in _knockout_runs(process):
         order = sorted(run, key=lambda k: -k.reject / max(k.effort, 1e-9))
         if [k.step.id for k in order] == [k.step.id for k in run]:
-            continue
-        if not all(_free(k.step, constraints) for k in run):
             continue
         if _depends_in_order(order):
             continue
@@ -584,11 +887,14 @@ def _knockout_order(process: ServiceProcess, constraints: Constraints) -> Iterat
         )
         blocks = [(k.step.id, k.split) for k in run]
         new = [(k.step.id, k.split) for k in order]
+        evidence = tuple(e for k in run for e in _evidence(k.step, "kind", "documents_in"))
         yield Candidate(
             "knockout_order",
             tuple(k.step.id for k in run),
             rationale,
             lambda e, b=blocks, n=new: _reorder_blocks(e, b, n),
+            False,
+            evidence,
         )
 
 
@@ -647,6 +953,9 @@ def _continues(process: ServiceProcess, first: _Knockout, second: _Knockout) -> 
 
 
 def _depends_in_order(order: list[_Knockout]) -> bool:
+    """Whether a check needs what a later one makes (or, unknown, might)."""
+    if any(k.step.documents_in is None or k.step.documents_out is None for k in order):
+        return True
     produced: set[str] = set()
     later_needs = set().union(*(k.step.documents_out for k in order))
     for k in order:
@@ -689,17 +998,18 @@ def _automate(process: ServiceProcess, constraints: Constraints) -> Iterator[Can
             and step.kind in (StepKind.VERIFY, StepKind.DECIDE)
             and step.actor is not Actor.SYSTEM
             and step.kind not in constraints.no_automation
-            and not step.citizen_present
-            and _free(step, constraints)
+            and presence(step) is False
         ):
             continue
         changed = _system_step(step, step.name)
-        who = step.actor.value if step.actor else "person"
+        who = _ACTOR_WORDS.get(step.actor, "a person")
+        what = "check" if step.kind is StepKind.VERIFY else "decide"
         rationale = (
-            f"'{step.name}' applies fixed rules with no discretion: the system can "
-            f"{step.kind.value} at once instead of a {who}."
+            f"'{step.name}' applies fixed rules with no discretion: the system can {what} at "
+            f"once instead of {who}."
         )
-        yield Candidate("automate", (step.id,), rationale, _replace(changed))
+        evidence = _evidence(step, "rule_based", "kind", "citizen_present")
+        yield Candidate("automate", (step.id,), rationale, _replace(changed), False, evidence)
 
 
 # -- the catalogue -------------------------------------------------------------------------
@@ -715,6 +1025,7 @@ _CATALOGUE = [
         "Fewer visits, documents and days.",
         1,
         _e_inquiry,
+        ("citizen_present", "agency", "documents_in", "documents_out"),
     ),
     Heuristic(
         "channel_shift",
@@ -726,6 +1037,7 @@ _CATALOGUE = [
         "Fewer visits, less travel and queueing.",
         1,
         _channel_shift,
+        ("kind", "citizen_present"),
     ),
     Heuristic(
         "counter_office",
@@ -736,6 +1048,7 @@ _CATALOGUE = [
         "Shorter trips; several agencies' steps can be done at one counter.",
         3,
         _counter_office,
+        ("citizen_present", "actor", "channel"),
     ),
     Heuristic(
         "single_window",
@@ -746,27 +1059,34 @@ _CATALOGUE = [
         "Fewer visits and handoffs for the citizen.",
         3,
         _single_window,
+        ("citizen_present", "agency"),
     ),
     Heuristic(
         "eliminate",
         "Task elimination",
         "Task elimination (Reijers & Limam Mansar 2005)",
-        "A step repeats the approval or check just done, re-enters data the process holds, or "
-        "keeps a paper copy, and produces nothing a later step needs.",
+        "A step the analyst marked not mandatory repeats the approval or check just done, "
+        "re-enters data the process holds, or keeps a paper copy; or the classifier reads its "
+        "label as copying with high confidence and nothing says it matters. It produces "
+        "nothing a later step needs and decides no branch. A step missing from the written "
+        "procedure is a finding to review, never removed for that alone.",
         "The step is removed (only proposed for a mandatory step, never applied).",
         "Fewer steps, shorter cycle time.",
         1,
         _eliminate,
+        ("mandatory", "kind", "documents_out"),
     ),
     Heuristic(
         "compose",
         "Task composition",
         "Task composition (Reijers & Limam Mansar 2005)",
-        "Consecutive steps of the same actor, agency and channel with no handoff between them.",
+        "Consecutive steps of the same known actor inside one known agency, same channel, with "
+        "no handoff and a median wait in the log below a day between them.",
         "They merge into one step.",
         "Fewer steps and less waiting between them.",
         2,
         _compose,
+        ("actor", "agency"),
     ),
     Heuristic(
         "parallelize",
@@ -778,6 +1098,7 @@ _CATALOGUE = [
         "Shorter cycle time.",
         2,
         _parallelize,
+        ("kind", "documents_in", "documents_out"),
     ),
     Heuristic(
         "knockout_order",
@@ -788,6 +1109,7 @@ _CATALOGUE = [
         "Less work on cases that end up rejected.",
         2,
         _knockout_order,
+        ("kind",),
     ),
     Heuristic(
         "automate",
@@ -798,6 +1120,7 @@ _CATALOGUE = [
         "Shorter working and waiting time; fewer handoffs to people.",
         1,
         _automate,
+        ("kind", "citizen_present"),
     ),
 ]
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from bpr._edit import Editor
 from bpr._graph import forward_walk
 from bpr._regions import METRICS, Regions
 from bpr.errors import ModelError
-from bpr.heuristics import HEURISTICS, Candidate, Constraints
+from bpr.heuristics import HEURISTICS, Candidate, Constraints, Evidence
 from bpr.model import Event, EventKind, Node, ServiceProcess, Step
 
 if TYPE_CHECKING:
@@ -41,7 +42,15 @@ if TYPE_CHECKING:
 
     from bpr.simulate import SimulationComparison
 
-__all__ = ["DEFAULT_WEIGHTS", "Alternative", "Proposal", "Redesign", "redesign"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "NOT_APPLIED",
+    "Alternative",
+    "Finding",
+    "Proposal",
+    "Redesign",
+    "redesign",
+]
 
 #: Default objective weights: a citizen's trip weighs most, then the days the service takes.
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
@@ -53,14 +62,28 @@ _NOISE = 1e-12
 _DIGITS = 12
 
 
+#: Why a proposal was not applied, in the order the planner finds out.
+NOT_APPLIED = MappingProxyType(
+    {
+        "locked": "a constraint locks one of its steps",
+        "legal_change": "it needs a change in the law",
+        "no_gain": "it does not improve the objective",
+        "conflict": "an applied change took its steps away or made it invalid",
+        "dominated": "once the applied changes are made, it no longer improves the objective",
+    }
+)
+
+
 @attrs.frozen
 class Proposal:
-    """One named change with its reason and its measured effect.
+    """One named change with its reason, the evidence it rests on and its measured effect.
 
     ``impact`` maps each metric to its change (after minus before) when this change alone is
     made on the process it was proposed for; ``targets`` are the names of the steps it changes.
-    ``applied`` says whether the to-be includes it, and ``round`` when it was proposed (0 = on
-    the as-is, later rounds once earlier changes made it possible).
+    ``applied`` says whether the to-be includes it, ``not_applied`` why not (a key of
+    :data:`NOT_APPLIED`), and ``round`` when it was proposed (0 = on the as-is, later rounds
+    once earlier changes made it possible). A proposal appears once, however many rounds
+    proposed it again.
     """
 
     heuristic: str
@@ -72,6 +95,29 @@ class Proposal:
     applied: bool
     round: int
     score_change: float
+    evidence: tuple[Evidence, ...] = ()
+    not_applied: str | None = None
+
+
+@attrs.frozen
+class Finding:
+    """Something for the analyst to review, which the redesign did not act on.
+
+    ``kind`` is ``"undocumented"`` (a step the log shows and the written procedure does not:
+    ask the agency whether a law or regulation requires it, before anything is changed) or
+    ``"missing_fields"`` (the ``fields`` that ``steps`` lack kept ``heuristic`` from looking
+    at them: give them in an annotation table). ``cases_share`` and ``executions`` say how
+    often the steps run (share of cases, executions per case) and ``time`` what they cost per
+    case (mean waiting and working time times executions), where the log says.
+    """
+
+    kind: str
+    steps: tuple[str, ...]
+    heuristic: str | None = None
+    fields: tuple[str, ...] = ()
+    cases_share: float | None = None
+    executions: float | None = None
+    time: timedelta | None = None
 
 
 @attrs.frozen
@@ -96,6 +142,7 @@ class Redesign:
     constraints: Constraints
     alternatives: tuple[Alternative, ...] = attrs.field(repr=False)
     notes: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
 
     @property
     def plan(self) -> tuple[Proposal, ...]:
@@ -121,41 +168,80 @@ class Redesign:
         return compare_simulations(self.as_is, self.to_be, **options)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per proposal: heuristic, targets, applied, legal change, impact."""
+        """One row per proposal: heuristic, targets, applied (or why not), legal change,
+        impact, rationale and evidence (one ``step: field = value (source: detail)`` per
+        line)."""
         import pandas as pd
 
         columns = [
-            "heuristic", "targets", "applied", "round", "needs_legal_change",
-            *(f"Δ {m}" for m in METRICS), "rationale",
+            "heuristic", "targets", "applied", "not_applied", "round", "needs_legal_change",
+            *(f"Δ {m}" for m in METRICS), "rationale", "evidence",
         ]  # fmt: skip
         rows = [
             {
                 "heuristic": p.heuristic,
                 "targets": "; ".join(p.targets),
                 "applied": p.applied,
+                "not_applied": p.not_applied,
                 "round": p.round,
                 "needs_legal_change": p.needs_legal_change,
                 **{f"Δ {m}": p.impact.get(m) for m in METRICS},
                 "rationale": p.rationale,
+                "evidence": "\n".join(_evidence_text(e) for e in p.evidence),
             }
             for p in self.proposals
         ]
         return pd.DataFrame(rows, columns=columns)
 
+    def findings_frame(self) -> pd.DataFrame:
+        """One row per finding: kind, heuristic, steps, fields, share of cases, executions
+        per case and time per case in hours."""
+        import pandas as pd
+
+        rows = [
+            {
+                "kind": f.kind,
+                "heuristic": f.heuristic,
+                "steps": "; ".join(f.steps),
+                "fields": "; ".join(f.fields),
+                "cases_share": f.cases_share,
+                "executions": f.executions,
+                "time_h": None if f.time is None else f.time.total_seconds() / 3600,
+            }
+            for f in self.findings
+        ]
+        columns = ["kind", "heuristic", "steps", "fields", "cases_share", "executions", "time_h"]
+        return pd.DataFrame(rows, columns=columns)
+
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{'✔' if p.applied else ('⚖' if p.needs_legal_change else '')}</td>"
+            f"<tr><td>{'✔' if p.applied else html.escape(NOT_APPLIED[p.not_applied or ''])}</td>"
             f"<td>{html.escape(p.heuristic)}</td><td>{html.escape('; '.join(p.targets))}</td>"
-            f"<td>{html.escape(p.rationale)}</td></tr>"
+            f"<td>{html.escape(p.rationale)}</td>"
+            f"<td>{'<br>'.join(html.escape(_evidence_text(e)) for e in p.evidence)}</td></tr>"
             for p in self.proposals
         )
         compare = self.compare().to_html(float_format=lambda x: f"{x:.2f}")
         return (
             f"<h4>Redesign of {html.escape(self.as_is.name)}: {len(self.plan)} changes applied, "
-            f"{len(self.proposals) - len(self.plan)} not</h4>{compare}"
-            "<table><tr><th></th><th>heuristic</th><th>steps</th><th>rationale</th></tr>"
-            f"{rows}</table>"
+            f"{len(self.proposals) - len(self.plan)} not, {len(self.findings)} findings to "
+            f"review</h4>{compare}"
+            "<table><tr><th>applied</th><th>heuristic</th><th>steps</th><th>rationale</th>"
+            f"<th>evidence</th></tr>{rows}</table>"
         )
+
+
+def _evidence_text(evidence: Evidence) -> str:
+    """One line of evidence: ``step: field = value (source: detail, confidence)``."""
+    value = evidence.value
+    shown = getattr(value, "value", value)
+    if isinstance(value, frozenset):
+        shown = "; ".join(sorted(value)) or "none"
+    sure = "" if evidence.confidence is None else f", {evidence.confidence:.0%} sure"
+    return (
+        f"{evidence.step}: {evidence.field} = {shown} "
+        f"({evidence.source}: {evidence.detail}{sure})"
+    )
 
 
 def redesign(
@@ -173,8 +259,8 @@ def redesign(
     process
         The as-is process (typed steps make better proposals).
     log
-        An event log of the as-is, to take step statistics from; not used yet by the planner
-        beyond what discovery put on the steps.
+        The event log of the as-is: its number of cases gives the findings their share of
+        cases (else the count on the flow out of the start event, for a discovered process).
     constraints
         A :class:`~bpr.heuristics.Constraints` or a mapping of its fields.
     objectives
@@ -188,7 +274,6 @@ def redesign(
     -------
     Redesign
     """
-    del log  # step statistics already live on discovered steps
     rules = (
         constraints if isinstance(constraints, Constraints) else Constraints(**(constraints or {}))
     )
@@ -204,12 +289,54 @@ def redesign(
         constraints=rules,
         alternatives=tuple(planner.alternatives()),
         notes=tuple(
-            f"the as-is {m.replace('_', ' ')} is unknown (a step has no duration or "
-            "statistics), so the objective leaves it out"
+            f"the as-is {m.replace('_', ' ')} is unknown, so the objective leaves it out"
             for m in weights
             if math.isnan(planner.base[m])
         ),
+        findings=(*_undocumented(process, _cases(process, log)), *_missing(process, rules)),
     )
+
+
+def _cases(process: ServiceProcess, log: Any) -> int | None:
+    """How many cases the process's statistics count: the log's, else the flow out of the
+    start event (a discovered process counts its cases there)."""
+    if log is not None and hasattr(log, "n_cases"):
+        return int(log.n_cases)
+    frequencies = [
+        process.flow(s.id, t).frequency for s in process.starts for t in process.successors(s.id)
+    ]
+    known = [f for f in frequencies if f is not None]
+    return sum(known) if known and len(known) == len(frequencies) else None
+
+
+def _undocumented(process: ServiceProcess, cases: int | None) -> list[Finding]:
+    """A finding for each step the written procedure does not name, most frequent first."""
+    findings = []
+    for step in process.steps:
+        if step.documented is not False:
+            continue
+        stats = step.stats
+        share = executions = time = None
+        if stats is not None and cases:
+            share, executions = stats.cases / cases, stats.events / cases
+            parts = [d.mean for d in (stats.waiting, stats.working) if d is not None]
+            time = sum(parts, timedelta(0)) * executions if parts else None
+        findings.append(Finding("undocumented", (step.name,), None, (), share, executions, time))
+    return sorted(findings, key=lambda f: (-(f.cases_share or 0.0), f.steps))
+
+
+def _missing(process: ServiceProcess, constraints: Constraints) -> list[Finding]:
+    """For each heuristic, the steps it could not look at for lack of a field."""
+    findings = []
+    for heuristic in HEURISTICS.values():
+        if heuristic.id in constraints.exclude:
+            continue
+        lacks = [(s.name, heuristic.lacking(s)) for s in process.steps]
+        steps = tuple(name for name, fields in lacks if fields)
+        if steps:
+            fields = tuple(dict.fromkeys(f for _, fs in lacks for f in fs))
+            findings.append(Finding("missing_fields", steps, heuristic.id, fields))
+    return findings
 
 
 def _weights(objectives: Mapping[str, float] | None) -> dict[str, float]:
@@ -283,9 +410,8 @@ class _Planner:
         self.law = _Law(process)
         self.trace: dict[str, str | None] = {s.id: s.id for s in process.steps}
         self.lawful = not self.law.problems(self.working.nodes, self.working.successors, self.trace)
-        self.proposals: list[Proposal] = []
+        self._proposals: dict[tuple[str, tuple[str, ...]], Proposal] = {}
         self.reached: list[_Reached] = [_Reached((), None, self.base)]
-        self._seen: set[tuple[str, tuple[str, ...]]] = set()
         self.stage = 1
 
     def score(self, metrics: Mapping[str, float]) -> float:
@@ -321,15 +447,18 @@ class _Planner:
             self.current, self._built = self.working.build(), self.working
         return self.current
 
+    @property
+    def proposals(self) -> list[Proposal]:
+        """Every proposal once, in the order first proposed."""
+        return list(self._proposals.values())
+
     def _round(self, round_: int) -> bool:
         origin, before, start = self._materialised(), self.current_metrics, self.working
         evaluated = []
         for candidate in self._candidates(origin):
-            key = (candidate.heuristic, candidate.targets)
-            if candidate.needs_legal_change:
-                if key not in self._seen:
-                    self._seen.add(key)
-                    self._record(origin, candidate, {}, 0.0, round_, applied=False)
+            held = self._held(origin, candidate)
+            if held is not None:
+                self._record(origin, candidate, {}, 0.0, round_, held)
                 continue
             outcome = self._try(candidate)
             if outcome is not None:
@@ -340,17 +469,28 @@ class _Planner:
         applied_any = False
         for change, outcome in evaluated:
             candidate = outcome.candidate
-            key = (candidate.heuristic, candidate.targets)
             impact = {m: outcome.metrics[m] - before[m] for m in METRICS}
-            if self.working is not start and change < -_IMPROVEMENT:
+            if change >= -_IMPROVEMENT:
+                self._record(origin, candidate, impact, change, round_, "no_gain")
+                continue
+            if self.working is not start:
                 # An earlier change of this round altered the process: try this one again on it.
                 outcome = self._try(candidate)
-            applied = change < -_IMPROVEMENT and outcome is not None and self._apply(outcome)
+            if outcome is None:
+                self._record(origin, candidate, impact, change, round_, "conflict")
+                continue
+            applied = self._apply(outcome)
             applied_any |= applied
-            if key not in self._seen or applied:
-                self._seen.add(key)
-                self._record(origin, candidate, impact, change, round_, applied)
+            self._record(
+                origin, candidate, impact, change, round_, None if applied else "dominated"
+            )
         return applied_any
+
+    def _held(self, origin: ServiceProcess, candidate: Candidate) -> str | None:
+        """Why ``candidate`` is not even tried: a locked step, or a legal change."""
+        if any(self.constraints.is_locked(origin.step(t)) for t in candidate.targets):
+            return "locked"
+        return "legal_change" if candidate.needs_legal_change else None
 
     def _candidates(self, process: ServiceProcess) -> Iterable[Candidate]:
         for heuristic in HEURISTICS.values():
@@ -418,21 +558,27 @@ class _Planner:
         impact: dict[str, float],
         change: float,
         round_: int,
-        applied: bool,
+        not_applied: str | None,
     ) -> None:
+        """Keep the proposal once: its first record, unless a later round applies it."""
+        key = (candidate.heuristic, candidate.targets)
+        if key in self._proposals and (not_applied is not None or self._proposals[key].applied):
+            return
         names = tuple(origin.step(t).name for t in candidate.targets)
-        self.proposals.append(
-            Proposal(
-                heuristic=candidate.heuristic,
-                targets=names,
-                step_ids=candidate.targets,
-                rationale=candidate.rationale,
-                impact=MappingProxyType(impact),
-                needs_legal_change=candidate.needs_legal_change,
-                applied=applied,
-                round=round_,
-                score_change=change,
-            )
+        # Applied at last: it moves to the end, so applied proposals keep the order applied.
+        self._proposals.pop(key, None)
+        self._proposals[key] = Proposal(
+            heuristic=candidate.heuristic,
+            targets=names,
+            step_ids=candidate.targets,
+            rationale=candidate.rationale,
+            impact=MappingProxyType(impact),
+            needs_legal_change=candidate.needs_legal_change,
+            applied=not_applied is None,
+            round=round_,
+            score_change=change,
+            evidence=candidate.evidence,
+            not_applied=not_applied,
         )
 
 

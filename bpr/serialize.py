@@ -33,6 +33,7 @@ from bpr.model import (
     Gateway,
     Node,
     ServiceProcess,
+    Source,
     Step,
     StepStats,
 )
@@ -53,6 +54,8 @@ def _plain(value: Any) -> Any:
     """A JSON-ready form of a field value, in a stable order."""
     if isinstance(value, frozenset | set):
         return sorted(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
     if isinstance(value, timedelta):
         return value.total_seconds()
     if hasattr(value, "value") and isinstance(value.value, str):  # an enum
@@ -141,6 +144,7 @@ def _node_from_dict(data: dict[str, Any]) -> Node:
         stats = data.get("stats")
         if stats is not None:
             data["stats"] = _stats_from_dict(stats)
+        data["sources"] = [Source(**s) for s in data.get("sources", ())]
         return Step(**data)
     if kind == "gateway":
         return Gateway(**data)

@@ -128,13 +128,18 @@ def test_attribute_placeholders_and_automated_resources(log):
     assert archive.actor is Actor.SYSTEM  # every archive event was done by "SYSTEM"
     report = _report(process, log)
     assert report.loc[(ARCHIVE, "actor"), "source"] == "attribute"
-    assert report.loc[(ARCHIVE, "agency"), "source"] == "default"
+    assert report.loc[(ARCHIVE, "agency"), "source"] == "unknown"
+    assert archive.source_of("actor").origin == "log_attribute"  # the step keeps its source
+    assert archive.source_of("agency") is None
 
 
 def test_every_reported_attribute_has_a_source(log):
     report = typing_report(discover(log), log)
     assert len(report) == 3 * 13
-    assert set(report["source"]) <= {"annotation", "attribute", "classifier", "default"}
+    assert set(report["source"]) <= {"annotation", "attribute", "classifier", "default", "unknown"}
+    # Only the two flags that enable or forbid a change have a default; the rest is unknown.
+    defaults = set(report.loc[report["source"] == "default", "attribute"])
+    assert defaults <= {"fixed_channel", "rule_based"}
     assert report.columns.tolist() == ["step", "attribute", "value", "source", "confidence", "rule"]
 
 
@@ -163,7 +168,14 @@ def test_case_channel_types_only_the_first_step(engine):
     assert channel["confidence"] == web / (events["activity"] == "Confirmation of receipt").sum()
     later = report.xs("channel", level="attribute").drop("Confirmation of receipt")
     assert "attribute" not in set(later["source"])
-    # org:group is the agency: the most frequent real group, with its share of the events.
+    # org:group is a unit of the municipality, not an agency: the agency stays unknown...
+    assert "agency" not in receipt.columns_chosen
+    assert set(report.xs("agency", level="attribute")["source"]) == {"unknown"}
+    # ...unless the user says the groups are agencies: then the most frequent real group,
+    # with its share of the events.
+    mapped = read_log(DATA / "logs" / "receipt.xes.gz", engine=engine, agency="org:group")
+    report = _report(discover(mapped), mapped)
+    events = mapped.to_pandas()
     check = events[events["activity"] == "T02 Check confirmation of receipt"]
     groups = check["agency"][check["agency"] != "EMPTY"].value_counts()
     agency = report.loc[("T02 Check confirmation of receipt", "agency")]
@@ -212,7 +224,9 @@ def test_a_csv_table_with_a_bom_persian_spellings_and_all_value_forms(tmp_path):
     )
     assert (c.kind, c.channel, c.mandatory) == (StepKind.ISSUE, Channel.COUNTER_OFFICE, True)
     assert annotated.flows == process.flows
-    assert process.step("b").kind is StepKind.OTHER  # the caller's process is unchanged
+    assert process.step("b").kind is None  # the caller's process is unchanged
+    sources = {s.field: s for s in annotated.step("b").sources}
+    assert sources["kind"].origin == "annotation" and sources["kind"].detail.endswith("line 3")
 
 
 def test_a_dataframe_table_is_left_unchanged():
@@ -319,3 +333,18 @@ def test_discover_checks_annotations_against_the_whole_log(log):
     # A row for an activity that noise leaves out is fine: the log has it.
     rare = discover(log, noise=0.7, annotations={CHECK: {"kind": "approve"}})
     assert CHECK not in {s.name for s in rare.steps}
+
+
+def test_none_in_a_documents_column_is_no_document_and_a_blank_is_unknown(tmp_path):
+    path = tmp_path / "steps.csv"
+    path.write_text(
+        "activity,documents_in,documents_out\n"
+        "ثبت درخواست,none,form\n"
+        "Check documents,,هیچ\n",
+        encoding="utf-8",
+    )
+    annotated = annotate(_permit(), path)
+    a, b, c = (annotated.step(i) for i in "abc")
+    assert (a.documents_in, a.documents_out) == (frozenset(), {"form"})
+    assert (b.documents_in, b.documents_out) == (None, frozenset())
+    assert (c.documents_in, c.documents_out) == (None, None)  # no row: nothing said

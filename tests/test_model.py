@@ -335,7 +335,7 @@ def test_step_by_name_normalises_labels():
 def test_replace_steps_returns_a_new_valid_process():
     p = _process(_seq_nodes(), _seq_flows())
     q = p.replace_steps([Step("a", "A", kind="pay")])
-    assert q.step("a").kind is StepKind.PAY and p.step("a").kind is StepKind.OTHER
+    assert q.step("a").kind is StepKind.PAY and p.step("a").kind is None
     with pytest.raises(ModelError, match=r"has no steps \['zz'\]"):
         p.replace_steps({"zz": Step("zz", "Z")})
 
@@ -413,3 +413,16 @@ def test_builder_errors():
         And(Step("a", "A"), None)
     with pytest.raises(ModelError, match="cannot build a process from 42"):
         ServiceProcess.from_blocks("B", 42)
+
+
+def test_a_field_nobody_gave_is_unknown_and_says_so():
+    step = Step("a", "Apply")
+    for field in ("kind", "actor", "agency", "channel", "citizen_present", "mandatory"):
+        assert getattr(step, field) is None, field
+        assert step.source_of(field) is None, field
+    assert step.documents_in is None and step.documents_out is None  # unknown, not "none"
+    assert Step("a", "Apply", documents_in="").documents_in == frozenset()  # known: none
+    given = Step("a", "Apply", kind="other", mandatory=False)
+    assert given.source_of("kind").origin == "model" and given.source_of("mandatory").origin == (
+        "model"
+    )

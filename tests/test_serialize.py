@@ -13,6 +13,7 @@ from bpr import (
     DurationStats,
     FormatError,
     ServiceProcess,
+    Source,
     Step,
     StepStats,
     Xor,
@@ -38,6 +39,8 @@ def _full_step() -> Step:
         legal_basis="Budget law", documented=False, rule_based=True,
         documents_in="request; ID card", documents_out="receipt",
         duration=timedelta(minutes=12, microseconds=5), stats=stats,
+        sources=[Source("kind", "classifier", "kind:pay<-'pay'", 0.75),
+                 Source("agency", "annotation", "steps.csv line 2", 1.0)],
     )  # fmt: skip
 
 
@@ -136,3 +139,18 @@ def test_random_processes_round_trip_byte_identically(process):
     assert back == process
     assert [n.id for n in back.nodes] == [n.id for n in process.nodes]
     assert write_process(back) == text
+
+
+def test_unknown_and_empty_stay_apart_in_json_and_bpmn(tmp_path):
+    from bpr import read_bpmn, write_bpmn
+
+    p = ServiceProcess.from_blocks(
+        "Unknown or none",
+        Step("a", "Apply", documents_in=(), documents_out="form", mandatory=False),
+        Step("b", "Review"),  # every typed field unknown
+    )
+    for back in (read_process(write_process(p)), read_bpmn(write_bpmn(p))):
+        a, b = back.step("a"), back.step("b")
+        assert (a.documents_in, a.documents_out, a.mandatory) == (frozenset(), {"form"}, False)
+        fields = ("kind", "citizen_present", "mandatory", "documented", "documents_in")
+        assert all(getattr(b, f) is None for f in fields)
