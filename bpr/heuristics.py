@@ -657,15 +657,15 @@ def _pattern(
 
 
 def _classified_waste(step: Step) -> tuple[str, tuple[Evidence, ...]] | None:
-    """The classifier's high-confidence reading of the label as waste, when nothing (the law,
-    the written procedure) says the step matters."""
+    """The classifier's high-confidence reading of the label as waste, when the written
+    procedure does not name the step (a step the law requires is then proposed for a legal
+    change only)."""
     source = step.source_of("kind")
     if (
         source is None
         or source.origin != "classifier"
         or "waste:" not in source.detail
         or (source.confidence or 0.0) < WASTE_CONFIDENCE
-        or step.mandatory is True
         or step.documented is True
     ):
         return None

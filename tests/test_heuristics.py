@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import pytest
 
 from bpr import (
@@ -14,6 +15,7 @@ from bpr import (
     Flow,
     Gateway,
     ServiceProcess,
+    Source,
     Step,
     StepKind,
     StepStats,
@@ -89,7 +91,8 @@ def test_e_inquiry_moves_the_hand_in_when_the_fetch_must_stay_in_person():
              channel="in_person", documents_in="deed"),
     )  # fmt: skip
     assert _targets("e_inquiry", p) == [("hand",)]
-    assert _targets("e_inquiry", p, Constraints(locked={"Hand in deed"})) == []
+    # A locked step is still proposed: the planner reports the proposal as locked.
+    assert _targets("e_inquiry", p, Constraints(locked={"Hand in deed"})) == [("hand",)]
 
 
 # -- channel_shift -------------------------------------------------------------------------
@@ -98,7 +101,7 @@ def test_e_inquiry_moves_the_hand_in_when_the_fetch_must_stay_in_person():
 def test_channel_shift_payment_becomes_e_payment_and_letter_becomes_sms():
     p = ServiceProcess.from_blocks(
         "Pay",
-        Step("pay", "Pay fee", kind="pay", agency="Bank", channel="in_person",
+        Step("pay", "Pay fee", kind="pay", actor="citizen", agency="Bank", channel="in_person",
              citizen_present=True),
         Step("tell", "Send letter", kind="notify", channel="mail"),
     )  # fmt: skip
@@ -106,13 +109,28 @@ def test_channel_shift_payment_becomes_e_payment_and_letter_becomes_sms():
     assert set(candidates) == {("pay",), ("tell",)}
     paid = _applied(p, candidates["pay",]).step("pay")
     assert (paid.channel, paid.citizen_present) == (Channel.WEB, False)
+    assert paid.source_of("channel").origin == "model"  # set by the change, not the as-is
     told = _applied(p, candidates["tell",]).step("tell")
     assert told.channel is Channel.SMS
+    evidence = {(e.step, e.field): e for e in candidates["pay",].evidence}
+    assert set(evidence) == {("Pay fee", "kind"), ("Pay fee", "citizen_present"),
+                             ("Pay fee", "actor")}  # fmt: skip
+    assert evidence["Pay fee", "citizen_present"].value is True
+
+
+@pytest.mark.parametrize("payer", [None, "back_office"])
+def test_channel_shift_not_for_a_payment_the_citizen_does_not_make(payer):
+    # A payout by the organisation, or a payment by nobody knows whom, stays as it is.
+    p = ServiceProcess.from_blocks(
+        "Payout", Step("pay", "Payment handled", kind="pay", actor=payer, citizen_present=True)
+    )
+    assert _targets("channel_shift", p) == []
 
 
 def test_channel_shift_of_a_fixed_channel_needs_a_legal_change():
     p = ServiceProcess.from_blocks(
-        "Pay", Step("pay", "Pay", kind="pay", citizen_present=True, fixed_channel=True)
+        "Pay",
+        Step("pay", "Pay", kind="pay", actor="citizen", citizen_present=True, fixed_channel=True),
     )
     (candidate,) = HEURISTICS["channel_shift"].candidates(p)
     assert candidate.needs_legal_change and "law fixes its channel" in candidate.rationale
@@ -152,9 +170,8 @@ def test_counter_office_moves_front_office_steps():
     assert moved.agency == "Police"  # still the agency's service
 
 
-def test_counter_office_not_for_fixed_place_or_locked_steps():
-    p = _two_offices(fixed_channel=True)
-    assert _targets("counter_office", p, Constraints(locked={"a"})) == []
+def test_counter_office_not_for_fixed_place_steps():
+    assert _targets("counter_office", _two_offices(fixed_channel=True)) == [("a",)]
 
 
 def test_single_window_joins_offices_and_not_a_single_office():
@@ -168,15 +185,19 @@ def test_single_window_joins_offices_and_not_a_single_office():
 # -- eliminate and compose -----------------------------------------------------------------
 
 
+# What a written model states: no documents where none are listed, ten minutes of work.
+KNOWN = {"documents_in": (), "documents_out": (), "duration": timedelta(minutes=10)}
+
+
 def _approvals(**second):
-    fields = dict(kind="approve", actor="back_office", agency="Police")
+    fields = dict(KNOWN, kind="approve", actor="back_office", agency="Police", mandatory=False)
     fields.update(second)
     return ServiceProcess.from_blocks(
         "Approvals",
         Step("a1", "Approve (head)", kind="approve", actor="back_office", agency="Police",
-             mandatory=True),
+             mandatory=True, **KNOWN),
         Step("a2", "Approve (deputy)", **fields),
-        Step("issue", "Issue", kind="issue", actor="back_office", agency="Police"),
+        Step("issue", "Issue", kind="issue", actor="back_office", agency="Police", **KNOWN),
     )  # fmt: skip
 
 
@@ -185,6 +206,26 @@ def test_eliminate_the_duplicate_approval():
     (candidate,) = HEURISTICS["eliminate"].candidates(p)
     assert candidate.targets == ("a2",) and not candidate.needs_legal_change
     assert [s.id for s in _applied(p, candidate).steps] == ["a1", "issue"]
+    facts = {(e.step, e.field): (e.value, e.source) for e in candidate.evidence}
+    assert facts == {
+        ("Approve (deputy)", "mandatory"): (False, "model"),
+        ("Approve (deputy)", "kind"): (StepKind.APPROVE, "model"),
+        ("Approve (head)", "kind"): (StepKind.APPROVE, "model"),
+        ("Approve (deputy)", "later_use"): (False, "model"),
+    }
+
+
+@pytest.mark.parametrize("unknown", [{"mandatory": None}, {"documents_out": None}, {"kind": None}])
+def test_eliminate_never_on_what_is_not_known(unknown):
+    # Whether the law needs it, what it produces, what it is: any of them unknown, no removal.
+    assert _targets("eliminate", _approvals(**unknown)) == []
+
+
+def test_eliminate_not_when_a_later_step_may_need_the_output():
+    p = _approvals(documents_out="approval letter")
+    # The issuing step's needs are unknown: it may need the letter.
+    p = p.replace_steps([Step("issue", "Issue", kind="issue", documents_in=None)])
+    assert _targets("eliminate", p) == []
 
 
 def test_eliminate_not_when_the_output_is_used():
@@ -208,30 +249,61 @@ def test_eliminate_not_a_check_that_decides_a_branch():
     assert _targets("eliminate", p) == []
 
 
-def _copying(documented=False, **copy):
-    fields = dict(kind="other", agency="Police", actor="front_office", documented=documented)
+def _copying(**copy):
+    """A step that re-enters the application the first step made, and feeds nothing."""
+    fields = dict(
+        KNOWN,
+        kind="other",
+        agency="Police",
+        actor="front_office",
+        mandatory=False,
+        documented=False,
+        documents_in="application",
+    )
     fields.update(copy)
     return ServiceProcess.from_blocks(
         "Copy",
-        Step("apply", "Apply", kind="submit", agency="Police", actor="front_office"),
-        Step("copy", "Photocopy the documents", **fields),
+        Step("apply", "Apply", kind="submit", agency="Police", actor="front_office",
+             **(KNOWN | {"documents_out": "application"})),
+        Step("copy", "Type the application again", **fields),
         Step("issue", "Issue", kind="issue", agency="Police", actor="back_office",
-             documents_in="stamp"),
+             **(KNOWN | {"documents_in": "stamp"})),
     )  # fmt: skip
 
 
-def test_eliminate_undocumented_work_that_feeds_nothing():
+def test_eliminate_re_entry_of_held_data_marked_not_mandatory():
     (candidate,) = HEURISTICS["eliminate"].candidates(_copying())
-    assert candidate.targets == ("copy",) and "not in the official procedure" in candidate.rationale
+    assert candidate.targets == ("copy",) and "re-enters data" in candidate.rationale
     assert [s.id for s in _applied(_copying(), candidate).steps] == ["apply", "issue"]
 
 
 @pytest.mark.parametrize(
     "fields",
-    [{"documented": True}, {"mandatory": True}, {"documents_out": "stamp"}, {"kind": "pay"}],
+    [
+        {"mandatory": None},  # undocumented and nobody said it is not required: a finding only
+        {"mandatory": True, "kind": "pay"},
+        {"documents_out": "stamp"},
+        {"kind": "pay"},
+        {"kind": None},
+    ],
 )
-def test_eliminate_keeps_documented_required_used_or_other_undocumented_work(fields):
+def test_eliminate_keeps_unknown_required_used_or_other_work(fields):
     assert _targets("eliminate", _copying(**fields)) == []
+
+
+def test_eliminate_on_the_classifier_only_when_it_is_sure_and_nothing_says_it_matters():
+    def classified(confidence, **fields):
+        source = Source("kind", "classifier", "kind:other<-'photocopy' waste:copy", confidence)
+        step = Step("copy", "Photocopy the ID card", kind="other", sources=[source],
+                    **(KNOWN | fields))  # fmt: skip
+        return ServiceProcess.from_blocks("Copy", step)
+
+    assert _targets("eliminate", classified(0.95)) == [("copy",)]
+    assert _targets("eliminate", classified(0.6)) == []
+    assert _targets("eliminate", classified(0.95, documented=True)) == []
+    assert (
+        HEURISTICS["eliminate"].candidates(classified(0.95, mandatory=True))[0].needs_legal_change
+    )
 
 
 def test_compose_merges_steps_of_the_same_hands():
@@ -240,7 +312,37 @@ def test_compose_merges_steps_of_the_same_hands():
     assert candidate.targets == ("a1", "a2", "issue")
     merged = _applied(p, candidate).step("a1")
     assert merged.mandatory and merged.name == "Approve (head) + Approve (deputy) + Issue"
+    assert merged.kind is None  # approvals and an issue: no one kind
     assert len(_applied(p, candidate).steps) == 1
+    waits = [e for e in candidate.evidence if e.field == "waiting"]
+    assert [(e.value, e.source) for e in waits] == [(timedelta(0), "model")] * 2
+    assert "back_office" not in candidate.rationale and "the back office" in candidate.rationale
+
+
+@pytest.mark.parametrize(
+    "second", [{"actor": None}, {"agency": None}, {"actor": "citizen"}, {"duration": None}]
+)
+def test_compose_needs_known_hands_inside_one_agency_and_no_wait(second):
+    p = _approvals(**second)
+    p = p.replace_steps([attrs.evolve(p.step("issue"), actor=second.get("actor", "back_office"))])
+    assert ("a1", "a2") not in _targets("compose", p)
+
+
+def test_compose_not_across_a_wait_of_a_day_in_the_log():
+    def stats(wait):
+        waiting = DurationStats(wait, wait, wait)
+        return StepStats(events=10, cases=10, waiting=waiting)
+
+    def chain(wait):
+        return ServiceProcess.from_blocks(
+            "Wait",
+            Step("a", "Send", kind="notify", actor="back_office", agency="A", stats=stats(wait)),
+            Step("b", "Receive", kind="verify", actor="back_office", agency="A",
+                 stats=stats(wait)),
+        )  # fmt: skip
+
+    assert _targets("compose", chain(timedelta(hours=23))) == [("a", "b")]
+    assert _targets("compose", chain(timedelta(days=1))) == []
 
 
 def test_composed_steps_keep_the_time_their_statistics_give():
@@ -266,13 +368,13 @@ def test_compose_not_across_a_handoff():
 # -- parallelize ---------------------------------------------------------------------------
 
 
-def _inquiries(second_needs=None, citizen=False):
+def _inquiries(second_needs=(), citizen=False):
     return ServiceProcess.from_blocks(
         "Inquiries",
-        Step("q1", "Ask registry", kind="inquiry", agency="Registry", documents_out="deed",
-             citizen_present=citizen),
+        Step("q1", "Ask registry", kind="inquiry", agency="Registry", documents_in=(),
+             documents_out="deed", citizen_present=citizen),
         Step("q2", "Ask police", kind="inquiry", agency="Police", documents_in=second_needs,
-             citizen_present=citizen),
+             documents_out=(), citizen_present=citizen),
         Step("d", "Decide", kind="decide"),
     )  # fmt: skip
 
@@ -286,7 +388,7 @@ def test_parallelize_independent_inquiries():
     assert after.node(split).kind.value == "parallel" and after.predecessors("q2") == [split]
 
 
-@pytest.mark.parametrize(("needs", "citizen"), [("deed", False), (None, True)])
+@pytest.mark.parametrize(("needs", "citizen"), [("deed", False), ((), True), (None, False)])
 def test_parallelize_not_dependent_steps_nor_two_trips(needs, citizen):
     assert _targets("parallelize", _inquiries(needs, citizen)) == []
 
@@ -298,11 +400,25 @@ def _checks(p1, p2, minutes1=10, minutes2=10):
     """Two checks, each rejecting a share of cases to its own end event."""
     nodes = [
         Event("start", "start"),
-        Step("c1", "Check identity", kind="verify", duration=timedelta(minutes=minutes1)),
+        Step(
+            "c1",
+            "Check identity",
+            kind="verify",
+            duration=timedelta(minutes=minutes1),
+            documents_in=(),
+            documents_out=(),
+        ),
         Gateway("x1", "exclusive"),
         Step("r1", "Reject (identity)", kind="notify"),
         Event("end1", "end"),
-        Step("c2", "Check debts", kind="verify", duration=timedelta(minutes=minutes2)),
+        Step(
+            "c2",
+            "Check debts",
+            kind="verify",
+            duration=timedelta(minutes=minutes2),
+            documents_in=(),
+            documents_out=(),
+        ),
         Gateway("x2", "exclusive"),
         Step("r2", "Reject (debts)", kind="notify"),
         Event("end2", "end"),
