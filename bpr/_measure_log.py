@@ -83,6 +83,7 @@ class _Typed:
     makes: pd.DataFrame  # activity, document: the activity produces the document
     has_start: bool
     case_ids: pd.Index  # events["case"] holds positions in it
+    zone: str  # the zone the log was read in: its calendar days when no calendar says
     unknown: dict[str, Missing]  # metric -> the activities that lack a field it needs
 
 
@@ -115,9 +116,7 @@ def _typed(log: EventLog, annotations: Any) -> _Typed:
         },
         index=pd.Index(list(steps), name="activity"),
     )
-    needs = [
-        (a, d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in or ()
-    ]
+    needs = [(a, d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in or ()]
     makes = [(a, d) for a, s in steps.items() for d in s.documents_out or ()]
     # Every metric groups the events by case, many times over: grouping small integers is
     # several times faster than grouping the case ids (strings) themselves.
@@ -129,11 +128,12 @@ def _typed(log: EventLog, annotations: Any) -> _Typed:
         has_start="start" in events.columns,
         case_ids=case_ids,
         unknown=missing(list(steps.values())),
+        zone=log.timezone,
     )
 
 
 def _per_case(
-    typed: _Typed, events: pd.DataFrame, calendar: BusinessCalendar, rates: Rates
+    typed: _Typed, events: pd.DataFrame, calendar: BusinessCalendar | None, rates: Rates
 ) -> pd.DataFrame:
     """One row per case of ``events`` (a subset of ``typed.events``) with every metric."""
     import pandas as pd
@@ -143,7 +143,8 @@ def _per_case(
     first = cases.cumcount() == 0
     previous_place = cases["t_place"].shift(1)
     # The local calendar day (naive: a zone whose clocks jumped at midnight has no 00:00).
-    day = events["timestamp"].dt.tz_convert(calendar.timezone).dt.tz_localize(None).dt.floor("D")
+    zone = typed.zone if calendar is None else calendar.timezone
+    day = events["timestamp"].dt.tz_convert(zone).dt.tz_localize(None).dt.floor("D")
     role = events.groupby(["t_agency", "t_actor"], dropna=False, sort=False).ngroup()
     # A visit goes on while the citizen stays at the same office on the same day.
     same_trip = ~first & cases["present"].shift(1, fill_value=False).astype(bool)
@@ -175,7 +176,9 @@ def _per_case(
     out["waiting_share"] = 1 - out["working_time"] / out["cycle_time"].where(
         out["cycle_time"] > pd.Timedelta(0)
     )
-    out["cycle_time_business"] = calendar.working_times(out["start"], out["end"])
+    out["cycle_time_business"] = (
+        unknown if calendar is None else calendar.working_times(out["start"], out["end"])
+    )
     out["days"] = _days(events, out["start"]) if timed else float("nan")
     for metric in typed.unknown:  # unknown for every case: an activity lacks a field
         out[metric] = float("nan")
@@ -237,6 +240,7 @@ def _summary(cases: pd.DataFrame, events: pd.DataFrame, *, has_start: bool) -> d
     metrics["cycle_time_business"] = _py(business.median())
     metrics["cycle_time_business_mean"] = _py(business.mean())
     metrics["burden"] = _py(cases["burden"].mean())
+    metrics["burden_cost"] = None  # bpr.measure prices the burden when given a tariff
     known = cases["working_time"].notna()
     metrics["working_time"] = _py(cases["working_time"].mean()) if has_start else None
     total = cycle[known].sum()
@@ -281,7 +285,7 @@ def measure_log(
     *,
     annotations: Any,
     by: str | None,
-    calendar: BusinessCalendar,
+    calendar: BusinessCalendar | None,
     rates: Rates,
 ) -> LogMeasured:
     """Metrics, per-case table, segments (with ``by``), notes and unknown metrics of ``log``."""
@@ -292,8 +296,7 @@ def measure_log(
     notes = [
         "steps typed per activity as discover types them: annotations, then event "
         "attributes, then the classifier (bpr.typing_report says which)",
-        f"calendar days and business time in {calendar.timezone}: weekend "
-        f"{', '.join(calendar.weekend)}, {len(calendar.holidays)} holidays, {_hours(calendar)}",
+        _calendar_note(calendar, typed.zone),
     ]
     if not log.timed:
         notes.append(
@@ -307,15 +310,17 @@ def measure_log(
     return LogMeasured(metrics, cases, segments, notes, typed.unknown)
 
 
-def _hours(calendar: BusinessCalendar) -> str:
-    if calendar.hours is None:
-        return "whole days"
-    opening, closing = calendar.hours
-    return f"office hours {opening:%H:%M}-{closing:%H:%M}"
+def _calendar_note(calendar: BusinessCalendar | None, zone: str) -> str:
+    if calendar is None:
+        return (
+            f"calendar days in {zone}; no business calendar was chosen, so the business cycle "
+            "times are unknown (no working week is assumed)"
+        )
+    return f"calendar days in {calendar.timezone}; business time on the {calendar.description}"
 
 
 def _segments(
-    log: EventLog, typed: _Typed, by: str, calendar: BusinessCalendar, rates: Rates
+    log: EventLog, typed: _Typed, by: str, calendar: BusinessCalendar | None, rates: Rates
 ) -> pd.DataFrame:
     """One row per value of ``by``: the cases with that value (a case attribute), or each
     case's events with that value (an event attribute). A missing value is a segment too."""

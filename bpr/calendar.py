@@ -68,6 +68,52 @@ _IRAN_YEARS = range(1380, 1421)
 # Zone names that mean Iranian local time ("Iran" is the IANA alias of Asia/Tehran).
 _IRAN_ZONES = ("Asia/Tehran", "Iran")
 _DAY = timedelta(days=1)
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_WEEKDAYS_FA = dict(
+    zip(
+        WEEKDAYS, ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"), strict=True
+    )
+)
+_IRAN_NAME = "Iranian week, fixed Jalali holidays (religious holidays not included)"
+_MON_FRI_NAME = "Monday-to-Friday week"
+# The words of BusinessCalendar.describe, by language.
+_WORDS: dict[str, dict[str, Any]] = {
+    "en": {
+        "run": "{a} to {b}",
+        "sep": ", ",
+        "and": " and ",
+        "parts": "; ",
+        "half": "{day} half day ({a}-{b})",
+        "off": "{days} off",
+        "whole": "whole days",
+        "hours": "office hours {a}-{b}",
+        "holidays": "{n} holidays from {a} to {b}",
+        "holiday": "1 holiday on {a}",
+        "no holidays": "no holidays",
+        "zone": "time zone {zone}",
+        "zones": {},
+        "names": {},
+    },
+    "fa": {
+        "run": "{a} تا {b}",
+        "sep": "، ",
+        "and": " و ",
+        "parts": "؛ ",
+        "half": "{day} نیمه‌وقت ({a} تا {b})",
+        "off": "{days} تعطیل",
+        "whole": "تمام روز",
+        "hours": "ساعات اداری {a} تا {b}",
+        "holidays": "{n} روز تعطیل رسمی از {a} تا {b}",
+        "holiday": "یک روز تعطیل رسمی در {a}",
+        "no holidays": "بدون تعطیل رسمی",
+        "zone": "منطقه زمانی {zone}",
+        "zones": {"Asia/Tehran": "تهران", "Iran": "تهران"},
+        "names": {
+            _IRAN_NAME: "هفته کاری ایران، تعطیلات رسمی ثابت خورشیدی (بدون تعطیلات مذهبی)",
+            _MON_FRI_NAME: "هفته کاری دوشنبه تا جمعه",
+        },
+    },
+}
 
 
 class CalendarError(BprError, ValueError):
@@ -305,7 +351,7 @@ class BusinessCalendar:
                 holidays=[*fixed, *_holidays(holidays)],
                 hours=hours,
                 timezone=timezone or "Asia/Tehran",
-                name="Iranian week, fixed Jalali holidays (religious holidays not included)",
+                name=_IRAN_NAME,
             )
         if name == "mon-fri":
             return cls(
@@ -313,7 +359,7 @@ class BusinessCalendar:
                 holidays=holidays,
                 hours=hours,
                 timezone=timezone or "UTC",
-                name="Monday-to-Friday week",
+                name=_MON_FRI_NAME,
             )
         raise CalendarError(
             f"unknown business calendar {name!r}; the named ones are {', '.join(PRESETS)}"
@@ -326,40 +372,56 @@ class BusinessCalendar:
 
     @property
     def description(self) -> str:
+        """The calendar in words, for a report (:meth:`describe` in English)."""
+        return self.describe()
+
+    def describe(self, lang: str = "en") -> str:
         """The calendar in words, for a report: its name, working days, office hours,
-        holidays and zone.
+        holidays and zone, in English (``"en"``) or Persian (``"fa"``: Persian digits,
+        Jalali dates).
 
         Examples
         --------
-        >>> BusinessCalendar.preset("iran").description
+        >>> BusinessCalendar.preset("iran").describe()
         'Iranian week, fixed Jalali holidays (religious holidays not included): Saturday to \
 Wednesday, Thursday half day (00:00-12:00), Friday off; whole days; 410 holidays from \
 2001-03-21 to 2042-03-19; time zone Asia/Tehran'
+        >>> BusinessCalendar.preset("iran", hours="07:30-14:30").describe("fa")
+        'هفته کاری ایران، تعطیلات رسمی ثابت خورشیدی (بدون تعطیلات مذهبی): شنبه تا \
+چهارشنبه، پنجشنبه نیمه‌وقت (۰۷:۳۰ تا ۱۱:۰۰)، جمعه تعطیل؛ ساعات اداری ۰۷:۳۰ تا ۱۴:۳۰؛ ۴۱۰ \
+روز تعطیل رسمی از ۱۳۸۰/۰۱/۰۱ تا ۱۴۲۰/۱۲/۲۹؛ منطقه زمانی تهران'
         >>> BusinessCalendar(weekend=["saturday", "sunday"], hours="09:00-17:00",
-        ...                  timezone="Europe/Amsterdam").description
+        ...                  timezone="Europe/Amsterdam").describe()
         'Monday to Friday, Saturday and Sunday off; office hours 09:00-17:00; no holidays; \
 time zone Europe/Amsterdam'
         """
+        if lang not in _WORDS:
+            raise CalendarError(f"unknown language {lang!r}; describe in {' or '.join(_WORDS)}")
+        words = _WORDS[lang]
         order = _week_from(self.weekend)
         full = [d for d in order if d not in self.weekend and d not in self.half_days]
-        days = _day_list(full)
+        days = [_day_list(full, lang)]
         for day in self.half_days:
-            opening, closing = self._bounds()[WEEKDAYS.index(day)]
-            days += f", {day.title()} half day ({_clock_text(opening)}-{_clock_text(closing)})"
-        days += f", {_and([d.title() for d in order if d in self.weekend])} off"
-        hours = (
-            "whole days"
-            if self.hours is None
-            else f"office hours {self.hours[0]:%H:%M}-{self.hours[1]:%H:%M}"
-        )
-        holidays = (
-            f"{len(self.holidays)} holiday{'s' if len(self.holidays) > 1 else ''} from "
-            f"{min(self.holidays)} to {max(self.holidays)}"
-            if self.holidays
-            else "no holidays"
-        )
-        text = f"{days}; {hours}; {holidays}; time zone {self.timezone}"
-        return f"{self.name}: {text}" if self.name else text
+            opening, closing = (_clock_text(t) for t in self._bounds()[WEEKDAYS.index(day)])
+            days.append(words["half"].format(day=_day(day, lang), a=opening, b=closing))
+        off = _and([_day(d, lang) for d in order if d in self.weekend], lang)
+        days.append(words["off"].format(days=off))
+        if self.hours is None:
+            hours = words["whole"]
+        else:
+            hours = words["hours"].format(a=f"{self.hours[0]:%H:%M}", b=f"{self.hours[1]:%H:%M}")
+        if self.holidays:
+            first, last = (_date_text(d, lang) for d in (min(self.holidays), max(self.holidays)))
+            many = "holidays" if len(self.holidays) > 1 else "holiday"
+            holidays = words[many].format(n=len(self.holidays), a=first, b=last)
+        else:
+            holidays = words["no holidays"]
+        zone = words["zones"].get(self.timezone, self.timezone)
+        parts = [words["sep"].join(days), hours, holidays, words["zone"].format(zone=zone)]
+        text = words["parts"].join(parts)
+        if self.name:
+            text = f"{words['names'].get(self.name, self.name)}: {text}"
+        return text.translate(_PERSIAN_DIGITS) if lang == "fa" else text
 
     def _busday_options(self, weekmask: str | None = None) -> dict[str, Any]:
         import numpy as np
@@ -507,17 +569,30 @@ def _week_from(weekend: tuple[str, ...]) -> list[str]:
     return [WEEKDAYS[(first + i) % 7] for i in range(7)]
 
 
-def _day_list(days: list[str]) -> str:
+def _day_list(days: list[str], lang: str) -> str:
     """``Saturday to Wednesday`` for a run of three days or more, else the days listed."""
     if len(days) >= 3 and len(days) == len(set(days)):
         indices = [WEEKDAYS.index(d) for d in days]
         if all((b - a) % 7 == 1 for a, b in itertools.pairwise(indices)):
-            return f"{days[0].title()} to {days[-1].title()}"
-    return _and([d.title() for d in days])
+            return _WORDS[lang]["run"].format(a=_day(days[0], lang), b=_day(days[-1], lang))
+    return _and([_day(d, lang) for d in days], lang)
 
 
-def _and(words: list[str]) -> str:
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+def _day(name: str, lang: str) -> str:
+    return _WEEKDAYS_FA[name] if lang == "fa" else name.title()
+
+
+def _and(words: list[str], lang: str) -> str:
+    both = [_WORDS[lang]["sep"].join(words[:-1]), words[-1]] if len(words) > 1 else words
+    return _WORDS[lang]["and"].join(both)
+
+
+def _date_text(day: date, lang: str) -> str:
+    if lang != "fa":
+        return day.isoformat()
+    import jdatetime
+
+    return jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
 
 
 def _clock_text(offset: timedelta) -> str:

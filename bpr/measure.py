@@ -64,6 +64,7 @@ __all__ = [
     "TRAVEL",
     "Length",
     "Missing",
+    "Tariff",
     "day_floor",
     "is_citizen_facing",
     "is_paper_inquiry",
@@ -102,9 +103,46 @@ METRICS = (
     "cycle_time_business_mean",
     "days",
     "burden",
+    "burden_cost",
     "variants",
     "cases",
 )
+
+
+def _tariff_rate(instance: Tariff, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+        raise BprError(f"a tariff is a non-negative amount of money per hour, got {value!r}")
+
+
+def _tariff_currency(instance: Tariff, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise BprError(f"a tariff needs its currency (e.g. 'EUR', 'IRR'), got {value!r}")
+
+
+@attrs.frozen
+class Tariff:
+    """The EU Standard Cost Model tariff: what an hour of the citizen's time costs.
+
+    Parameters
+    ----------
+    per_hour : float
+        Money per hour (the SCM uses the hourly wage, or a national average).
+    currency : str
+        Its currency, as the reader should see it (``"EUR"``, ``"IRR"``, ``"ریال"``...).
+
+    Examples
+    --------
+    >>> from bpr import ServiceProcess, Step, measure
+    >>> p = ServiceProcess.from_blocks(
+    ...     "Permit", Step("a", "Apply at the desk", kind="submit", agency="City",
+    ...                    citizen_present=True, documents_in=frozenset({"ID card"})))
+    >>> length = measure(p, tariff=Tariff(20.0, "EUR"))
+    >>> length.burden, length.burden_cost, length.currency
+    (datetime.timedelta(seconds=12600), 70.0, 'EUR')
+    """
+
+    per_hour: float = attrs.field(validator=_tariff_rate)
+    currency: str = attrs.field(validator=_tariff_currency)
 
 
 @attrs.frozen
@@ -140,6 +178,8 @@ class Length:
         Median and mean case duration counted in working time of a business calendar (log).
     burden : timedelta or None
         EU Standard Cost Model time cost to the citizen per case.
+    burden_cost : float or None
+        The burden in money, at the :class:`Tariff` given (``None`` without one).
     variants, cases : int or None
         Distinct paths (model; ``None`` with loops) or activity sequences (log); cases (log).
     per_case : pandas.DataFrame or None
@@ -152,6 +192,8 @@ class Length:
         For each metric that is ``None`` because steps lack a typed field (citizen presence,
         agency, kind, documents...): which fields, and which steps lack them. Give them in
         an annotation table (:func:`bpr.annotate`) to know the metric.
+    currency : str or None
+        The currency of ``burden_cost`` (the :class:`Tariff`'s).
     """
 
     name: str
@@ -183,6 +225,8 @@ class Length:
     segments: pd.DataFrame | None = attrs.field(default=None, eq=False, repr=False)
     assumptions: tuple[str, ...] = ()
     unknown: Mapping[str, Missing] = attrs.field(factory=dict)
+    burden_cost: float | None = None
+    currency: str | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """The scalar metrics as a one-column DataFrame (index ``metric``, column ``value``).
@@ -269,6 +313,7 @@ def measure(
     travel: timedelta = TRAVEL,
     queue: timedelta = QUEUE,
     obtain: timedelta = OBTAIN,
+    tariff: Tariff | None = None,
 ) -> Length:
     """Measure how long a service is, from a process model or an event log.
 
@@ -283,10 +328,16 @@ def measure(
         Log only: ``"agency"``, ``"channel"``, ``"resource"`` or any case attribute
         (``"case:channel"``): :attr:`Length.segments` then has one row per value.
     calendar : BusinessCalendar, optional
-        The working calendar for business durations (log); Iranian defaults when not given.
+        The working calendar of the business cycle times (log), e.g.
+        ``BusinessCalendar.preset("iran")``; without one they are unknown (``None``): no
+        working week is assumed. Calendar days (visits, Doing Business days) are in its zone,
+        else in the zone the log was read in.
     travel, queue, obtain : timedelta
         Burden parameters: round-trip travel and queueing per visit, and the time to obtain
         one document (defaults :data:`TRAVEL`, :data:`QUEUE`, :data:`OBTAIN`).
+    tariff : Tariff, optional
+        Money per hour of the citizen's time: gives :attr:`Length.burden_cost` (unknown
+        without it).
 
     Returns
     -------
@@ -295,8 +346,8 @@ def measure(
     Raises
     ------
     BprError
-        When the input is neither a process nor a log, or a burden parameter is not a
-        non-negative ``timedelta``.
+        When the input is neither a process nor a log, a burden parameter is not a
+        non-negative ``timedelta``, or ``calendar`` or ``tariff`` is of the wrong type.
     ModelError
         When the model cannot be measured (a loop that never ends, unstructured parallelism).
 
@@ -316,14 +367,18 @@ def measure(
             raise BprError(
                 f"measure: {name} must be a non-negative datetime.timedelta, got {value!r}"
             )
+    if tariff is not None and not isinstance(tariff, Tariff):
+        raise BprError(f"measure: tariff must be a bpr.measure.Tariff, got {tariff!r}")
     if isinstance(process_or_log, ServiceProcess):
-        return _measure_model(process_or_log, annotations=annotations, by=by, **rates)
+        length = _measure_model(process_or_log, annotations=annotations, by=by, **rates)
+        return _costed(length, tariff)
     from bpr.log import EventLog
 
     if isinstance(process_or_log, EventLog):
-        return _measure_log(
+        length = _measure_log(
             process_or_log, annotations=annotations, by=by, calendar=calendar, **rates
         )
+        return _costed(length, tariff)
     raise BprError(
         f"measure() takes a ServiceProcess or an EventLog, got {type(process_or_log).__name__}; "
         "read a log file or DataFrame with bpr.read_log first"
@@ -333,8 +388,37 @@ def measure(
 def _burden_note(travel: timedelta, queue: timedelta, obtain: timedelta) -> str:
     return (
         f"burden = visits × ({travel} travel + {queue} queue) + documents × {obtain} to obtain "
-        "(EU Standard Cost Model time; pass travel=, queue=, obtain= for local values)"
+        "(EU Standard Cost Model time; give local travel, queue and obtaining times where "
+        "these defaults do not fit)"
     )
+
+
+def _costed(length: Length, tariff: Tariff | None) -> Length:
+    """``length`` with the burden's cost at ``tariff`` (unknown without a tariff)."""
+    if tariff is None:
+        note = "burden cost unknown: no tariff (money per hour of the citizen's time) was given"
+        return attrs.evolve(length, assumptions=(*length.assumptions, note))
+    hours = timedelta(hours=1)
+    note = f"burden cost = burden in hours × {tariff.per_hour:g} {tariff.currency} per hour"
+    unknown = dict(length.unknown)
+    if "burden" in unknown:
+        unknown["burden_cost"] = unknown["burden"]
+    segments = length.segments
+    if segments is not None:
+        segments = segments.assign(burden_cost=_segment_costs(segments["burden"], tariff))
+    return attrs.evolve(
+        length,
+        burden_cost=None if length.burden is None else length.burden / hours * tariff.per_hour,
+        currency=tariff.currency,
+        segments=segments,
+        assumptions=(*length.assumptions, note),
+        unknown=unknown,
+    )
+
+
+def _segment_costs(burdens: pd.Series, tariff: Tariff) -> list[float | None]:
+    hours = timedelta(hours=1)
+    return [None if b is None or b != b else b / hours * tariff.per_hour for b in burdens]
 
 
 def _measure_model(
@@ -400,9 +484,7 @@ def _measure_log(
     from bpr._measure_log import Rates, measure_log
     from bpr.calendar import BusinessCalendar
 
-    if calendar is None:
-        calendar = BusinessCalendar()
-    elif not isinstance(calendar, BusinessCalendar):
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
         raise BprError(
             f"measure: calendar must be a bpr.calendar.BusinessCalendar, got {calendar!r}"
         )

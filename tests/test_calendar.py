@@ -238,8 +238,21 @@ def test_descriptions():
     other = BusinessCalendar(weekend=["friday", "saturday"], holidays=["2024-05-01"])
     assert other.description == (
         "Sunday to Thursday, Friday and Saturday off; whole days; "
-        "1 holiday from 2024-05-01 to 2024-05-01; time zone Asia/Tehran"
+        "1 holiday on 2024-05-01; time zone Asia/Tehran"
     )
+
+
+def test_descriptions_in_persian():
+    iran = BusinessCalendar.preset("iran", hours="07:30-14:30", holidays=["2024-05-06"])
+    text = iran.describe("fa")
+    assert "شنبه تا چهارشنبه، پنجشنبه نیمه‌وقت (۰۷:۳۰ تا ۱۱:۰۰)، جمعه تعطیل" in text
+    assert "۴۱۱ روز تعطیل رسمی از ۱۳۸۰/۰۱/۰۱ تا ۱۴۲۰/۱۲/۲۹" in text
+    assert not any("a" <= c.lower() <= "z" for c in text)  # no Latin letters left
+    week = BusinessCalendar.preset("mon-fri", timezone="Europe/Amsterdam").describe("fa")
+    assert week.startswith("هفته کاری دوشنبه تا جمعه: دوشنبه تا جمعه، شنبه و یکشنبه تعطیل")
+    assert week.endswith("منطقه زمانی Europe/Amsterdam")  # a zone's name stays as it is
+    with pytest.raises(CalendarError, match="unknown language 'de'"):
+        iran.describe("de")
 
 
 def test_office_hours_as_text():

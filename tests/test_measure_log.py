@@ -8,10 +8,10 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from bpr import LogError, measure
+from bpr import BprError, LogError, measure
 from bpr.calendar import BusinessCalendar, jalali
 from bpr.log import read_log
-from bpr.measure import METRICS
+from bpr.measure import METRICS, Tariff
 
 MIN = timedelta(minutes=1)
 DAY_MIN = 1440
@@ -62,7 +62,7 @@ def _log(rows=EVENTS, **extra_columns):
 
 
 def test_per_case_metrics_by_hand():
-    length = measure(_log(), annotations=ANNOTATIONS)
+    length = measure(_log(), annotations=ANNOTATIONS, calendar=BusinessCalendar())
     cases = length.per_case.set_index("case")
     c1, c2 = cases.loc["c1"], cases.loc["c2"]
     # c1: submit+photo are one trip (police, same day); hand-in is at the police again but the
@@ -86,13 +86,13 @@ def test_per_case_metrics_by_hand():
     assert c2["waiting_share"] == pytest.approx(1 - 130 / 160)
     assert c2["days"] == pytest.approx(0.5 + (90 + 30 + 30) / DAY_MIN)  # online: half a day
     assert c2["burden"] == timedelta(0)
-    # Iranian defaults: Friday weekend, whole days; no Friday lies inside either case
+    # BusinessCalendar's defaults: Friday weekend, whole days; no Friday lies inside either case
     assert c1["cycle_time_business"] == timedelta(days=5, hours=3)
     assert c2["cycle_time_business"] == 160 * MIN
 
 
 def test_log_means_by_hand():
-    length = measure(_log(), annotations=ANNOTATIONS)
+    length = measure(_log(), annotations=ANNOTATIONS, calendar=BusinessCalendar())
     assert length.source == "log" and length.cases == 2
     assert (length.steps, length.steps_min, length.steps_max) == (5.0, 4, 6)
     assert (length.visits, length.handoffs, length.agencies) == (1.5, 2.0, 2.0)
@@ -122,6 +122,39 @@ def test_business_calendar_with_jalali_holiday_and_office_hours():
     assert business["c1"] == timedelta(hours=5.5 + 7 + 7 + 7 + 4.5)
     assert business["c2"] == 160 * MIN  # 07:50-10:30, inside office hours
     assert any("office hours 07:30-14:30" in a for a in measure(_log(), calendar=hours).assumptions)
+
+
+def test_no_business_calendar_no_business_time():
+    """Without a calendar no working week is imposed: business time is unknown, not 0, and
+    calendar days (visits) follow the zone the log was read in."""
+    length = measure(_log(), annotations=ANNOTATIONS)
+    assert length.cycle_time_business is None and length.cycle_time_business_mean is None
+    assert length.per_case["cycle_time_business"].isna().all()
+    assert length.cycle_time is not None and length.visits == 1.5
+    assert any("no business calendar was chosen" in a for a in length.assumptions)
+    iran = measure(_log(), annotations=ANNOTATIONS, calendar=BusinessCalendar.preset("iran"))
+    # c1 runs Saturday 09:00 to Thursday 12:00: Thursday's half day ends at noon, so whole
+    # days Saturday to Wednesday less the 9 hours before 09:00 Saturday, plus 12 hours
+    assert iran.per_case.set_index("case")["cycle_time_business"]["c1"] == timedelta(
+        days=5, hours=-9 + 12
+    )
+    assert any("Iranian week" in a for a in iran.assumptions)
+
+
+def test_a_tariff_prices_the_burden():
+    tariff = Tariff(12.5, "EUR")
+    # every document known: none where the table names none
+    known = {a: {"documents_in": [], "documents_out": [], **f} for a, f in ANNOTATIONS.items()}
+    length = measure(_log(), annotations=known, tariff=tariff, by="agency")
+    assert length.burden == 390 / 2 * MIN
+    assert length.burden_cost == pytest.approx(390 / 2 / 60 * 12.5) and length.currency == "EUR"
+    police = length.segments.loc["Police"]
+    assert police["burden_cost"] == pytest.approx(police["burden"] / timedelta(hours=1) * 12.5)
+    assert measure(_log(), annotations=known).burden_cost is None
+    with pytest.raises(BprError, match="needs its currency"):
+        Tariff(12.5, "")
+    with pytest.raises(BprError, match="non-negative amount of money per hour"):
+        Tariff(-1, "EUR")
 
 
 def test_visits_split_by_calendar_day_in_the_calendar_zone():
