@@ -45,10 +45,11 @@ from bpr.errors import BprError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bpr.calendar import BusinessCalendar
     from bpr.conformance import Documented, Gaps
     from bpr.heuristics import Constraints
     from bpr.log import EventLog
-    from bpr.measure import Length
+    from bpr.measure import Length, Tariff
     from bpr.model import ServiceProcess
     from bpr.redesign import Redesign
     from bpr.simulate import SimulationComparison
@@ -100,6 +101,10 @@ class Analysis:
         The as-is and the to-be simulated on common random numbers, unless switched off.
     seed, cases, replications : int
         The simulation's settings.
+    calendar : BusinessCalendar or None
+        The business calendar of the business cycle times (its
+        :attr:`~bpr.calendar.BusinessCalendar.description` says it in words); ``None`` when
+        none was chosen, and those figures are unknown.
     """
 
     name: str
@@ -115,6 +120,7 @@ class Analysis:
     seed: int
     cases: int
     replications: int
+    calendar: BusinessCalendar | None = None
     _diagrams: dict[str, Mapping[str, str]] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
@@ -203,7 +209,7 @@ class Analysis:
                     after,
                     after - before,
                     *_NO_CI,
-                    _unit(metric),
+                    _unit(metric, self.length.currency),
                 )
             )
         rows += self._segment_rows()
@@ -259,7 +265,7 @@ class Analysis:
                 _number(value),
                 *_NONE,
                 *_NO_CI,
-                _unit(metric),
+                _unit(metric, self.length.currency),
             )
             for segment, values in segments.iterrows()
             for metric, value in values.items()
@@ -352,9 +358,11 @@ def _days(value: timedelta | None) -> float:
     return _NAN if value is None else value.total_seconds() / _DAY
 
 
-def _unit(metric: str) -> str:
+def _unit(metric: str, currency: str | None = None) -> str:
     from bpr.measure import TIMES
 
+    if metric == "burden_cost":
+        return currency or "money"
     return "hours" if metric in TIMES else _UNITS.get(metric, "per case")
 
 
@@ -393,6 +401,11 @@ def analyze(
     seed: int = 0,
     name: str | None = None,
     read: Mapping[str, Any] | None = None,
+    calendar: BusinessCalendar | str | None = "auto",
+    travel: timedelta | None = None,
+    queue: timedelta | None = None,
+    obtain: timedelta | None = None,
+    tariff: Tariff | None = None,
     progress: Progress | None = None,
 ) -> Analysis:
     """Analyse a service from its event log: as-is, length, gaps, redesign and its effect.
@@ -417,6 +430,17 @@ def analyze(
     read
         Keyword arguments of :func:`bpr.read_log` (``timezone``, ``calendar``, column names)
         for a ``log`` that is not yet an :class:`~bpr.EventLog`.
+    calendar
+        The business calendar of the business cycle times: a
+        :class:`~bpr.calendar.BusinessCalendar`, a name (``"iran"``, ``"mon-fri"``), ``None``
+        for none (those figures unknown), or ``"auto"``: the Iranian week for a log read in
+        Tehran time or in Jalali dates, none for any other (:func:`bpr.calendar.log_calendar`).
+        :attr:`Analysis.calendar` keeps the one used.
+    travel, queue, obtain, tariff
+        The citizen-burden cost model (:func:`bpr.measure`): travel and queueing time per
+        visit, time to obtain a document (the defaults of :mod:`bpr.measure` when not given)
+        and the money an hour of the citizen's time costs (:class:`bpr.measure.Tariff`;
+        without it the burden has no cost).
     progress
         Told as each stage starts (see :data:`Progress`).
 
@@ -432,6 +456,7 @@ def analyze(
         :class:`~bpr.AnnotationError` for a bad annotation table...), and for ``read`` given
         with a log that is already read.
     """
+    from bpr.calendar import choose_calendar
     from bpr.conformance import find_undocumented
     from bpr.discover import discover
     from bpr.log import EventLog, read_log
@@ -458,6 +483,8 @@ def analyze(
     if not is_read:
         stages.start("reading the log")
         log = read_log(log, **(read or {}))
+    business = choose_calendar(calendar, timezone=log.timezone, calendar=log.calendar)
+    cost = _cost_model(travel=travel, queue=queue, obtain=obtain, tariff=tariff)
     stages.start("computing statistics")
     stats = log.stats()
     gaps = None
@@ -471,7 +498,7 @@ def analyze(
         as_is = _mark_undocumented(as_is, gaps)
     stages.start("measuring")
     by = "channel" if "channel" in log.columns_chosen else None
-    length = measure(log, annotations=annotations, by=by)
+    length = measure(log, annotations=annotations, by=by, calendar=business, **cost)
     stages.start("redesigning")
     plan = redesign(as_is, log=log, constraints=constraints)
     simulation = None
@@ -489,15 +516,21 @@ def analyze(
         stats=stats,
         as_is=as_is,
         length=length,
-        as_is_length=measure(as_is),
-        to_be_length=measure(plan.to_be),
+        as_is_length=measure(as_is, **cost),
+        to_be_length=measure(plan.to_be, **cost),
         redesign=plan,
         gaps=gaps,
         simulation=simulation,
         seed=seed,
         cases=cases,
         replications=replications,
+        calendar=business,
     )
+
+
+def _cost_model(**given: Any) -> dict[str, Any]:
+    """The burden parameters given, for :func:`bpr.measure` (which has the defaults)."""
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _name(log: EventLog, gaps: Gaps | None) -> str:
