@@ -239,8 +239,7 @@ def _evidence_text(evidence: Evidence) -> str:
         shown = "; ".join(sorted(value)) or "none"
     sure = "" if evidence.confidence is None else f", {evidence.confidence:.0%} sure"
     return (
-        f"{evidence.step}: {evidence.field} = {shown} "
-        f"({evidence.source}: {evidence.detail}{sure})"
+        f"{evidence.step}: {evidence.field} = {shown} ({evidence.source}: {evidence.detail}{sure})"
     )
 
 
@@ -288,12 +287,23 @@ def redesign(
         weights=MappingProxyType(weights),
         constraints=rules,
         alternatives=tuple(planner.alternatives()),
-        notes=tuple(
-            f"the as-is {m.replace('_', ' ')} is unknown, so the objective leaves it out"
-            for m in weights
-            if math.isnan(planner.base[m])
-        ),
+        notes=_unweighed(process, [m for m in weights if math.isnan(planner.base[m])]),
         findings=(*_undocumented(process, _cases(process, log)), *_missing(process, rules)),
+    )
+
+
+def _unweighed(process: ServiceProcess, metrics: list[str]) -> tuple[str, ...]:
+    """A note for each metric the objective leaves out because the as-is does not know it."""
+    if not metrics:
+        return ()
+    from bpr.measure import measure
+
+    why = measure(process).unknown
+    return tuple(
+        f"the as-is {m.replace('_', ' ')} is unknown ("
+        + (str(why[m]) if m in why else "a step has no duration or statistics")
+        + "), so the objective leaves it out"
+        for m in metrics
     )
 
 

@@ -98,7 +98,8 @@ def steps(
     agencies
         Agencies to draw from (the step may also have none); ``None`` for no agencies.
     typed
-        Draw every typed field; with ``False`` only id and name are set.
+        Draw every typed field (each may be unknown); with ``False`` only id and name are
+        set.
     stats
         Allow observed statistics (``StepStats``) on the step.
     line_breaks
@@ -112,22 +113,23 @@ def steps(
     name = draw(text)
     if not typed:
         return Step(step_id, name)
+    maybe = st.none() | st.booleans()  # unknown, no or yes
     return Step(
         step_id,
         name,
-        kind=draw(st.sampled_from(StepKind)),
+        kind=draw(st.none() | st.sampled_from(StepKind)),
         actor=draw(st.none() | st.sampled_from(Actor)),
         agency=draw(st.none() | st.sampled_from(agencies)) if agencies else None,
         channel=draw(st.none() | st.sampled_from(Channel)),
         name_fa=draw(st.none() | text),
-        citizen_present=draw(st.booleans()),
-        mandatory=draw(st.booleans()),
+        citizen_present=draw(maybe),
+        mandatory=draw(maybe),
         fixed_channel=draw(st.booleans()),
         legal_basis=draw(st.none() | texts(max_size=40, line_breaks=line_breaks)),
-        documented=draw(st.booleans()),
+        documented=draw(maybe),
         rule_based=draw(st.booleans()),
-        documents_in=draw(documents),
-        documents_out=draw(documents),
+        documents_in=draw(st.none() | documents),
+        documents_out=draw(st.none() | documents),
         duration=draw(st.none() | _durations),
         stats=draw(st.none() | _step_stats) if stats else None,
     )

@@ -11,13 +11,24 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from bpr import Event, Flow, Gateway, ModelError, ServiceProcess, Step, measure
+from bpr import (
+    DurationStats,
+    Event,
+    Flow,
+    Gateway,
+    ModelError,
+    ServiceProcess,
+    Step,
+    StepStats,
+    measure,
+)
 from bpr._edit import Editor
 from bpr._regions import Regions
 from bpr.examples import vehicle_transfer
 from bpr.heuristics import HEURISTICS, Constraints
-from bpr.redesign import DEFAULT_WEIGHTS, redesign, violations
+from bpr.redesign import DEFAULT_WEIGHTS, NOT_APPLIED, redesign, violations
 
+from .conftest import DATA
 from .strategies import processes
 
 
@@ -100,6 +111,13 @@ def test_locked_and_excluded():
     )
     assert result.to_be.step("s02") == vehicle_transfer().step("s02")
     assert not any(p.heuristic == "automate" for p in result.proposals)
+    # The e-payment of the locked bank step is still shown, once, as locked.
+    (shift,) = [p for p in result.proposals if p.step_ids == ("s02",)]
+    assert (shift.heuristic, shift.applied, shift.not_applied) == (
+        "channel_shift",
+        False,
+        "locked",
+    )
 
 
 def test_legal_changes_are_reported_not_applied():
@@ -109,12 +127,13 @@ def test_legal_changes_are_reported_not_applied():
              channel="in_person", citizen_present=True, mandatory=True, fixed_channel=True),
         Step("b", "Approve", kind="approve", agency="A", actor="back_office", mandatory=True),
         Step("c", "Approve again", kind="approve", agency="A", actor="back_office",
-             mandatory=True),
+             mandatory=True, documents_in=(), documents_out=()),
     )  # fmt: skip
     result = redesign(p, constraints={"exclude": ["compose"]})
     legal = [x for x in result.proposals if x.needs_legal_change]
     assert {x.heuristic for x in legal} == {"channel_shift", "eliminate"}
     assert not any(x.applied for x in legal)
+    assert {x.not_applied for x in legal} == {"legal_change"}
     assert result.to_be == p
 
 
@@ -150,10 +169,10 @@ def _fed(process):
     return {
         (step.id, document)
         for step in process.steps
-        for document in step.documents_in
+        for document in step.documents_in or ()
         for other in process.steps
         if other.id != step.id
-        and document in other.documents_out
+        and document in (other.documents_out or ())
         and nx.has_path(process.graph, other.id, step.id)
     }
 
@@ -170,12 +189,10 @@ def _score(process, base):
 def _plain_metrics(process):
     length = measure(process)
     cycle = length.cycle_time_mean
+    counts = {m: getattr(length, m) for m in ("visits", "steps", "handoffs", "documents")}
+    counts["agencies"] = length.agencies
     return {
-        "visits": length.visits,
-        "steps": length.steps,
-        "handoffs": length.handoffs,
-        "documents": length.documents,
-        "agencies": length.agencies,
+        **{m: np.nan if v is None else v for m, v in counts.items()},
         "cycle_time": np.nan if cycle is None else cycle.total_seconds() / 86400,
     }
 
@@ -199,7 +216,7 @@ def test_random_processes_keep_law_and_data_and_never_get_worse(process):
     # A document that reached a step from an earlier step in the as-is still does in the to-be.
     for consumer_id, document in _fed(process):
         consumer = result.trace[consumer_id]
-        if consumer is not None and document in to_be.step(consumer).documents_in:
+        if consumer is not None and document in (to_be.step(consumer).documents_in or ()):
             assert (consumer, document) in _fed(to_be)
     assert _score(to_be, process) <= _score(process, process) + 1e-9
 
@@ -271,8 +288,8 @@ def test_steps_whose_ids_are_those_of_events():
         Event("begin", "start"),
         Step("start", "Apply", kind="submit", duration=600, **office),
         Gateway("x1", "exclusive"),
-        Step("a", "Check", kind="verify", agency="City", duration=600),
-        Step("b", "Review", kind="verify", agency="Court", duration=1200),
+        Step("a", "Check", kind="verify", agency="City", actor="back_office", duration=600),
+        Step("b", "Review", kind="verify", agency="Court", actor="back_office", duration=1200),
         Gateway("x2", "exclusive"),
         Step("end", "Pay", kind="pay", duration=600, **office),
         Event("finish", "end"),
@@ -379,12 +396,15 @@ def _replayed(process, plan):
 
 
 def test_unknown_durations_leave_cycle_time_out_of_the_objective():
+    none = {"documents_in": (), "documents_out": ()}
     p = ServiceProcess.from_blocks(
         "No times",
-        Step("pay", "Pay", kind="pay", channel="in_person", citizen_present=True, agency="Bank"),
-        Step("v1", "Check", kind="verify", agency="A", actor="back_office"),
-        Step("v2", "Check again", kind="verify", agency="A", actor="back_office"),
-    )
+        Step("pay", "Pay", kind="pay", actor="citizen", channel="in_person",
+             citizen_present=True, agency="Bank", **none),
+        Step("v1", "Check", kind="verify", agency="A", actor="back_office", **none),
+        Step("v2", "Check again", kind="verify", agency="A", actor="back_office",
+             mandatory=False, **none),
+    )  # fmt: skip
     result = redesign(p)
     assert result.notes == (
         "the as-is cycle time is unknown (a step has no duration or statistics), so the "
@@ -414,3 +434,92 @@ def test_no_proposals_still_give_a_table_with_its_columns():
     p = ServiceProcess.from_blocks("Quiet", Step("a", "Issue", kind="issue"))
     table = redesign(p).to_frame()
     assert table.empty and list(table.columns)[:3] == ["heuristic", "targets", "applied"]
+
+
+# -- proposals once, with their reasons; findings ------------------------------------------
+
+
+def test_every_proposal_appears_once_and_a_rejected_one_says_why(transfer):
+    keys = [(p.heuristic, p.step_ids) for p in transfer.proposals]
+    assert len(keys) == len(set(keys))
+    for p in transfer.proposals:
+        assert (p.not_applied is None) == p.applied
+        assert p.not_applied in (None, *NOT_APPLIED)
+        assert p.evidence, p  # every proposal names what it rests on
+    assert [p.heuristic for p in transfer.plan] == [p.heuristic for p in transfer.proposals
+                                                   if p.applied]  # fmt: skip
+
+
+def test_a_change_that_does_not_pay_is_reported_as_no_gain():
+    # Moving the only visit to a counter office changes nothing the objective weighs.
+    p = ServiceProcess.from_blocks(
+        "One visit",
+        Step("a", "Hand in the form", kind="verify", actor="front_office", agency="City",
+             channel="in_person", citizen_present=True, documents_in=(), documents_out=(),
+             duration=600),
+    )  # fmt: skip
+    (office,) = [x for x in redesign(p).proposals if x.heuristic == "counter_office"]
+    assert (office.applied, office.not_applied) == (False, "no_gain")
+
+
+def test_findings_name_undocumented_steps_and_what_keeps_heuristics_from_looking():
+    stats = StepStats(events=30, cases=20, waiting=DurationStats(*[timedelta(hours=2)] * 3))
+    p = ServiceProcess.from_blocks(
+        "Findings",
+        Step("a", "Apply", kind="submit", actor="citizen", channel="web", documented=True),
+        Step("b", "Photocopy", documented=False, stats=stats),
+    )
+    result = redesign(p, log=None)
+    undocumented = [f for f in result.findings if f.kind == "undocumented"]
+    assert [f.steps for f in undocumented] == [("Photocopy",)]
+    (finding,) = undocumented
+    # The flows carry no frequency: the share of cases is unknown, not 0.
+    assert finding.cases_share is None and finding.time is None
+    assert not result.plan
+    lacking = {f.heuristic: f for f in result.findings if f.kind == "missing_fields"}
+    assert lacking["eliminate"].steps == ("Apply", "Photocopy")
+    assert set(lacking["eliminate"].fields) == {"mandatory", "kind", "documents_out"}
+    assert "Photocopy" in lacking["compose"].steps
+
+
+ROAD_FINES_PROCEDURE = [
+    "Create Fine", "Send Fine", "Insert Fine Notification", "Add penalty", "Payment",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("log_name", "procedure"),
+    [
+        ("roadtraffic_1t_per_variant.xes.gz", ROAD_FINES_PROCEDURE),
+        (
+            "bpic2020_permit_1t_per_variant.xes.gz",
+            [
+                "Permit SUBMITTED by EMPLOYEE",
+                "Permit APPROVED by ADMINISTRATION",
+                "Permit FINAL_APPROVED by SUPERVISOR",
+            ],
+        ),
+    ],
+)
+def test_real_logs_without_annotations_lose_no_step_and_list_undocumented_work(log_name, procedure):
+    from bpr import analyze, read_log
+
+    log = read_log(DATA / "logs" / log_name)
+    analysis = analyze(log, documented=procedure, simulate=False)
+    result = analysis.redesign
+    removing = [p for p in result.plan if p.heuristic in ("eliminate", "compose")]
+    assert removing == []
+    assert {s.name for s in result.to_be.steps} >= {s.name for s in analysis.as_is.steps} - {
+        s.name for p in result.plan for s in analysis.as_is.steps if s.id in p.step_ids
+    }
+    undocumented = {f.steps[0]: f for f in result.findings if f.kind == "undocumented"}
+    assert set(undocumented) == set(analysis.gaps.steps["activity"]) & {
+        s.name for s in analysis.as_is.steps
+    }
+    counts = log.stats().activities.set_index("activity")
+    for name, finding in undocumented.items():
+        assert finding.cases_share == pytest.approx(counts.at[name, "cases"] / log.n_cases)
+        assert finding.executions == pytest.approx(counts.at[name, "events"] / log.n_cases)
+    for p in result.proposals:
+        for text in (p.rationale, *(str(e.value) for e in p.evidence)):
+            assert "None" not in text and "nan" not in text.split(), (p.heuristic, text)
