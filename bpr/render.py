@@ -1,8 +1,9 @@
-"""Diagrams of service processes: Graphviz swimlanes drawn as self-contained SVG.
+"""Diagrams of service processes: Graphviz swimlanes drawn as self-contained SVG that fit a page.
 
-:func:`render` lays a :class:`~bpr.ServiceProcess` out left to right with one lane (a
-Graphviz cluster) per agency or per actor, and returns SVG text that an HTML page can inline:
-no scripts, no external files, no element ids, no comments.
+:func:`render` lays a :class:`~bpr.ServiceProcess` out in its reading direction (left to right,
+or right to left in Persian) with one lane (a Graphviz cluster) per agency or per actor, and
+returns SVG text that an HTML page can inline: no scripts, no external files, no element ids,
+no comments.
 
 How a diagram reads
 -------------------
@@ -16,16 +17,33 @@ How a diagram reads
   other     white
   ========= ======== ========= ======== ========= ========
 
+  A step whose kind nobody gave is white with a dotted border.
 * A double, heavier border means the citizen must be there in person; a leading ``§`` means
   the law makes the step mandatory; the second line, in brackets, is the channel.
 * Gateways are diamonds: ``×`` exclusive, ``+`` parallel. A case starts at the thin circle and
   ends at the thick one.
 * A flow is labelled with its branch probability (``70%``) and, when a log was mined, how often
   it was taken (``n=120``); frequent flows are drawn thicker.
-* A legend lists the kinds and markers the diagram uses.
+* A legend lists the kinds and markers the diagram uses, in as many rows as the page needs.
 
 Gateways and events sit in a lane when every step next to them is in that lane. Steps with no
 agency (or actor) share one lane titled "(unknown)".
+
+Fitting a page
+--------------
+A drawing is at most ``width`` points wide (:data:`PAGE_WIDTH`, the text width of an A4
+landscape page, by default), so that it prints at its own size and shows without scrolling in
+a report at 1280 pixels. A process drawn wider is **folded**: cut between ranks (the columns of
+steps that Graphviz lines up) into rows laid out one under the other, each with its own lanes.
+A flow that goes from one row to another ends at a small numbered circle and starts again at
+the circle with the same number in the other row, as flowcharts do across pages. A row that is
+still too wide is cut again; only a row of a single rank is left as it is.
+
+In Persian (``lang="fa"``) everything reads right to left: the flow, the rows (aligned to the
+right), the lane titles and the legend; words are Persian and numbers have Persian digits.
+Step names are the steps' ``name_fa``, and names of agencies and documents come from
+``names`` or the glossary of common Iranian agencies (:data:`bpr._words.NAMES_FA`) where a
+Persian name is known.
 
 A :class:`~bpr.Net` (a Petri net) is drawn left to right without lanes: places as circles (the
 initial one with its token, the final one doubled), transitions as rounded boxes with their
@@ -48,6 +66,14 @@ Examples
 >>> svg = render(p, engine="wasm")
 >>> svg.startswith("<svg") and "Apply" in svg and "70%" in svg
 True
+
+A long process folds into rows no wider than the page:
+
+>>> long = ServiceProcess.from_blocks(
+...     "Long", *(Step(f"s{i}", f"Step number {i}", agency="Registry") for i in range(20)))
+>>> import re
+>>> float(re.search(r'width="([0-9.]+)pt"', render(long, engine="wasm")).group(1)) <= PAGE_WIDTH
+True
 >>> render("Permit")
 Traceback (most recent call last):
 ...
@@ -56,6 +82,7 @@ bpr.errors.RenderError: render() draws a ServiceProcess, a Gaps, a Redesign or a
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import textwrap
@@ -66,6 +93,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from bpr._words import code_label, digits, heuristic_name, name
 from bpr.errors import RenderError
 from bpr.model import (
     Event,
@@ -86,7 +114,7 @@ if TYPE_CHECKING:
     from bpr.pnml import Net
     from bpr.redesign import Redesign
 
-__all__ = ["FONT_FAMILY", "KIND_COLORS", "render"]
+__all__ = ["FONT_FAMILY", "KIND_COLORS", "PAGE_WIDTH", "render"]
 
 Lanes = Literal["agency", "actor"] | None
 Lang = Literal["en", "fa"]
@@ -114,69 +142,56 @@ KIND_COLORS: Mapping[StepKind, str] = MappingProxyType(
 FONT_FAMILY = "Vazirmatn, Tahoma, 'Noto Sans Arabic', 'DejaVu Sans', sans-serif"
 """The CSS font list of every text element: Persian-capable families first."""
 
+PAGE_WIDTH = 760.0
+"""The default widest drawing, in points: an A4 landscape page (297 mm) less 14 mm margins."""
+
 _SVG = "{http://www.w3.org/2000/svg}"
 # Graphviz sizes labels with this font's metrics (it knows them even without font files).
 _MEASURE_FONT = "DejaVu Sans"
 _LINE = "#4d4d4d"
 # A citizen-present step: a double, heavier border.
 _PRESENT = MappingProxyType({"peripheries": "2", "penwidth": "1.6"})
+# A step of unknown kind: no fill colour to claim a kind, a dotted border.
+_UNKNOWN_KIND = MappingProxyType({"fillcolor": "#ffffff", "style": "rounded,filled,dotted"})
 _LABEL_WIDTH = 22  # characters per line before a step name wraps
+_TITLE_WIDTH = 60  # characters per line of a drawing's title
+# What lanes and connectors add to the spans of a row's nodes: lane margins, and a connector
+# with its flow at each end.
+_FOLD_MARGIN = 110.0
+_LEGEND_CHAR = 5.6  # points per character of a legend label (9 pt DejaVu Sans, generous)
+_LEGEND_BOX = 30.0  # points a legend sample adds to its label: margins, border, spacing
 
-_WORDS_EN = {
-    "unknown": "(unknown)",
-    "legend": "Legend",
-    "mandatory": "§ mandatory",
-    "citizen_present": "citizen present",
-    "ivr": "IVR",
-    "sms": "SMS",
-}
-_WORDS_FA = {
-    # step kinds
-    "submit": "ثبت درخواست",
-    "verify": "بررسی",
-    "inquiry": "استعلام",
-    "decide": "تصمیم‌گیری",
-    "approve": "تأیید",
-    "sign": "امضا",
-    "pay": "پرداخت",
-    "notify": "اطلاع‌رسانی",
-    "issue": "صدور",
-    "archive": "بایگانی",
-    "transport": "جابه‌جایی",
-    "wait": "انتظار",
-    "other": "سایر",
-    # actors
-    "citizen": "شهروند",
-    "front_office": "پذیرش",
-    "back_office": "کارشناسی",
-    "counter_office": "دفتر پیشخوان",
-    "system": "سامانه",
-    "external_agency": "دستگاه دیگر",
-    # channels (counter_office and system are shared with the actors)
-    "in_person": "حضوری",
-    "web": "وب",
-    "mobile": "تلفن همراه",
-    "ivr": "تلفن گویا",
-    "sms": "پیامک",
-    "mail": "پست",
-    "internal": "داخلی",
-    # diagram words
-    "unknown": "(نامشخص)",
-    "legend": "راهنما",
-    "mandatory": "§ الزامی",
-    "citizen_present": "حضور شهروند",
+_WORDS = {
+    "unknown": ("(unknown)", "(نامشخص)"),
+    "legend": ("Legend", "راهنما"),
+    "mandatory": ("§ mandatory", "§ الزامی"),
+    "citizen_present": ("citizen present", "حضور شهروند"),
+    "kind_unknown": ("kind unknown", "نوع نامشخص"),
+    "connector": ("continues at the circle with the same number", "ادامه در دایره هم‌شماره"),
+    "times": ("n={}", "{} بار"),
+    "of_cases": ("{} of cases", "{} پرونده‌ها"),
+    "skipped": ("skipped by {}", "جاافتاده در {}"),
+    "gaps_title": (
+        "{} against the log: red, dashed = undocumented (share of cases); grey = skipped",
+        "{} در برابر رویدادنگار: قرمز و خط‌چین = مستندنشده (سهم پرونده‌ها)؛ خاکستری = جاافتاده",
+    ),
+    "as_is_title": ("As-is: {}", "وضع موجود: {}"),
+    "to_be_title": ("To-be: {} (changes highlighted)", "وضع مطلوب: {} (تغییرها پررنگ)"),
+    "removed": ("removed: {}", "حذف‌شده: {}"),
+    "merged": ("merged: {}", "ادغام‌شده: {}"),
 }
 
 
 def _word(key: str, lang: Lang) -> str:
-    if lang == "fa":
-        return _WORDS_FA[key]
-    return _WORDS_EN.get(key, key.replace("_", " "))
+    """A word of the diagrams; the codes of kinds, actors and channels as their labels."""
+    if key in _WORDS:
+        return _WORDS[key][1 if lang == "fa" else 0]
+    return code_label(key, lang)
 
 
 # -- overlays ------------------------------------------------------------------------------
 # Diagrams of other results (a gaps overlay, an as-is/to-be pair) reuse the process drawing:
-# they pass an _Overlay to _process_dot and stack the parts with _draw.
+# they pass an _Overlay to _process_dot and stack the parts.
 
 
 @attrs.frozen
@@ -210,6 +225,25 @@ _NO_OVERLAY = _Overlay()
 
 
 @attrs.frozen
+class _Row:
+    """One row of a folded drawing: the nodes it draws, whether it carries the title, and the
+    number of the connector of each node that a flow from another row enters."""
+
+    nodes: frozenset[str]
+    first: bool
+    numbers: Mapping[str, int]
+
+
+@attrs.frozen
+class _Connector:
+    """Where a flow leaves a row of a folded drawing (``to <node>``) or enters one
+    (``from <node>``): a small circle with the number both ends share."""
+
+    id: str
+    number: int
+
+
+@attrs.frozen
 class _Dot:
     """DOT source and what the SVG needs to say about it afterwards."""
 
@@ -217,6 +251,25 @@ class _Dot:
     title: str
     ids: Mapping[str, str]  # DOT node name -> model node id
     struck: frozenset[str]  # DOT node names whose text is struck through
+
+
+@attrs.frozen
+class _Look:
+    """What every part of one drawing shares: lanes, language, width, names and engine."""
+
+    lanes: Lanes
+    lang: Lang
+    width: float | None
+    engine: Engine
+    names: Mapping[str, str] = attrs.field(factory=dict)
+
+    @property
+    def rankdir(self) -> str:
+        return "RL" if self.lang == "fa" else "LR"
+
+    def name(self, text: str, persian: str | None = None) -> str:
+        """``text`` in the drawing's language (``persian``: the Persian name it carries)."""
+        return name(text, self.lang, persian or self.names.get(text))
 
 
 # -- public entry point --------------------------------------------------------------------
@@ -230,6 +283,8 @@ def render(
     legend: bool = True,
     engine: Engine = "auto",
     min_share: float = 0.0,
+    width: float | None = PAGE_WIDTH,
+    names: Mapping[str, str] | None = None,
 ) -> str:
     """Draw a service process, its gaps against a log, or a redesign, as SVG text.
 
@@ -246,8 +301,9 @@ def render(
     lanes
         One swimlane per ``"agency"`` or per ``"actor"``; ``None`` draws no lanes.
     lang
-        ``"fa"`` shows each step's ``name_fa`` (when it has one) and Persian words for
-        channels, actors and the legend; ``"en"`` shows ``name``.
+        ``"fa"`` draws right to left with Persian words and digits, each step's ``name_fa``
+        (when it has one) and Persian names of agencies where known; ``"en"`` draws left to
+        right with ``name``.
     legend
         Add a legend of the step kinds and markers the diagram uses.
     engine
@@ -256,6 +312,13 @@ def render(
         there is one, else the second.
     min_share
         For gaps: leave out findings in fewer cases than this share.
+    width
+        The widest the drawing may be, in points (default :data:`PAGE_WIDTH`); a wider
+        process is folded into rows (see :mod:`bpr.render`). ``None`` never folds. Petri
+        nets are not folded.
+    names
+        Persian names (by name as written) of steps, agencies or the process, for
+        ``lang="fa"``, where the model has none (a step's ``name_fa`` comes first).
 
     Returns
     -------
@@ -286,31 +349,213 @@ def render(
     from bpr.pnml import Net
     from bpr.redesign import Redesign
 
-    _check_options(lanes, lang)
+    _check_options(lanes, lang, width)
+    look = _Look(lanes, lang, width, engine, dict(names or {}))
     if isinstance(obj, Net):
-        return _draw([_net_dot(obj)], engine)
+        return _svg_text([_drawn(_net_dot(obj), engine)], look)
     if isinstance(obj, ServiceProcess):
-        parts = [_process_dot(obj, lanes=lanes, lang=lang)]
-        steps = obj.steps
+        roots, steps = _drawn_process(obj, look), obj.steps
     elif isinstance(obj, Gaps):
-        parts, steps = [_gaps_dot(obj, lanes, lang, min_share)], _documented(obj).steps
+        roots, steps = _drawn_gaps(obj, look, min_share), _documented(obj).steps
     elif isinstance(obj, Redesign):
-        parts, steps = _redesign_dots(obj, lanes, lang), obj.as_is.steps + obj.to_be.steps
+        roots, steps = _drawn_redesign(obj, look), obj.as_is.steps + obj.to_be.steps
     else:
         raise RenderError(
             "render() draws a ServiceProcess, a Gaps, a Redesign or a Net; got a "
             f"{type(obj).__name__}"
         )
     if legend and steps:
-        parts.append(_legend_dot(steps, lang))
-    return _draw(parts, engine)
+        roots += [_drawn(dot, engine) for dot in _legend_dots(steps, look)]
+    return _svg_text(roots, look)
 
 
-def _check_options(lanes: Any, lang: Any) -> None:
+def _check_options(lanes: Any, lang: Any, width: Any) -> None:
     if lanes not in ("agency", "actor", None):
         raise RenderError(f"unknown lanes {lanes!r}; use 'agency', 'actor' or None")
     if lang not in ("en", "fa"):
         raise RenderError(f"unknown lang {lang!r}; use 'en' or 'fa'")
+    if width is not None and not (isinstance(width, int | float) and width >= 200):
+        raise RenderError(f"width {width!r}: give at least 200 (points) or None")
+
+
+def _svg_text(roots: list[Any], look: _Look) -> str:
+    from lxml import etree
+
+    root = roots[0] if len(roots) == 1 else _stack(roots, right=look.lang == "fa")
+    return etree.tostring(root, encoding="unicode")
+
+
+# -- folding to the page width -------------------------------------------------------------
+
+
+def _drawn_process(
+    process: ServiceProcess, look: _Look, overlay: _Overlay = _NO_OVERLAY
+) -> list[Any]:
+    """``process`` drawn as one SVG root, or as rows of at most ``look.width`` points."""
+    whole = _drawn(_process_dot(process, look=look, overlay=overlay), look.engine)
+    if look.width is None or _size(whole)[0] <= look.width:
+        return [whole]
+    flows = [(f.source, f.target) for f in (*process.flows, *overlay.added_flows)]
+    rows = _split(_spans(whole, look.lang), look.width, flows)
+    while True:
+        parts = _rows(rows, flows)
+        drawn = [
+            _drawn(_process_dot(process, look=look, overlay=overlay, row=part), look.engine)
+            for part in parts
+        ]
+        wide = {
+            i
+            for i, root in enumerate(drawn)
+            if _size(root)[0] > look.width and len(_ranks(_spans(root, look.lang), rows[i])) > 1
+        }
+        if not wide:
+            return drawn
+        rows = [
+            piece
+            for i, row in enumerate(rows)
+            for piece in (
+                _split(_spans(drawn[i], look.lang), look.width, flows, keep=row, at_least=2)
+                if i in wide
+                else [row]
+            )
+        ]
+
+
+def _spans(root: Any, lang: Lang) -> dict[str, tuple[float, float]]:
+    """Each drawn node's extent along the reading direction: (start, end) in points."""
+    spans = {}
+    for group in root.iter(f"{_SVG}g"):
+        if "node" not in group.get("class", "").split():
+            continue
+        xs = [
+            float(x)
+            for shape in group.iter(f"{_SVG}polygon", f"{_SVG}path", f"{_SVG}ellipse")
+            for x in _xs(shape)
+        ]
+        if xs:
+            low, high = min(xs), max(xs)
+            spans[group.find(f"{_SVG}title").text] = (-high, -low) if lang == "fa" else (low, high)
+    return spans
+
+
+def _xs(shape: Any) -> list[float]:
+    """The x coordinates of a shape's outline (a curve's control points bound it)."""
+    if shape.tag == f"{_SVG}ellipse":
+        cx, rx = float(shape.get("cx")), float(shape.get("rx"))
+        return [cx - rx, cx + rx]
+    points = (shape.get("points") or shape.get("d") or "").replace("M", " ").replace("C", " ")
+    return [float(pair.split(",")[0]) for pair in points.split() if "," in pair]
+
+
+def _ranks(
+    spans: Mapping[str, tuple[float, float]], keep: Iterable[str]
+) -> list[tuple[float, float, list[str]]]:
+    """The nodes of ``keep`` grouped into ranks (nodes whose centres line up across the
+    flow), in reading order: (start, end, node ids) each."""
+    kept = sorted((spans[i] for i in keep if i in spans), key=sum)
+    ids = {spans[i]: [] for i in keep if i in spans}
+    for i in keep:
+        if i in spans:
+            ids[spans[i]].append(i)
+    ranks: list[tuple[float, float, list[str]]] = []
+    for span in dict.fromkeys(kept):
+        centre = sum(span) / 2
+        if ranks and abs(centre - sum(ranks[-1][:2]) / 2) < 1.0:
+            start, end, members = ranks[-1]
+            ranks[-1] = (min(start, span[0]), max(end, span[1]), members + ids[span])
+        else:
+            ranks.append((span[0], span[1], list(ids[span])))
+    return ranks
+
+
+def _split(
+    spans: Mapping[str, tuple[float, float]],
+    width: float,
+    flows: list[tuple[str, str]],
+    *,
+    keep: Iterable[str] | None = None,
+    at_least: int = 1,
+) -> list[list[str]]:
+    """Rows of whole ranks, each spanning at most ``width`` less what lanes and connectors
+    add, in reading order; at least ``at_least`` rows when there are enough ranks.
+
+    A row ends where the fewest flows cross to the next ranks (each is a pair of connectors)
+    among the cuts that fill at least half of the row, the latest of equals.
+    """
+    ranks = _ranks(spans, spans if keep is None else keep)
+    crossing = _crossings(ranks, flows)
+    budget = width - _FOLD_MARGIN
+    rows: list[list[str]] = []
+    first = 0
+    while first < len(ranks):
+        last = first
+        while last + 1 < len(ranks) and ranks[last + 1][1] - ranks[first][0] <= budget:
+            last += 1
+        if last + 1 < len(ranks):
+            half = ranks[first][0] + budget / 2
+            cuts = [j for j in range(first, last + 1) if ranks[j][1] >= half] or [last]
+            last = min(cuts, key=lambda j: (crossing[j], -j))
+        rows.append([i for *_, members in ranks[first : last + 1] for i in members])
+        first = last + 1
+    if len(rows) < at_least <= len(ranks):
+        middle = len(ranks) / 2
+        cut = min(range(len(ranks) - 1), key=lambda j: (crossing[j], abs(j + 1 - middle)))
+        rows = [
+            [i for *_, m in ranks[: cut + 1] for i in m],
+            [i for *_, m in ranks[cut + 1 :] for i in m],
+        ]
+    return rows
+
+
+def _crossings(
+    ranks: list[tuple[float, float, list[str]]], flows: list[tuple[str, str]]
+) -> list[int]:
+    """For each rank, how many flows cross the cut right after it."""
+    rank_of = {node: k for k, (*_, members) in enumerate(ranks) for node in members}
+    crossing = [0] * len(ranks)
+    for source, target in flows:
+        if source in rank_of and target in rank_of:
+            low, high = sorted((rank_of[source], rank_of[target]))
+            for k in range(low, high):
+                crossing[k] += 1
+    return crossing
+
+
+def _rows(rows: list[list[str]], flows: list[tuple[str, str]]) -> list[_Row]:
+    """The rows with their connectors: one number per node that a flow enters from another
+    row, numbered in reading order."""
+    row_of = {node: i for i, row in enumerate(rows) for node in row}
+    order = {node: k for k, node in enumerate(n for row in rows for n in row)}
+    entered = sorted(
+        {t for s, t in flows if s in row_of and t in row_of and row_of[s] != row_of[t]},
+        key=order.__getitem__,
+    )
+    numbers = {node: k for k, node in enumerate(entered, 1)}
+    return [_Row(frozenset(row), i == 0, numbers) for i, row in enumerate(rows)]
+
+
+def _cut(
+    nodes: list[Node], flows: list[Flow], row: _Row
+) -> tuple[list[Node | _Connector], list[tuple[Flow, tuple[str, str]]]]:
+    """The nodes and flows one row draws, with connectors where flows leave or enter it; each
+    flow comes with the key of its overlay mark."""
+    kept: list[Node | _Connector] = [n for n in nodes if n.id in row.nodes]
+    drawn: list[tuple[Flow, tuple[str, str]]] = []
+    connectors: dict[str, _Connector] = {}
+    for flow in flows:
+        key = (flow.source, flow.target)
+        leaves, enters = flow.source in row.nodes, flow.target in row.nodes
+        if leaves and enters:
+            drawn.append((flow, key))
+        elif leaves or enters:
+            end = f"{'to' if leaves else 'from'} {flow.target}"
+            if end in connectors and enters:
+                continue  # flows from several places enter through one connector
+            connectors.setdefault(end, _Connector(end, row.numbers[flow.target]))
+            shown = attrs.evolve(flow, target=end) if leaves else Flow(end, flow.target)
+            drawn.append((shown, key))
+    kept += list(connectors.values())
+    return kept, drawn
 
 
 # -- DOT -----------------------------------------------------------------------------------
@@ -319,23 +564,32 @@ def _check_options(lanes: Any, lang: Any) -> None:
 def _process_dot(
     process: ServiceProcess,
     *,
-    lanes: Lanes,
-    lang: Lang,
+    look: _Look,
     overlay: _Overlay = _NO_OVERLAY,
+    row: _Row | None = None,
 ) -> _Dot:
-    """The DOT of ``process`` with ``overlay``'s marks and additions."""
+    """The DOT of ``process`` with ``overlay``'s marks and additions (of one ``row`` of it
+    when folded)."""
     import graphviz
 
-    nodes: list[Node] = [*process.nodes, *overlay.added_steps]
-    flows: list[Flow] = [*process.flows, *overlay.added_flows]
+    nodes: list[Any] = [*process.nodes, *overlay.added_steps]
+    flows = [*process.flows, *overlay.added_flows]
+    top = max((f.frequency or 0 for f in flows), default=0)
     names = {node.id: f"n{i}" for i, node in enumerate(nodes, 1)}
+    drawn = [(flow, (flow.source, flow.target)) for flow in flows]
+    if row is not None:
+        nodes, drawn = _cut(nodes, flows, row)
+        names |= {n.id: f"c{i}" for i, n in enumerate(nodes) if isinstance(n, _Connector)}
+    titled = row is None or row.first
+    title = textwrap.wrap(look.name(process.name), _TITLE_WIDTH) if titled else []
     graph = graphviz.Digraph(
         "process",
         graph_attr={
-            "rankdir": "LR",
+            "rankdir": look.rankdir,
             "newrank": "true",
-            "label": _text([process.name]),
+            "label": _text(title),
             "labelloc": "t",
+            "labeljust": "r" if look.lang == "fa" else "l",
             "fontsize": "14",
             "fontname": _MEASURE_FONT,
             "nodesep": "0.3",
@@ -344,13 +598,15 @@ def _process_dot(
         node_attr={"fontname": _MEASURE_FONT, "fontsize": "11", "color": _LINE},
         edge_attr={"fontname": _MEASURE_FONT, "fontsize": "9", "color": _LINE, "fontcolor": _LINE},
     )
-    for i, (lane, members) in enumerate(_assign_lanes(nodes, flows, lanes).items()):
+    lanes = _assign_lanes(nodes, [flow for flow, _ in drawn], look.lanes)
+    for i, (lane, members) in enumerate(lanes.items()):
         if lane is None:
-            _add_nodes(graph, members, overlay, names, lang)
+            _add_nodes(graph, members, overlay, names, look)
             continue
         with graph.subgraph(name=f"cluster_lane{i}") as lane_graph:
             lane_graph.attr(
-                label=_text([_lane_title(lane, lanes, lang)]),
+                label=_text([_lane_title(lane, look)]),
+                # Graphviz mirrors a cluster's label with the ranks: "l" is the reading start.
                 labeljust="l",
                 style="filled",
                 fillcolor="#f7f7f7",
@@ -359,16 +615,17 @@ def _process_dot(
                 fontsize="12",
                 **{"class": "lane"},
             )
-            _add_nodes(lane_graph, members, overlay, names, lang)
-    top = max((f.frequency or 0 for f in flows), default=0)
-    for flow in flows:
-        mark = overlay.flows.get((flow.source, flow.target), _PLAIN)
-        graph.edge(names[flow.source], names[flow.target], **_flow_attrs(flow, mark, top))
+            _add_nodes(lane_graph, members, overlay, names, look)
+    for flow, key in drawn:
+        mark = overlay.flows.get(key, _PLAIN)
+        if flow.source.startswith("from "):
+            mark = attrs.evolve(mark, note=None)  # the label stays on the leaving side
+        graph.edge(names[flow.source], names[flow.target], **_flow_attrs(flow, mark, top, look))
     struck = frozenset(names[i] for i, mark in overlay.nodes.items() if mark.strike)
     return _Dot(
         source=graph.source,
         title=process.name,
-        ids={name: node_id for node_id, name in names.items()},
+        ids={dot_name: node_id for node_id, dot_name in names.items()},
         struck=struck,
     )
 
@@ -421,19 +678,20 @@ def _net_dot(net: Net) -> _Dot:
 
 def _add_nodes(
     graph: graphviz.Digraph,
-    nodes: list[Node],
+    nodes: list[Any],
     overlay: _Overlay,
     names: Mapping[str, str],
-    lang: Lang,
+    look: _Look,
 ) -> None:
     for node in nodes:
-        graph.node(names[node.id], **_node_attrs(node, overlay.nodes.get(node.id, _PLAIN), lang))
+        mark = overlay.nodes.get(node.id, _PLAIN)
+        graph.node(names[node.id], **_node_attrs(node, mark, look))
 
 
-def _lane_title(lane: str, lanes: Lanes, lang: Lang) -> str:
+def _lane_title(lane: str, look: _Look) -> str:
     if not lane:
-        return _word("unknown", lang)
-    return _word(lane, lang) if lanes == "actor" else lane
+        return _word("unknown", look.lang)
+    return _word(lane, look.lang) if look.lanes == "actor" else look.name(lane)
 
 
 def _text(lines: Iterable[str]) -> str:
@@ -452,9 +710,7 @@ def _lane_key(step: Step, lanes: Lanes) -> str:
     return str(value) if value else ""
 
 
-def _assign_lanes(
-    nodes: list[Node], flows: list[Flow], lanes: Lanes
-) -> dict[str | None, list[Node]]:
+def _assign_lanes(nodes: list[Any], flows: list[Flow], lanes: Lanes) -> dict[str | None, list[Any]]:
     """Nodes by lane (``""`` is the unknown lane, ``None`` no lane), lanes in reading order."""
     if lanes is None:
         return {None: list(nodes)}
@@ -463,7 +719,7 @@ def _assign_lanes(
     for flow in flows:
         neighbours[flow.source].add(flow.target)
         neighbours[flow.target].add(flow.source)
-    by_lane: dict[str | None, list[Node]] = {lane: [] for lane in step_lane.values()}
+    by_lane: dict[str | None, list[Any]] = {lane: [] for lane in step_lane.values()}
     by_lane[None] = []
     for node in nodes:
         if node.id in step_lane:
@@ -474,10 +730,14 @@ def _assign_lanes(
     return {lane: members for lane, members in by_lane.items() if members}
 
 
-def _node_attrs(node: Node, mark: _Mark, lang: Lang) -> dict[str, str]:
+def _node_attrs(node: Any, mark: _Mark, look: _Look) -> dict[str, str]:
+    if isinstance(node, _Connector):
+        return _connector_attrs(node, look.lang)
     if isinstance(node, Step):
         attrs_ = _step_attrs(node)
-        attrs_["label"] = _text([*_step_lines(node, lang), *([mark.note] if mark.note else [])])
+        lines = _step_lines(node, look)
+        note = textwrap.wrap(mark.note, _LABEL_WIDTH + 4) if mark.note else []
+        attrs_["label"] = _text([*lines, *note])
     else:
         attrs_ = _gateway_attrs(node) if isinstance(node, Gateway) else _event_attrs(node)
         # Gateways and events are small shapes: their words go beside them.
@@ -495,24 +755,27 @@ def _node_attrs(node: Node, mark: _Mark, lang: Lang) -> dict[str, str]:
     return attrs_
 
 
-def _step_lines(step: Step, lang: Lang) -> list[str]:
-    name = (step.name_fa or step.name) if lang == "fa" else step.name
+def _step_lines(step: Step, look: _Look) -> list[str]:
+    label = look.name(step.name, step.name_fa)
     if step.mandatory:
-        name = f"§ {name}"
-    lines = textwrap.wrap(name, _LABEL_WIDTH, break_long_words=False) or [name]
+        label = f"§ {label}"
+    lines = textwrap.wrap(label, _LABEL_WIDTH, break_long_words=False) or [label]
     if step.channel is not None:
-        lines.append(f"[{_word(step.channel, lang)}]")
+        lines.append(f"[{_word(step.channel, look.lang)}]")
     return lines
 
 
 def _step_attrs(step: Step) -> dict[str, str]:
+    kind = getattr(step.kind, "value", "unknown")
     attrs_ = {
         "shape": "box",
         "style": "rounded,filled",
-        "fillcolor": KIND_COLORS[step.kind],
+        "fillcolor": KIND_COLORS.get(step.kind, "#ffffff"),
         "margin": "0.12,0.06",
-        "class": f"step kind-{step.kind}",
+        "class": f"step kind-{kind}",
     }
+    if step.kind is None:
+        attrs_.update(_UNKNOWN_KIND)
     if step.citizen_present:
         attrs_.update(_PRESENT)
     return attrs_
@@ -546,12 +809,26 @@ def _event_attrs(event: Event) -> dict[str, str]:
     }
 
 
-def _flow_attrs(flow: Flow, mark: _Mark, top: int) -> dict[str, str]:
+def _connector_attrs(connector: _Connector, lang: Lang) -> dict[str, str]:
+    return {
+        "shape": "circle",
+        "style": "filled",
+        "fillcolor": "#fff8e1",
+        "color": "#b28704",
+        "width": "0.3",
+        "fixedsize": "true",
+        "fontsize": "10",
+        "label": digits(str(connector.number), lang),
+        "class": "connector",
+    }
+
+
+def _flow_attrs(flow: Flow, mark: _Mark, top: int, look: _Look) -> dict[str, str]:
     parts = []
     if flow.probability is not None:
-        parts.append(f"{flow.probability * 100:.3g}%")
+        parts.append(digits(f"{flow.probability * 100:.3g}%", look.lang))
     if flow.frequency is not None:
-        parts.append(f"n={flow.frequency}")
+        parts.append(_word("times", look.lang).format(digits(str(flow.frequency), look.lang)))
     if mark.note:
         parts.append(mark.note)
     attrs_ = {"label": _text([" · ".join(parts)])} if parts else {}
@@ -565,27 +842,45 @@ def _flow_attrs(flow: Flow, mark: _Mark, top: int) -> dict[str, str]:
     return attrs_
 
 
-def _legend_dot(steps: Iterable[Step], lang: Lang) -> _Dot:
-    """A row of sample boxes: the kinds used, then the markers used.
+def _legend_dots(steps: Iterable[Step], look: _Look) -> list[_Dot]:
+    """Rows of sample boxes, as many as the width needs: the kinds used, then the markers
+    used, the first row opened by the word "Legend".
 
-    It is a graph of its own, stacked under the process, so that it neither moves the
+    Each row is a graph of its own, stacked under the process, so that it neither moves the
     process's nodes nor stretches to the process's rank widths.
     """
-    import graphviz
-
     steps = list(steps)
     used = {s.kind for s in steps}
     samples = [
-        (_word(kind, lang), {"fillcolor": KIND_COLORS[kind]}) for kind in StepKind if kind in used
+        (_word(kind, look.lang), {"fillcolor": KIND_COLORS[kind]})
+        for kind in StepKind
+        if kind in used
     ]
+    if None in used:
+        samples.append((_word("kind_unknown", look.lang), dict(_UNKNOWN_KIND)))
     if any(s.mandatory for s in steps):
-        samples.append((_word("mandatory", lang), {}))
+        samples.append((_word("mandatory", look.lang), {}))
     if any(s.citizen_present for s in steps):
-        samples.append((_word("citizen_present", lang), dict(_PRESENT)))
-    title = _word("legend", lang)
+        samples.append((_word("citizen_present", look.lang), dict(_PRESENT)))
+    title = _word("legend", look.lang)
+    rows: list[list[tuple[str, dict[str, str]]]] = [[(title, {"shape": "plaintext"})]]
+    budget, used_width = (look.width or math.inf) - 20, len(title) * _LEGEND_CHAR + _LEGEND_BOX
+    for label, extra in samples:
+        needed = len(label) * _LEGEND_CHAR + _LEGEND_BOX
+        if used_width + needed > budget:
+            rows.append([])
+            used_width = 0.0
+        rows[-1].append((label, extra))
+        used_width += needed
+    return [_legend_row(row, look, title) for row in rows]
+
+
+def _legend_row(samples: list[tuple[str, dict[str, str]]], look: _Look, title: str) -> _Dot:
+    import graphviz
+
     graph = graphviz.Digraph(
         "legend",
-        graph_attr={"rankdir": "LR", "nodesep": "0.1", "ranksep": "0.12"},
+        graph_attr={"rankdir": look.rankdir, "nodesep": "0.1", "ranksep": "0.12"},
         node_attr={
             "fontname": _MEASURE_FONT,
             "fontsize": "9",
@@ -596,34 +891,27 @@ def _legend_dot(steps: Iterable[Step], lang: Lang) -> _Dot:
             "height": "0.3",
         },
     )
-    with graph.subgraph(name="cluster_legend") as box:
-        box.attr(
-            label=_text([title]),
-            labeljust="l",
-            fontname=_MEASURE_FONT,
-            fontsize="10",
-            color="#bdbdbd",
-            fontcolor="#333333",
-            style="dashed",
-            **{"class": "legend"},
-        )
-        for i, (label, extra) in enumerate(samples):
-            box.node(f"k{i}", label=_text([label]), **extra)
-        for i in range(1, len(samples)):
-            box.edge(f"k{i - 1}", f"k{i}", style="invis")
+    graph.attr(**{"class": "legend"})
+    for i, (label, extra) in enumerate(samples):
+        graph.node(f"k{i}", label=_text([label]), **extra)
+    for i in range(1, len(samples)):
+        graph.edge(f"k{i - 1}", f"k{i}", style="invis")
     return _Dot(source=graph.source, title=title, ids={}, struck=frozenset())
+
+
+def _drawn(dot: _Dot, engine: Engine) -> Any:
+    """``dot`` drawn by Graphviz and cleaned: an SVG root element."""
+    return _finish_svg(_run_graphviz(dot.source, engine), dot)
 
 
 def _draw(dots: list[_Dot], engine: Engine) -> str:
     """Each DOT drawn and cleaned, then stacked top to bottom in one SVG."""
-    from lxml import etree
-
-    roots = [_finish_svg(_run_graphviz(dot.source, engine), dot) for dot in dots]
-    return etree.tostring(roots[0] if len(roots) == 1 else _stack(roots), encoding="unicode")
+    return _svg_text([_drawn(dot, engine) for dot in dots], _Look(None, "en", None, engine))
 
 
-def _stack(roots: list[Any]) -> Any:
-    """One ``<svg>`` holding ``roots`` as nested ``<svg>`` elements, one under the other."""
+def _stack(roots: list[Any], *, right: bool = False) -> Any:
+    """One ``<svg>`` holding ``roots`` as nested ``<svg>`` elements, one under the other,
+    aligned to the left (or to the ``right``)."""
     from lxml import etree
 
     gap = 6.0
@@ -637,7 +925,7 @@ def _stack(roots: list[Any]) -> Any:
     y = 0.0
     for root, (w, h) in zip(roots, sizes, strict=True):
         # Inside the outer viewBox one unit is one point, as in Graphviz's own viewBox.
-        root.set("x", "0")
+        root.set("x", f"{width - w:.2f}" if right else "0")
         root.set("y", f"{y:.2f}")
         root.set("width", f"{w:.2f}")
         root.set("height", f"{h:.2f}")
@@ -776,17 +1064,14 @@ def _documented(gaps: Gaps) -> ServiceProcess:
     return gaps.documented
 
 
-def _gaps_dot(gaps: Gaps, lanes: Lanes, lang: Lang, min_share: float) -> _Dot:
+def _drawn_gaps(gaps: Gaps, look: _Look, min_share: float) -> list[Any]:
     """The documented model with the gaps drawn in."""
     process = _documented(gaps)
-    title = process.evolve(
-        name=f"{process.name} against the log: red, dashed = undocumented (share of cases); "
-        "grey = skipped"
-    )
-    return _process_dot(title, lanes=lanes, lang=lang, overlay=_gaps_overlay(gaps, min_share))
+    titled = process.evolve(name=_word("gaps_title", look.lang).format(look.name(process.name)))
+    return _drawn_process(titled, look, _gaps_overlay(gaps, min_share, look.lang))
 
 
-def _gaps_overlay(gaps: Gaps, min_share: float) -> _Overlay:
+def _gaps_overlay(gaps: Gaps, min_share: float, lang: Lang = "en") -> _Overlay:
     node_of = {step: ids[0] for step, ids in gaps.ids.items()}
     node_of.update(zip(gaps.matches["activity"], gaps.matches["step_id"], strict=True))
     shown = gaps.steps[gaps.steps["case_share"] >= min_share]
@@ -794,10 +1079,10 @@ def _gaps_overlay(gaps: Gaps, min_share: float) -> _Overlay:
     node_of.update(added)
     marks: dict[Any, Any] = {}
     for activity, share in zip(shown["activity"], shown["case_share"], strict=True):
-        marks[added[activity]] = _gap_mark(f"{_percent(share)} of cases")
+        marks[added[activity]] = _gap_mark(_word("of_cases", lang).format(_percent(share, lang)))
     for row in gaps.skipped.itertuples():
         if row.mandatory or row.required or row.case_share == 1.0:
-            note = f"skipped by {_percent(row.case_share)}"
+            note = _word("skipped", lang).format(_percent(row.case_share, lang))
             marks[row.step_id] = _Mark(color=_SKIP_COLOR, fill=_SKIP_FILL, note=note)
     gap_pairs = set(zip(gaps.transitions["source"], gaps.transitions["target"], strict=True))
     flows: dict[tuple[str, str], Flow] = {}
@@ -808,48 +1093,53 @@ def _gaps_overlay(gaps: Gaps, min_share: float) -> _Overlay:
             continue
         if pair not in flows:  # most cases first: the first share is the largest
             flows[pair] = Flow(*pair)
-            marks[pair] = _gap_mark(_percent(row.case_share))
+            marks[pair] = _gap_mark(_percent(row.case_share, lang))
     steps = tuple(Step(node_id, activity) for activity, node_id in added.items())
     node_marks = {k: v for k, v in marks.items() if isinstance(k, str)}
     flow_marks = {k: v for k, v in marks.items() if isinstance(k, tuple)}
     return _Overlay(node_marks, flow_marks, added_steps=steps, added_flows=tuple(flows.values()))
 
 
-def _percent(share: float) -> str:
+def _percent(share: float, lang: Lang = "en") -> str:
     """A share as a percentage with two significant digits below 10%: ``3.1%``, ``0.07%``."""
     percent = 100 * share
-    return f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%"
+    return digits(f"{percent:.0f}%" if percent >= 10 else f"{percent:.2g}%", lang)
 
 
 def _gap_mark(note: str) -> _Mark:
     return _Mark(color=_GAP_COLOR, fill=_GAP_FILL, dashed=True, note=note)
 
 
-def _redesign_dots(redesign: Redesign, lanes: Lanes, lang: Lang) -> list[_Dot]:
-    """The as-is with what goes struck through, above the to-be with what changed marked."""
+def _drawn_redesign(redesign: Redesign, look: _Look) -> list[Any]:
+    """The as-is with what goes struck through, above the to-be with what changed marked;
+    a change is named by its heuristic."""
+    lang = look.lang
+    separator = "، " if lang == "fa" else ", "
     changed: dict[str, list[str]] = {}
     for proposal in redesign.plan:
         for step_id in proposal.step_ids:
-            changed.setdefault(step_id, []).append(proposal.heuristic)
+            changed.setdefault(step_id, []).append(heuristic_name(proposal.heuristic, lang))
     before: dict[str, _Mark] = {}
     for step in redesign.as_is.steps:
         now = redesign.trace.get(step.id)
-        how = ", ".join(dict.fromkeys(changed.get(step.id, [])))
+        how = separator.join(dict.fromkeys(changed.get(step.id, [])))
         if now is None or now != step.id:
-            gone = "removed" if now is None else "merged"
-            before[step.id] = _Mark(
-                color=_SKIP_COLOR, fill=_SKIP_FILL, strike=True, note=f"{gone}: {how}"
-            )
+            gone = _word("removed" if now is None else "merged", lang).format(how)
+            before[step.id] = _Mark(color=_SKIP_COLOR, fill=_SKIP_FILL, strike=True, note=gone)
         elif how:
             before[step.id] = _Mark(color=_CHANGE_COLOR, bold=True, note=how)
     after = {
-        step.id: _Mark(color=_CHANGE_COLOR, bold=True, note=", ".join(dict.fromkeys(h)))
+        step.id: _Mark(color=_CHANGE_COLOR, bold=True, note=separator.join(dict.fromkeys(h)))
         for step in redesign.to_be.steps
         if (h := changed.get(step.id))
     }
-    as_is = redesign.as_is.evolve(name=f"As-is: {redesign.as_is.name}")
-    to_be = redesign.to_be.evolve(name=f"To-be: {redesign.to_be.name} (changes highlighted)")
+    as_is = redesign.as_is.evolve(
+        name=_word("as_is_title", lang).format(look.name(redesign.as_is.name))
+    )
+    to_be = redesign.to_be.evolve(
+        name=_word("to_be_title", lang).format(look.name(redesign.to_be.name))
+    )
     return [
-        _process_dot(as_is, lanes=lanes, lang=lang, overlay=_Overlay(nodes=before)),
-        _process_dot(to_be, lanes=lanes, lang=lang, overlay=_Overlay(nodes=after)),
+        *_drawn_process(as_is, look, _Overlay(nodes=before)),
+        *_drawn_process(to_be, look, _Overlay(nodes=after)),
     ]

