@@ -83,11 +83,12 @@ if TYPE_CHECKING:
 
     from bpr.stats import LogStats
 
-__all__ = ["ENGINES", "EventLog", "Repair", "read_log"]
+__all__ = ["DUPLICATES", "ENGINES", "EventLog", "Repair", "read_log"]
 
 _log = logging.getLogger(__name__)
 
 ENGINES = ("auto", "pandas", "duckdb")
+DUPLICATES = ("keep", "drop")
 _TABLE = "events"
 _CANONICAL = ("case", "activity", "timestamp", "start", "resource", "agency", "channel", "position")
 _EXTENSIONS = (".xes", ".xes.gz", ".csv", ".csv.gz", ".parquet")
@@ -109,7 +110,9 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
                   "completetime", "endtime", "time", "datetime", "date", "زمان", "تاریخ"),
     "start": ("starttimestamp", "starttime", "start"),
     "resource": ("org:resource", "resource", "کاربر"),
-    "agency": ("agency", "org:group", "دستگاه"),
+    # org:group is an organisational unit inside one organisation, not an agency: a user who
+    # knows better maps it with agency="org:group".
+    "agency": ("agency", "دستگاه"),
     "channel": ("channel", "case:channel", "کانال"),
 }  # fmt: skip
 # DuckDB reads these encodings itself; others are transcoded to UTF-8 first.
@@ -118,11 +121,16 @@ _DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "iso8859-1": "latin-1
 
 @attrs.frozen
 class Repair:
-    """One kind of repair made while reading a log: what, to how many events, and details."""
+    """One kind of repair made while reading a log: what, to how many events, and details.
+
+    ``changed`` is false for what is only reported (exact duplicates kept, a log read in file
+    order for want of times): ``strict=True`` refuses only changes.
+    """
 
     repair: str
     count: int
     detail: str
+    changed: bool = True
 
 
 def _q(name: str) -> str:
@@ -154,6 +162,9 @@ class EventLog:
         The number of cases and of events.
     activities : tuple[str, ...]
         The display labels, sorted.
+    timed : bool
+        ``False`` for a control-flow-only log, where no event has a time: its events are in
+        file order, ``timestamp`` is null, and every time metric computed from it is unknown.
     timezone, calendar : str
         How its times were read (:func:`read_log`'s keywords): the zone of local times (and
         so of the log's calendar days), and ``"gregorian"`` or ``"jalali"`` dates.
@@ -198,6 +209,7 @@ class EventLog:
         self.n_cases = summary.n_cases
         self.n_events = summary.n_events
         self.activities = summary.activities
+        self.timed = summary.first is not None
         self._span = (summary.first, summary.last)
         self._repairs = repairs
         self._con = con
@@ -210,7 +222,8 @@ class EventLog:
         import pandas as pd
 
         return pd.DataFrame(
-            [attrs.astuple(r) for r in self._repairs], columns=["repair", "count", "detail"]
+            [(r.repair, r.count, r.detail) for r in self._repairs],
+            columns=["repair", "count", "detail"],
         ).astype({"count": "int64"})
 
     def to_pandas(self) -> pd.DataFrame:
@@ -259,12 +272,17 @@ class EventLog:
 
     def _repr_html_(self) -> str:
         first, last = self._span
+        span = (
+            f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}"
+            if self.timed
+            else "unknown: no event has a time (events in file order)"
+        )
         rows = [
             ("source", self.source),
             ("cases", f"{self.n_cases:,}"),
             ("events", f"{self.n_events:,}"),
             ("activities", f"{len(self.activities):,}"),
-            ("time span (UTC)", f"{first:%Y-%m-%d %H:%M} – {last:%Y-%m-%d %H:%M}"),
+            ("time span (UTC)", span),
         ]
         head = "".join(
             f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
@@ -420,9 +438,9 @@ class _Reading:
         rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation()}").fetchall()
         return [(row[0], row[1]) for row in rows]
 
-    def repair(self, kind: str, count: int, detail: str) -> None:
+    def repair(self, kind: str, count: int, detail: str, *, changed: bool = True) -> None:
         if count:
-            self.repairs.append(Repair(kind, int(count), detail))
+            self.repairs.append(Repair(kind, int(count), detail, changed))
 
 
 def _choose(columns: list[str], given: dict[str, str | None], name: str) -> dict[str, str]:
@@ -531,8 +549,9 @@ class _Canonical:
 
     The source is read once into a stage table: key columns as text, each timestamp as local
     time plus the offset written in it (:mod:`bpr.timestamps`), the text kept only where DuckDB's
-    fast casts failed. The events table is built from the stage, then deduplicated and
-    relabelled in place.
+    fast casts failed. The events table is built from the stage, then its exact duplicates are
+    counted (and dropped on request) and its labels merged in place. A log where no event has
+    a time (no time column, or one with no value) is read in file order, ``timestamp`` null.
     """
 
     def __init__(
@@ -543,6 +562,7 @@ class _Canonical:
         calendar: str,
         timezone: str,
         time_format: str | None,
+        duplicates: str,
     ) -> None:
         self.reading = reading
         self.con = reading.con
@@ -551,21 +571,66 @@ class _Canonical:
         self.calendar = calendar
         self.timezone = timezone
         self.time_format = time_format
+        self.duplicates = duplicates
         self.times = [_Time(r) for r in ("timestamp", "start") if r in chosen]
+        self.empty_column: str | None = None  # a time column without any value
         self.extra = [r for r in _EXTRA if r in chosen]
         self.others: dict[str, str] = {}
 
     def run(self, types: dict[str, str]) -> None:
         self.stage(types)
-        self.parse_texts()
-        self.refuse_mixed_zones()
-        self.zones()
+        if self.times:
+            self.drop_empty_time_column()
+        if self.times:
+            self.parse_texts()
+            self.refuse_mixed_zones()
+            self.zones()
+        else:
+            self.untimed()
         self.parsed_view()
         self.count_drops()
         self.build()
-        self.deduplicate()
+        if self.times:
+            self.deduplicate()
         self.merge_labels()
-        self.count_resorted()
+        if self.times:
+            self.count_resorted()
+
+    def drop_empty_time_column(self) -> None:
+        """Read the log without times when its time columns hold no value at all."""
+        valued = " OR ".join(f"{t.local} IS NOT NULL OR {t.raw} IS NOT NULL" for t in self.times)
+        row = self.con.execute(
+            f"SELECT count(*) FILTER ({valued}) FROM bpr_stage "
+            'WHERE "case" IS NOT NULL AND activity IS NOT NULL'
+        ).fetchall()[0]
+        if not row[0]:
+            self.empty_column = self.chosen.pop("timestamp")
+            self.chosen.pop("start", None)
+            self.times = []
+
+    def untimed(self) -> None:
+        """Tell what reading a log without times means, and refuse to drop duplicates in it."""
+        column = self.empty_column
+        found = (
+            f"the time column {column!r} has no value"
+            if column is not None
+            else "no time column was found"
+        )
+        if self.duplicates == "drop":
+            raise LogError(
+                f"{self.name}: {found}, so an exact duplicate cannot be told from an activity "
+                "done again; read the log with duplicates='keep'"
+            )
+        count = self.con.execute(
+            'SELECT count(*) FROM bpr_stage WHERE "case" IS NOT NULL AND activity IS NOT NULL'
+        ).fetchall()[0][0]
+        self.reading.repair(
+            "no timestamps: events kept in file order",
+            count,
+            f"{found}: a control-flow-only log, whose time metrics are unknown; pass "
+            "timestamp='<column>' if the log has times",
+            changed=False,
+        )
 
     def stage(self, types: dict[str, str]) -> None:
         """Read the source into table bpr_stage.
@@ -717,6 +782,8 @@ class _Canonical:
                 f"AND {z}.day = CAST(s.{t.local} AS DATE) "
                 f"LEFT JOIN bpr_exact {x} ON s.{t.off} IS NULL AND {x}.lt = s.{t.local}"
             )
+        if not self.times:
+            selects.append("NULL::TIMESTAMPTZ AS timestamp")
         self.con.execute(
             f"CREATE TEMP VIEW bpr_parsed AS SELECT s.*, {', '.join(selects)} "
             f"FROM bpr_stage s {' '.join(joins)}"
@@ -724,17 +791,20 @@ class _Canonical:
 
     def count_drops(self) -> None:
         keyed = '"case" IS NOT NULL AND activity IS NOT NULL'
-        ts = self.times[0]
         # (repair, condition, source column, column of the unparsed text to show)
         checks = [
             ("rows without case dropped", '"case" IS NULL', "case", None),
             ("rows without activity dropped", '"case" IS NOT NULL AND activity IS NULL',
              "activity", None),
-            ("rows without timestamp dropped",
-             f"{keyed} AND timestamp IS NULL AND {ts.raw} IS NULL", "timestamp", None),
-            ("unparseable timestamps dropped",
-             f"{keyed} AND timestamp IS NULL AND {ts.raw} IS NOT NULL", "timestamp", ts.raw),
         ]  # fmt: skip
+        if self.times:
+            ts = self.times[0]
+            checks += [
+                ("rows without timestamp dropped",
+                 f"{keyed} AND timestamp IS NULL AND {ts.raw} IS NULL", "timestamp", None),
+                ("unparseable timestamps dropped",
+                 f"{keyed} AND timestamp IS NULL AND {ts.raw} IS NOT NULL", "timestamp", ts.raw),
+            ]  # fmt: skip
         if len(self.times) > 1:
             st = self.times[1]
             valid = f"{keyed} AND timestamp IS NOT NULL"
@@ -756,7 +826,7 @@ class _Canonical:
                     f"ORDER BY min(position) LIMIT {_EXAMPLES}"
                 ).fetchall()
                 detail += ", first examples: " + ", ".join(repr(r[0]) for r in shown)
-            self.reading.repair(repair, count, detail)
+            self.reading.repair(repair, count, detail + _WHY.get(repair, ""))
 
     def build(self) -> None:
         start = (
@@ -771,7 +841,9 @@ class _Canonical:
             *(_q(c) for c in self.others.values()),
             "position",
         ]
-        valid = '"case" IS NOT NULL AND activity IS NOT NULL AND timestamp IS NOT NULL'
+        valid = '"case" IS NOT NULL AND activity IS NOT NULL'
+        if self.times:
+            valid += " AND timestamp IS NOT NULL"
         self.con.execute(
             f"CREATE TABLE {_TABLE} AS SELECT {', '.join(columns)} FROM bpr_parsed "
             f'WHERE {valid} ORDER BY "case", timestamp, position'
@@ -789,7 +861,13 @@ class _Canonical:
             )
 
     def deduplicate(self) -> None:
-        """Remove later copies of events equal in every column, before labels are merged."""
+        """Count the later copies of events equal in every column; drop them on request.
+
+        Every column of the source is compared (event ids and any extra attribute included;
+        missing equals missing), before labels are merged: events that share case, activity
+        and time but differ in anything else are different events. Candidates are found on
+        ``(case, timestamp, activity)`` first, so a log without copies costs one grouping.
+        """
         row = self.con.execute(
             f'SELECT count(*) FROM (SELECT 1 FROM {_TABLE} GROUP BY "case", timestamp, activity '
             "HAVING count(*) > 1)"
@@ -798,18 +876,32 @@ class _Canonical:
             return
         columns = [row[0] for row in self.con.execute(f"DESCRIBE {_TABLE}").fetchall()]
         partition = ", ".join(f"e.{_q(c)}" for c in columns if c != "position")
-        removed = self.con.execute(
-            f"DELETE FROM {_TABLE} WHERE position IN (SELECT position FROM (SELECT e.position, "
+        self.con.execute(
+            "CREATE TEMP TABLE bpr_copies AS SELECT position FROM (SELECT e.position, "
             f"row_number() OVER (PARTITION BY {partition} ORDER BY e.position) AS copy "
             f'FROM {_TABLE} e JOIN (SELECT "case", timestamp, activity FROM {_TABLE} '
             'GROUP BY ALL HAVING count(*) > 1) d USING ("case", timestamp, activity)) '
-            "WHERE copy > 1)"
-        ).fetchall()[0]
-        self.reading.repair(
-            "exact duplicate events removed",
-            removed[0],
-            "later copies of rows equal in every column",
+            "WHERE copy > 1"
         )
+        copies = self.con.execute("SELECT count(*) FROM bpr_copies").fetchall()[0][0]
+        if self.duplicates == "drop":
+            self.con.execute(
+                f"DELETE FROM {_TABLE} WHERE position IN (SELECT position FROM bpr_copies)"
+            )
+            self.reading.repair(
+                "exact duplicate events removed",
+                copies,
+                "later copies of events equal in every column (duplicates='drop')",
+            )
+        else:
+            self.reading.repair(
+                "exact duplicate events kept",
+                copies,
+                "events equal to an earlier one in every column (case, activity, time and "
+                "every other attribute); pass duplicates='drop' to remove them",
+                changed=False,
+            )
+        self.con.execute("DROP TABLE bpr_copies")
 
     def merge_labels(self) -> None:
         rows = self.con.execute(
@@ -880,7 +972,11 @@ def _label_merges(
     return sorted(merges)
 
 
-def _check_options(calendar: str, timezone: str, time_format: str | None, engine: str) -> None:
+def _check_options(
+    calendar: str, timezone: str, time_format: str | None, engine: str, duplicates: str
+) -> None:
+    if duplicates not in DUPLICATES:
+        raise LogError(f"unknown duplicates {duplicates!r}; pass one of {DUPLICATES}")
     if calendar not in CALENDARS:
         raise LogError(f"unknown calendar {calendar!r}; pass one of {CALENDARS}")
     if engine not in ENGINES:
@@ -888,6 +984,45 @@ def _check_options(calendar: str, timezone: str, time_format: str | None, engine
     if time_format is not None and calendar != "gregorian":
         raise LogError("time_format= is for Gregorian dates; Jalali dates are recognised alone")
     zone(timezone)
+
+
+_NO_TIME = "__bpr_no_time"
+# Reported at warning level: the log is read, but the analysis will lack something.
+_WARNED = frozenset({"no timestamps: events kept in file order"})
+_WHY = {
+    "rows without timestamp dropped": (
+        ": the other events have times, and one without a time has no place among them in its "
+        "case (a log where no event has a time is read in file order instead)"
+    ),
+}
+
+
+def _choose_roles(columns: list[str], given: dict[str, str | None], name: str) -> dict[str, str]:
+    """:func:`_choose`, except that a log with no time column is read without times.
+
+    Control-flow-only logs (test collections, some exports) have no time column at all; their
+    events are read in file order. A ``start`` column means nothing without a completion time.
+    """
+    keys = {_header_key(c) for c in columns}
+    if given["timestamp"] is not None or keys & set(_CANDIDATES["timestamp"]):
+        return _choose(columns, given, name)
+    if given["start"] is not None:
+        raise LogError(
+            f"{name}: start={given['start']!r} was given but no completion time column was "
+            f"found among the columns {columns}; pass timestamp='<column>' as well"
+        )
+    try:
+        chosen = _choose([*columns, _NO_TIME], {**given, "timestamp": _NO_TIME}, name)
+    except ColumnError as exc:  # said again without the stand-in time column
+        unfound = [role for role in exc.roles if role not in exc.given]
+        raise ColumnError(
+            _column_message(name, columns, exc.given, unfound),
+            source=name,
+            roles=exc.roles,
+            columns=tuple(columns),
+            given=exc.given,
+        ) from None
+    return {role: column for role, column in chosen.items() if role not in ("timestamp", "start")}
 
 
 def _read_xes(reading: _Reading, given: dict[str, str | None]) -> tuple[dict[str, str], str]:
@@ -905,14 +1040,14 @@ def _read_xes(reading: _Reading, given: dict[str, str | None]) -> tuple[dict[str
             f"{src.name}: the log has no events; an XES log holds <event> elements "
             "inside <trace> elements"
         )
-    chosen = _choose(table.column_names, given, src.name)
+    chosen = _choose_roles(table.column_names, given, src.name)
     start_from = chosen.get("start", "")
     if _LIFECYCLE in table.column_names and "start" not in chosen:
         pairing = pair_lifecycle(
             table,
             case=chosen["case"],
             activity=chosen["activity"],
-            timestamp=chosen["timestamp"],
+            timestamp=chosen.get("timestamp", _NO_TIME),
             lifecycle=_LIFECYCLE,
         )
         reading.repair(
@@ -944,7 +1079,7 @@ def _read_columns(
         chosen, start_from = _read_xes(reading, given)
     else:
         columns = [name for name, _ in reading.describe()]
-        chosen, start_from = _choose(columns, given, reading.source.name), ""
+        chosen, start_from = _choose_roles(columns, given, reading.source.name), ""
     told = {role: (start_from if role == "start" and start_from else col)
             for role, col in chosen.items()}  # fmt: skip
     if reading.source.kind == "csv":
@@ -986,6 +1121,7 @@ def read_log(
     time_format: str | None = None,
     encoding: str = "utf-8",
     engine: str = "auto",
+    duplicates: str = "keep",
     strict: bool = False,
 ) -> EventLog:
     r"""Read an event log into canonical columns, repairing and reporting what needs it.
@@ -998,10 +1134,14 @@ def read_log(
     case, activity, timestamp, start, resource, agency, channel : str, optional
         The source column of each canonical column. When not given, the usual names are
         recognised (XES names such as ``case:concept:name``, ``concept:name``,
-        ``time:timestamp``, ``org:resource``, ``org:group``; ``case_id``, ``CaseID``,
-        ``Activity``, ``timestamp``, ``time``, ``start_time``, ``agency``, ``channel``...) and
-        :attr:`EventLog.columns_chosen` says which were chosen. For XES, lifecycle start
-        events are paired with their complete events to give ``start``.
+        ``time:timestamp``, ``org:resource``; ``case_id``, ``CaseID``, ``Activity``,
+        ``timestamp``, ``time``, ``start_time``, ``agency``, ``channel``...) and
+        :attr:`EventLog.columns_chosen` says which were chosen. XES ``org:group`` is a unit
+        inside one organisation, not an agency: pass ``agency="org:group"`` where it is one.
+        For XES, lifecycle start events are paired with their complete events to give
+        ``start``. A log with no time
+        column (or one without any value) is read without times: a control-flow-only log,
+        its events in file order and :attr:`EventLog.timed` false.
     calendar : {"gregorian", "jalali"}
         The calendar of dates written as text or integers (see :mod:`bpr.timestamps`).
     timezone : str
@@ -1012,8 +1152,15 @@ def read_log(
         The text encoding of a CSV file (``"cp1256"`` for Windows Arabic/Persian exports).
     engine : {"auto", "pandas", "duckdb"}
         Where the events live; ``"auto"`` is DuckDB for files, pandas for DataFrames and XES.
+    duplicates : {"keep", "drop"}
+        What to do with exact duplicates, events equal to an earlier one in every column of
+        the source (event ids and every other attribute included): ``"keep"`` them (counted
+        in :attr:`EventLog.repairs`) or ``"drop"`` the later copies. Events that share case,
+        activity and time but differ in anything else are always kept. A log without times
+        cannot tell a copy from an activity done again, so it refuses ``"drop"``.
     strict : bool
-        Raise :class:`~bpr.LogError` instead of making any repair.
+        Raise :class:`~bpr.LogError` instead of making any repair (what is only reported,
+        such as duplicates kept, is not a repair).
 
     Returns
     -------
@@ -1023,7 +1170,8 @@ def read_log(
     ------
     LogError
         For a missing, empty, unreadable or unsafe file, a missing column, mixed naive and
-        offset timestamps, no events, or (with ``strict``) any needed repair.
+        offset timestamps, no events, ``duplicates="drop"`` on a log without times, or (with
+        ``strict``) any needed repair.
 
     Examples
     --------
@@ -1039,13 +1187,22 @@ def read_log(
     >>> dict(log.columns_chosen)
     {'case': 'Case ID', 'activity': 'Activity', 'timestamp': 'Complete Timestamp'}
     >>> log.n_events, log.activities
-    (2, ('Pay', 'Submit'))
+    (3, ('Pay', 'Submit'))
     >>> log.repairs[["repair", "count"]]
                                repair  count
-    0  exact duplicate events removed      1
-    1  events re-sorted within a case      1
+    0     exact duplicate events kept      1
+    1  events re-sorted within a case      2
+    >>> read_log(path, duplicates="drop").n_events
+    2
+
+    A log without times is read in file order:
+
+    >>> _ = path.write_text("case,activity\np1,Submit\np1,Pay\np1,Pay\n")
+    >>> log = read_log(path)
+    >>> log.timed, log.n_events, list(log.to_pandas()["activity"])
+    (False, 3, ['Submit', 'Pay', 'Pay'])
     """
-    _check_options(calendar, timezone, time_format, engine)
+    _check_options(calendar, timezone, time_format, engine, duplicates)
     src = _locate(source, encoding)
     if engine == "auto":
         engine = "duckdb" if src.kind in ("csv", "parquet") else "pandas"
@@ -1078,6 +1235,7 @@ def read_log(
             calendar=calendar,
             timezone=timezone,
             time_format=time_format,
+            duplicates=duplicates,
             strict=strict,
         )
         frame = _frame(con, f"SELECT * FROM {_TABLE}") if engine == "pandas" else None
@@ -1118,6 +1276,7 @@ def _canonicalise(
     calendar: str,
     timezone: str,
     time_format: str | None,
+    duplicates: str,
     strict: bool,
 ) -> dict[str, str]:
     """Build the events table; return which source column became which canonical column."""
@@ -1127,15 +1286,24 @@ def _canonicalise(
         "%s: reading %s", name, ", ".join(f"{role} from {col!r}" for role, col in told.items())
     )
     canonical = _Canonical(
-        reading, chosen, calendar=calendar, timezone=timezone, time_format=time_format
+        reading,
+        chosen,
+        calendar=calendar,
+        timezone=timezone,
+        time_format=time_format,
+        duplicates=duplicates,
     )
     canonical.run(types)
+    if not canonical.times:
+        told = {role: col for role, col in told.items() if role not in ("timestamp", "start")}
     for r in reading.repairs:
-        _log.info("%s: %s: %d (%s)", name, r.repair, r.count, r.detail)
-    if strict and reading.repairs:
+        level = logging.WARNING if r.repair in _WARNED else logging.INFO
+        _log.log(level, "%s: %s: %d (%s)", name, r.repair, r.count, r.detail)
+    changes = [r for r in reading.repairs if r.changed]
+    if strict and changes:
         raise LogError(
             f"{name}: the log needs repairs and strict=True: "
-            + "; ".join(f"{r.repair}: {r.count} ({r.detail})" for r in reading.repairs)
+            + "; ".join(f"{r.repair}: {r.count} ({r.detail})" for r in changes)
         )
     return told
 
@@ -1151,6 +1319,8 @@ class _Summary:
 
 def _check_calendar(name: str, calendar: str, summary: _Summary) -> None:
     """Warn (through logging) when the years suggest the other calendar."""
+    if summary.first is None:
+        return
     first, last = summary.first.year, summary.last.year
     if calendar == "gregorian" and first >= 1200 and last < 1500:
         _log.warning(

@@ -20,6 +20,8 @@ Conventions
   the source completed waited zero, as in pm4py's performance DFG.
 * A case starts at its earliest start time (completion time where an event has no start) and
   ends at its last completion time.
+* A log where no event has a time (control-flow only: ``timestamp`` null throughout) keeps its
+  events in source order, and every duration and case time is unknown (``NaT``).
 * Tables are sorted by frequency, most frequent first, then by label; labels compare by Unicode
   code point. ``cases`` is sorted by case id.
 
@@ -119,7 +121,7 @@ class LogStats:
         DataFrame ``activity, events, mean, median, p90, min, max``: how long each activity
         waited, from the completion of the event before it in its case to its start (the
         directly-follows durations, grouped by target); ``events`` counts the events that
-        have one before them. Sorted like ``activities``.
+        have one before them. Sorted like ``activities``; ``None`` when the log has no times.
     """
 
     activities: pd.DataFrame = _FRAME
@@ -129,7 +131,7 @@ class LogStats:
     variants: pd.DataFrame = _FRAME
     cases: pd.DataFrame = _FRAME
     working_time: pd.DataFrame | None = _FRAME
-    waiting_time: pd.DataFrame = _FRAME
+    waiting_time: pd.DataFrame | None = _FRAME
 
     @property
     def n_cases(self) -> int:
@@ -140,6 +142,11 @@ class LogStats:
     def n_events(self) -> int:
         """The number of events."""
         return int(self.cases["events"].sum())
+
+    @property
+    def timed(self) -> bool:
+        """Whether the log has times; ``False`` for a control-flow-only log (durations unknown)."""
+        return bool(self.cases["end"].notna().all())
 
     def dfg(self) -> dict[tuple[str, str], int]:
         """Directly-follows counts as pm4py writes them: ``{(source, target): count}``."""
@@ -168,7 +175,9 @@ class LogStats:
             "variants": f"{len(self.variants):,}",
             "directly-follows pairs": f"{len(self.directly_follows):,}",
         }
-        if len(cases):
+        if not self.timed:
+            summary["time span"] = "unknown: no event has a time"
+        elif len(cases):
             summary["time span"] = (
                 f"{cases['start'].min():%Y-%m-%d} to {cases['end'].max():%Y-%m-%d}"
             )
@@ -242,10 +251,10 @@ def stats_from_frame(frame: pd.DataFrame) -> LogStats:
     import numpy as np
     import pandas as pd
 
-    _check_frame(frame)
+    timed = _check_frame(frame)
     case_codes, case_ids = pd.factorize(frame["case"], sort=True)
     activity_codes, labels = pd.factorize(frame["activity"], sort=True)
-    done = _micros(frame["timestamp"])
+    done = _micros(frame["timestamp"]) if timed else np.zeros(len(frame), dtype="int64")
     begun = _micros(frame["start"].fillna(frame["timestamp"])) if "start" in frame else done
     order = np.lexsort((frame["position"].to_numpy(dtype="int64"), done, case_codes))
     case, activity = case_codes[order], activity_codes[order]
@@ -272,10 +281,12 @@ def stats_from_frame(frame: pd.DataFrame) -> LogStats:
         },
         working=_frame_working_time(frame, activity_codes, labels),
         waiting=_grouped_durations(activity[follows + 1], waits, lambda key: (labels[key],)),
+        timed=timed,
     )
 
 
-def _check_frame(frame: Any) -> None:
+def _check_frame(frame: Any) -> bool:
+    """Raise LogError for a frame statistics cannot use; return whether it has times."""
     import pandas as pd
 
     if not isinstance(frame, pd.DataFrame):
@@ -285,7 +296,19 @@ def _check_frame(frame: Any) -> None:
     for column in ("timestamp", "start"):
         if column in frame and not isinstance(frame[column].dtype, pd.DatetimeTZDtype):
             raise _naive(column, where, frame[column].dtype)
-    _check_nulls({column: int(frame[column].isna().sum()) for column in REQUIRED}, where)
+    nulls = {column: int(frame[column].isna().sum()) for column in REQUIRED}
+    timed = _timed(nulls, len(frame), "start" in frame)
+    _check_nulls(nulls, where)
+    return timed
+
+
+def _timed(nulls: dict[str, int], n_events: int, has_start: bool) -> bool:
+    """Whether events with these missing counts have times; a log none of whose events has a
+    time (control-flow only) has none, and its missing times are then no error."""
+    if n_events and nulls["timestamp"] == n_events and not has_start:
+        nulls["timestamp"] = 0
+        return False
+    return True
 
 
 def _micros(times: pd.Series) -> np.ndarray:
@@ -370,12 +393,12 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
     for column in ("timestamp", "start"):
         if column in types and types[column] != "TIMESTAMP WITH TIME ZONE":
             raise _naive(column, where, types[column])
-    labels = _checked_labels(con, ref, where)
-
     has_start = "start" in types
-    begun = 'epoch_us(coalesce("start", "timestamp"))' if has_start else 'epoch_us("timestamp")'
+    labels, timed = _checked_labels(con, ref, where, has_start)
+    done = 'epoch_us("timestamp")' if timed else "0::BIGINT"
+    begun = 'epoch_us(coalesce("start", "timestamp"))' if has_start else done
     events = (
-        f'SELECT "case" AS c, {_as_enum(labels)} AS a, epoch_us("timestamp") AS t, '
+        f'SELECT "case" AS c, {_as_enum(labels)} AS a, {done} AS t, '
         f'{begun} AS s, "position" AS p FROM {ref}'
     )
     pairs = (
@@ -407,6 +430,7 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
         ],
         cases=dict(zip(("case", "events", "start", "end"), cases.values(), strict=True)),
         working=working,
+        timed=timed,
     )
 
 
@@ -414,8 +438,11 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _checked_labels(con: duckdb.DuckDBPyConnection, ref: str, where: str) -> list[str]:
-    """The activity labels of a table, once one scan has found no missing value in it."""
+def _checked_labels(
+    con: duckdb.DuckDBPyConnection, ref: str, where: str, has_start: bool
+) -> tuple[list[str], bool]:
+    """The activity labels of a table, once one scan has found no missing value in it, and
+    whether it has times."""
     others = [column for column in REQUIRED if column != "activity"]
     counts = ", ".join(f"count(*) FILTER (WHERE {_quote(c)} IS NULL)" for c in others)
     rows = con.execute(
@@ -423,8 +450,9 @@ def _checked_labels(con: duckdb.DuckDBPyConnection, ref: str, where: str) -> lis
     ).fetchall()
     nulls = {column: sum(row[i] for row in rows) for i, column in enumerate(others, start=2)}
     nulls["activity"] = sum(row[1] for row in rows if row[0] is None)
+    timed = _timed(nulls, sum(row[1] for row in rows), has_start)
     _check_nulls({column: nulls[column] for column in REQUIRED}, where)
-    return [row[0] for row in rows]
+    return [row[0] for row in rows], timed
 
 
 def _as_enum(labels: list[str]) -> str:
@@ -547,13 +575,18 @@ def _finish(
     cases: dict[str, Sequence[Any]],
     working: list[tuple] | None,
     waiting: list[tuple],
+    timed: bool = True,
 ) -> LogStats:
-    """Turn what an engine computed, in plain integers and microseconds, into a LogStats."""
+    """Turn what an engine computed, in plain integers and microseconds, into a LogStats.
+
+    Without times (`timed` false) the engines computed with every time zero: the order of
+    events stands, the durations are unknown.
+    """
     import pandas as pd
 
     variants = sorted(variants, key=lambda row: (-row[1], row[0]))
     activity_rows = _activity_rows(variants)
-    return LogStats(
+    stats = LogStats(
         activities=pd.DataFrame(
             {
                 "activity": pd.Series([row[0] for row in activity_rows], dtype="str"),
@@ -573,6 +606,21 @@ def _finish(
         cases=_cases_frame(cases),
         working_time=None if working is None else _duration_frame(("activity",), "events", working),
         waiting_time=_duration_frame(("activity",), "events", waiting),
+    )
+    return stats if timed else _without_times(stats)
+
+
+def _without_times(stats: LogStats) -> LogStats:
+    """``stats`` with every duration and case time unknown (``NaT``; no waiting-time table)."""
+
+    def unknown(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+        return frame.assign(**{c: frame[c].mask(frame[c].notna()) for c in columns})
+
+    return attrs.evolve(
+        stats,
+        directly_follows=unknown(stats.directly_follows, DURATIONS),
+        waiting_time=None,
+        cases=unknown(stats.cases, ("start", "end", "duration")),
     )
 
 

@@ -12,6 +12,7 @@ import pytest
 
 import bpr
 from bpr import LogError
+from bpr.errors import ColumnError
 from bpr.log import read_log
 
 HEADER = "case_id,activity,timestamp,resource,cost\n"
@@ -57,29 +58,33 @@ def test_csv_events_and_repairs(permit_csv: Path) -> None:
     assert list(events.columns) == [
         "case", "activity", "timestamp", "resource", "cost", "position",
     ]  # fmt: skip
-    # By hand: c1 has rows 0, 3, 2 in time order; c2 has rows 1 and 4 (row 5 is a copy).
+    # By hand: c1 has rows 0, 3, 2 in time order; c2 has rows 1, 4 and 5 (a copy of 4, kept).
     assert list(zip(events["case"], events["position"], strict=True)) == [
-        ("c1", 0), ("c1", 3), ("c1", 2), ("c2", 1), ("c2", 4),
+        ("c1", 0), ("c1", 3), ("c1", 2), ("c2", 1), ("c2", 4), ("c2", 5),
     ]  # fmt: skip
-    # Row 4 and 5 spell the label in Persian (2 events, after the copy goes) and row 2 in
-    # Arabic letters (1): the Persian spelling wins.
+    # Rows 3, 4 and 5 spell the label in Persian and row 2 in Arabic letters: Persian wins.
     assert list(events["activity"]) == [
-        "ثبت درخواست", "بررسی مدارک", "بررسی مدارک", "ثبت درخواست", "بررسی مدارک",
+        "ثبت درخواست", "بررسی مدارک", "بررسی مدارک", "ثبت درخواست", "بررسی مدارک", "بررسی مدارک",
     ]  # fmt: skip
     assert events["timestamp"].iloc[0] == pd.Timestamp("2024-01-01 09:00", tz="UTC")
-    assert list(events["cost"]) == [10, 20, 20, 10, 5]
+    assert list(events["cost"]) == [10, 20, 20, 10, 5, 5]
     assert repairs(log) == {
         "rows without case dropped": 1,
         "unparseable timestamps dropped": 1,
-        "exact duplicate events removed": 1,
+        "exact duplicate events kept": 1,
         "labels merged by normalisation": 1,
         "events re-sorted within a case": 1,
     }
     detail = log.repairs.set_index("repair")["detail"]
     assert detail["labels merged by normalisation"] == "'بررسي مدارك' (1) → 'بررسی مدارک'"
     assert detail["unparseable timestamps dropped"].endswith("first examples: 'not a time'")
-    assert (log.n_cases, log.n_events) == (2, 5)
+    assert "pass duplicates='drop' to remove them" in detail["exact duplicate events kept"]
+    assert (log.n_cases, log.n_events) == (2, 6)
     assert log.activities == ("بررسی مدارک", "ثبت درخواست")
+    dropped = read_log(permit_csv, duplicates="drop")
+    assert list(dropped.to_pandas()["position"]) == [0, 3, 2, 1, 4]
+    assert repairs(dropped)["exact duplicate events removed"] == 1
+    assert "exact duplicate events kept" not in repairs(dropped)
 
 
 def test_strict_refuses_every_repair(permit_csv: Path) -> None:
@@ -90,20 +95,28 @@ def test_strict_refuses_every_repair(permit_csv: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "row",
+    ("row", "duplicates"),
     [
-        "c1,a,2024-01-01,x,1\nc1,b,2024-01-01,x,1\nc1,b,2024-01-01,x,1",  # duplicate
-        "c1,a,2024-01-02,x,1\nc1,b,2024-01-01,x,1",  # re-sorted
-        "c1,Check,2024-01-01,x,1\nc1,check,2024-01-02,x,1",  # labels merged
-        "c1,a,2024-01-01,x,1\nc1,,2024-01-02,x,1",  # no activity
-        "c1,a,2024-01-01,x,1\nc1,b,,x,1",  # no timestamp
+        ("c1,a,2024-01-01,x,1\nc1,b,2024-01-01,x,1\nc1,b,2024-01-01,x,1", "drop"),  # duplicate
+        ("c1,a,2024-01-02,x,1\nc1,b,2024-01-01,x,1", "keep"),  # re-sorted
+        ("c1,Check,2024-01-01,x,1\nc1,check,2024-01-02,x,1", "keep"),  # labels merged
+        ("c1,a,2024-01-01,x,1\nc1,,2024-01-02,x,1", "keep"),  # no activity
+        ("c1,a,2024-01-01,x,1\nc1,b,,x,1", "keep"),  # no timestamp
     ],
 )
-def test_each_repair_is_an_error_when_strict(tmp_path: Path, row: str) -> None:
+def test_each_repair_is_an_error_when_strict(tmp_path: Path, row: str, duplicates: str) -> None:
     path = write(tmp_path / "one.csv", HEADER + row + "\n")
-    assert len(read_log(path).repairs) == 1
+    assert len(read_log(path, duplicates=duplicates).repairs) == 1
     with pytest.raises(LogError, match="strict=True"):
-        read_log(path, strict=True)
+        read_log(path, duplicates=duplicates, strict=True)
+
+
+def test_what_is_only_reported_is_no_error_when_strict(tmp_path: Path) -> None:
+    copies = "c1,a,2024-01-01,x,1\nc1,b,2024-01-01,x,1\nc1,b,2024-01-01,x,1\n"
+    kept = read_log(write(tmp_path / "copies.csv", HEADER + copies), strict=True)
+    assert (kept.n_events, repairs(kept)) == (3, {"exact duplicate events kept": 1})
+    untimed = read_log(write(tmp_path / "untimed.csv", "case,activity\nc1,a\nc1,b\n"), strict=True)
+    assert repairs(untimed) == {"no timestamps: events kept in file order": 2}
 
 
 def test_engines_give_the_same_events(permit_csv: Path) -> None:
@@ -212,7 +225,7 @@ def test_recognised_names_are_logged_and_nothing_is_printed(
 def test_repairs_are_logged(permit_csv: Path, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="bpr"):
         read_log(permit_csv)
-    assert f"{permit_csv}: exact duplicate events removed: 1" in caplog.text
+    assert f"{permit_csv}: exact duplicate events kept: 1" in caplog.text
 
 
 def test_persian_headers_and_clashing_names(tmp_path: Path) -> None:
@@ -258,7 +271,7 @@ def test_html_summary(permit_csv: Path) -> None:
     html = read_log(permit_csv)._repr_html_()
     for text in (
         "<td>2</td>",
-        "<td>5</td>",
+        "<td>6</td>",
         "2024-01-01 09:00 – 2024-01-02 10:00",
         "labels merged",
     ):
@@ -317,7 +330,7 @@ def test_nothing_left_after_repairs(tmp_path: Path) -> None:
         read_log(path)
 
 
-@pytest.mark.parametrize("missing", ["case", "activity", "timestamp"])
+@pytest.mark.parametrize("missing", ["case", "activity"])
 def test_csv_without_a_needed_column(tmp_path: Path, missing: str) -> None:
     columns = {"case": "id", "activity": "step", "timestamp": "when"}
     names = {"case": "case", "activity": "activity", "timestamp": "timestamp"}
@@ -422,3 +435,118 @@ def test_different_labels_stay_apart() -> None:
     log = read_log(frame)
     assert len(log.activities) == 4
     assert log.repairs.empty
+
+
+# --- duplicates: only events equal in every column are copies ------------------------------
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_near_duplicates_are_different_events(engine: str) -> None:
+    # Same case, activity and time; another resource, event id or cost: three events.
+    frame = pd.DataFrame(
+        {
+            "case": ["c1"] * 4,
+            "activity": ["check"] * 4,
+            "timestamp": ["2024-01-01 10:00"] * 4,
+            "resource": ["Ali", "Sara", "Ali", "Ali"],
+            "event_id": ["e1", "e2", "e3", "e1"],
+        }
+    )
+    log = read_log(frame, engine=engine)
+    assert log.n_events == 4
+    # Only the last row repeats an earlier one (the first) in every column.
+    assert repairs(log) == {"exact duplicate events kept": 1}
+    dropped = read_log(frame, engine=engine, duplicates="drop")
+    assert list(dropped.to_pandas()["event_id"]) == ["e1", "e2", "e3"]
+    assert repairs(dropped) == {"exact duplicate events removed": 1}
+
+
+def test_missing_values_count_as_equal_in_a_copy() -> None:
+    frame = pd.DataFrame(
+        {
+            "case": ["c1", "c1", "c1"],
+            "activity": ["pay", "pay", "pay"],
+            "timestamp": ["2024-01-01"] * 3,
+            "note": [None, None, "again"],
+        }
+    )
+    assert repairs(read_log(frame)) == {"exact duplicate events kept": 1}
+    assert read_log(frame, duplicates="drop").n_events == 2
+
+
+def test_unknown_duplicates_option(permit_csv: Path) -> None:
+    with pytest.raises(
+        LogError, match=r"unknown duplicates 'first'; pass one of \('keep', 'drop'\)"
+    ):
+        read_log(permit_csv, duplicates="first")
+
+
+# --- logs without times (control-flow only) -------------------------------------------------
+
+
+UNTIMED = "case,activity,resource\nc2,submit,Ali\nc1,submit,Sara\nc1,check,Reza\nc1,submit,Sara\n"
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_log_without_a_time_column_is_read_in_file_order(
+    tmp_path: Path, engine: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "flow.csv", UNTIMED)
+    with caplog.at_level(logging.WARNING, logger="bpr"):
+        log = read_log(path, engine=engine)
+    assert not log.timed
+    assert dict(log.columns_chosen) == {
+        "case": "case",
+        "activity": "activity",
+        "resource": "resource",
+    }
+    events = log.to_pandas()
+    # Each case in the order of the file; the repeated submit is rework, not a copy.
+    assert list(zip(events["case"], events["activity"], events["position"], strict=True)) == [
+        ("c1", "submit", 1), ("c1", "check", 2), ("c1", "submit", 3), ("c2", "submit", 0),
+    ]  # fmt: skip
+    assert events["timestamp"].isna().all()
+    assert str(events["timestamp"].dtype) == "datetime64[us, UTC]"
+    assert repairs(log) == {"no timestamps: events kept in file order": 4}
+    assert "no time column was found" in log.repairs["detail"].iloc[0]
+    assert "no timestamps: events kept in file order" in caplog.text
+    assert "time span (UTC)</th><td>unknown" in log._repr_html_()
+
+
+def test_a_time_column_without_any_value_is_no_time_column(tmp_path: Path) -> None:
+    path = write(tmp_path / "empty-times.csv", "case,activity,timestamp\n1,a,\n1,b,\n2,a,\n")
+    log = read_log(path)
+    assert not log.timed and log.n_events == 3
+    assert "timestamp" not in log.columns_chosen
+    assert "the time column 'timestamp' has no value" in log.repairs["detail"].iloc[0]
+
+
+def test_some_events_without_a_time_are_dropped_and_said_why(tmp_path: Path) -> None:
+    path = write(tmp_path / "gaps.csv", "case,activity,timestamp\n1,a,2024-01-01\n1,b,\n2,a,\n")
+    log = read_log(path)
+    assert log.timed and log.n_events == 1
+    detail = log.repairs.set_index("repair").loc["rows without timestamp dropped"]
+    assert detail["count"] == 2
+    assert "the other events have times" in detail["detail"]
+    assert "a log where no event has a time is read in file order" in detail["detail"]
+
+
+def test_a_log_without_times_cannot_drop_copies(tmp_path: Path) -> None:
+    path = write(tmp_path / "flow.csv", UNTIMED)
+    with pytest.raises(LogError, match=r"flow\.csv: no time column was found, so an exact dup"):
+        read_log(path, duplicates="drop")
+
+
+def test_a_start_column_needs_a_completion_time(tmp_path: Path) -> None:
+    path = write(tmp_path / "starts.csv", "case,activity,begin\n1,a,2024-01-01\n")
+    with pytest.raises(LogError, match=r"start='begin' was given but no completion time column"):
+        read_log(path, start="begin")
+
+
+def test_a_missing_case_column_is_named_alone_in_a_log_without_times(tmp_path: Path) -> None:
+    path = write(tmp_path / "nocase.csv", "id,activity\n1,a\n")
+    with pytest.raises(ColumnError) as raised:
+        read_log(path)
+    assert raised.value.roles == ("case",)
+    assert raised.value.columns == ("id", "activity")
+    assert "__bpr" not in str(raised.value)

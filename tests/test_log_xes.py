@@ -53,7 +53,6 @@ def test_receipt_log(data_dir: Path) -> None:
         "activity": "concept:name",
         "timestamp": "time:timestamp",
         "resource": "org:resource",
-        "agency": "org:group",
         "channel": "case:channel",
     }
     events = log.to_pandas()
@@ -68,22 +67,22 @@ def test_receipt_log(data_dir: Path) -> None:
     pd.testing.assert_frame_equal(in_duckdb.to_pandas(), events)
 
 
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
 @pytest.mark.parametrize("name", SHARED_LOGS)
-def test_same_events_as_pm4py(data_dir: Path, name: str) -> None:
+def test_same_events_as_pm4py(data_dir: Path, name: str, engine: str) -> None:
     path = data_dir / "logs" / name
     pm4py = load()
     with quiet():
         raw = pm4py.read_xes(str(path))
-    # pm4py keeps exact duplicates; bpr removes them and says how many.
-    unique = raw.drop_duplicates()
     theirs = pd.DataFrame(
         {
-            "case": unique["case:concept:name"].astype(str),
-            "activity": unique["concept:name"],
-            "timestamp": pd.to_datetime(unique["time:timestamp"], utc=True).dt.as_unit("us"),
+            "case": raw["case:concept:name"].astype(str),
+            "activity": raw["concept:name"],
+            "timestamp": pd.to_datetime(raw["time:timestamp"], utc=True).dt.as_unit("us"),
         }
     )
-    log = read_log(path)
+    log = read_log(path, engine=engine)
+    assert log.n_events == len(raw)
     ours = log.to_pandas()[["case", "activity", "timestamp"]]
     key = ["case", "timestamp", "activity"]
     pd.testing.assert_frame_equal(
@@ -91,8 +90,48 @@ def test_same_events_as_pm4py(data_dir: Path, name: str) -> None:
         theirs.sort_values(key, ignore_index=True),
         check_dtype=False,
     )
-    removed = log.repairs.set_index("repair")["count"].get("exact duplicate events removed", 0)
-    assert removed == len(raw) - len(unique)
+    # pm4py keeps rows equal in every attribute; so does bpr, and it counts them.
+    kept = log.repairs.set_index("repair")["count"].get("exact duplicate events kept", 0)
+    assert kept == raw.duplicated().sum()
+    dropped = read_log(path, engine=engine, duplicates="drop")
+    assert dropped.n_events == len(raw.drop_duplicates())
+
+
+def test_xes_events_that_differ_only_in_an_id_or_resource_are_kept(tmp_path: Path) -> None:
+    same = '<string key="org:resource" value="Ali"/><id key="id" value="e1"/>'
+    text = xes(
+        trace(
+            "1",
+            event("pay", "2024-01-01T08:00:00Z", extra=same),
+            event("pay", "2024-01-01T08:00:00Z", extra=same.replace("e1", "e2")),
+            event("pay", "2024-01-01T08:00:00Z", extra=same.replace("Ali", "Sara")),
+            event("pay", "2024-01-01T08:00:00Z", extra=same),
+        )
+    )
+    log = read_log(write(tmp_path / "ids.xes", text))
+    assert log.n_events == 4
+    assert dict(zip(log.repairs["repair"], log.repairs["count"], strict=True)) == {
+        "exact duplicate events kept": 1
+    }
+    events = read_log(tmp_path / "ids.xes", duplicates="drop").to_pandas()
+    assert list(zip(events["id"], events["resource"], strict=True)) == [
+        ("e1", "Ali"), ("e2", "Ali"), ("e1", "Sara"),
+    ]  # fmt: skip
+
+
+def test_control_flow_only_xes_is_read_in_file_order(tmp_path: Path) -> None:
+    def step(name: str) -> str:
+        return f'<event><string key="concept:name" value="{name}"/></event>'
+
+    text = xes(trace("b", step("apply"), step("pay")) + trace("a", *map(step, "xyx")))
+    for engine in ("pandas", "duckdb"):
+        log = read_log(write(tmp_path / "flow.xes", text), engine=engine)
+        assert not log.timed
+        events = log.to_pandas()
+        assert list(zip(events["case"], events["activity"], strict=True)) == [
+            ("a", "x"), ("a", "y"), ("a", "x"), ("b", "apply"), ("b", "pay"),
+        ]  # fmt: skip
+        assert "timestamp" not in log.columns_chosen
 
 
 def test_lifecycle_start_and_complete_are_paired(tmp_path: Path) -> None:
@@ -242,8 +281,8 @@ def test_not_gzip_at_all(tmp_path: Path) -> None:
         ("<log><trace>", r"not well-formed XML \(line 1: "),
         ("<events/>", r"the root element is <events>, not <log>"),
         ("<log/>", r"the log has no events"),
-        (xes(trace("1", '<event><string key="concept:name" value="a"/></event>')),
-         r"no timestamp column found among the columns \['concept:name', 'case:concept:name'\]"),
+        ('<log><trace><event><string key="concept:name" value="a"/></event></trace></log>',
+         r"no case column found among the columns \['concept:name'\]; pass case="),
     ],
 )  # fmt: skip
 def test_malformed_xes(tmp_path: Path, text: str, message: str) -> None:
@@ -270,5 +309,5 @@ def test_bad_xes_reads_or_names_the_file_and_problem(path: Path) -> None:
             "the file is empty",
             "the log has no events",
         } or problem.startswith(("no case column found", "no timestamp column found"))
-    else:  # none of the 71 has an event with a timestamp, so none can read
+    else:  # none of the 71 has a trace with a case name and events, so none can read
         pytest.fail(f"{path.name} read as {log!r}")

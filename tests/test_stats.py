@@ -412,6 +412,40 @@ def test_missing_values_are_refused_with_their_count(stats_of) -> None:
         stats_of(frame)
 
 
+def test_a_log_without_times_keeps_its_order_and_has_no_durations(stats_of) -> None:
+    # The TIES log with every time unknown: events in source order (position), which for c3
+    # is C, A where time says A, C.
+    frame = TIES.assign(
+        timestamp=pd.Series(pd.NaT, index=TIES.index, dtype=TIES["timestamp"].dtype)
+    )
+    stats = stats_of(frame)
+    assert not stats.timed
+    assert stats.variant_counts() == {("A", "B", "C", "D"): 2, ("C", "A"): 1}
+    assert stats.dfg() == {("A", "B"): 2, ("B", "C"): 2, ("C", "D"): 2, ("C", "A"): 1}
+    follows = stats.directly_follows
+    assert follows[["mean", "median", "p90", "min", "max"]].isna().all().all()
+    assert str(follows["mean"].dtype) == "timedelta64[us]"
+    cases = stats.cases
+    assert cases[["start", "end", "duration"]].isna().all().all()
+    assert list(cases["events"]) == [4, 4, 2]
+    assert stats.waiting_time is None and stats.working_time is None
+    assert "unknown: no event has a time" in stats._repr_html_()
+
+
+def test_a_log_with_some_times_missing_is_refused(stats_of) -> None:
+    frame = TIES.assign(timestamp=TIES["timestamp"].where(TIES["case"] != "c3"))
+    with pytest.raises(bpr.LogError, match="column 'timestamp' .* has 2 missing values"):
+        stats_of(frame)
+
+
+def test_read_log_statistics_of_a_log_without_times_on_both_engines(tmp_path: Path) -> None:
+    path = tmp_path / "flow.csv"
+    path.write_text("case,activity\n2,b\n1,a\n1,b\n2,a\n")
+    pandas, in_duckdb = (bpr.read_log(path, engine=e).stats() for e in ("pandas", "duckdb"))
+    assert pandas == in_duckdb
+    assert pandas.variant_counts() == {("a", "b"): 1, ("b", "a"): 1}
+
+
 def test_times_without_time_zone_are_refused(stats_of) -> None:
     naive = TIES.assign(timestamp=TIES["timestamp"].dt.tz_localize(None))
     with pytest.raises(bpr.LogError, match="column 'timestamp' .*time zone"):
