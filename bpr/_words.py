@@ -78,6 +78,10 @@ _FIELDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "documents_out": ("documents produced", "مدارک صادرشده"),
         "fixed_channel": ("channel fixed by law", "مجرای تعیین‌شده در قانون"),
         "duration": ("duration", "مدت"),
+        "rule_based": ("rule-based", "مبتنی بر قاعده"),
+        "legal_basis": ("legal basis", "مبنای قانونی"),
+        "waiting": ("waiting time in the log", "زمان انتظار در رویدادنگار"),
+        "later_use": ("use of its outputs by later steps", "کاربرد خروجی‌ها در گام‌های بعد"),
     }
 )
 

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from bpr.simulate import SimulationComparison
     from bpr.stats import LogStats
 
-__all__ = ["Analysis", "Progress", "analyze"]
+__all__ = ["Analysis", "Progress", "analyze", "csv_metric"]
 
 #: Called as each stage starts: ``progress(stage, done, total)``, ``done`` stages finished of
 #: ``total``; once more at the end with ``done == total``.
@@ -188,7 +188,8 @@ class Analysis:
         ``simulation``), ``segment`` (the attribute's value, else empty), ``metric``, ``log``
         (observed in the log), ``as_is``, ``to_be`` (the models; simulated for
         ``simulation``), ``change`` (to-be minus as-is), ``low`` and ``high`` (the change's
-        95 % confidence interval, simulation only) and ``unit``. Durations are in hours.
+        95 % confidence interval, simulation only) and ``unit``. Durations are in hours;
+        ``metrics.csv`` names them with their statistic and unit (:func:`csv_metric`).
         """
         import pandas as pd
 
@@ -276,15 +277,19 @@ class Analysis:
         (as-is over to-be, changes marked) and ``gaps.svg`` (when there are gaps to draw).
         Drawn once per ``lang`` and kept."""
         if lang not in self._diagrams:
+            from bpr._words import persian_names
             from bpr.render import render
 
+            documented = None if self.gaps is None else self.gaps.documented
+            # The log's activities carry no Persian names; the annotated steps do.
+            names = persian_names(self.as_is, self.to_be, documented)
             drawn = {
-                "as-is.svg": render(self.as_is, lang=lang),
-                "to-be.svg": render(self.to_be, lang=lang),
-                "comparison.svg": render(self.redesign, lang=lang),
+                "as-is.svg": render(self.as_is, lang=lang, names=names),
+                "to-be.svg": render(self.to_be, lang=lang, names=names),
+                "comparison.svg": render(self.redesign, lang=lang, names=names),
             }
-            if self.gaps is not None and self.gaps.documented is not None:
-                drawn["gaps.svg"] = render(self.gaps, lang=lang)
+            if documented is not None:
+                drawn["gaps.svg"] = render(self.gaps, lang=lang, names=names)
             self._diagrams[lang] = drawn
         return self._diagrams[lang]
 
@@ -293,9 +298,11 @@ class Analysis:
 
         Files: ``report.html`` (:func:`bpr.report.report` in ``lang``), ``as-is.json``,
         ``to-be.json`` (:func:`bpr.write_process`), ``as-is.bpmn``, ``to-be.bpmn``, the SVGs
-        of :meth:`diagrams`, ``metrics.csv`` (:meth:`metrics`), ``proposals.csv``
-        (:meth:`bpr.Redesign.to_frame`) and, with a documented procedure, ``gaps.csv``
-        (:meth:`bpr.Gaps.to_frame`).
+        of :meth:`diagrams`, ``metrics.csv`` (:meth:`metrics`, each duration named with its
+        statistic and unit by :func:`csv_metric`), ``proposals.csv``
+        (:meth:`bpr.Redesign.to_frame`, its effects in ``change_<metric>`` columns, the
+        cycle time's in hours) and, with a documented procedure, ``gaps.csv``
+        (:meth:`bpr.Gaps.to_frame`). Every duration in the files is in hours.
 
         Returns
         -------
@@ -318,8 +325,8 @@ class Analysis:
             "as-is.bpmn": write_bpmn(self.as_is),
             "to-be.bpmn": write_bpmn(self.to_be),
             **self.diagrams(lang),
-            "metrics.csv": _csv(self.metrics()),
-            "proposals.csv": _csv(self.redesign.to_frame()),
+            "metrics.csv": _csv(_named_metrics(self.metrics())),
+            "proposals.csv": _csv(_proposal_rows(self.redesign.to_frame())),
         }
         if self.gaps is not None:
             texts["gaps.csv"] = _csv(self.gaps.to_frame())
@@ -368,6 +375,52 @@ def _unit(metric: str, currency: str | None = None) -> str:
 
 def _csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
+
+
+# A duration's name in the files: its statistic and its unit. The simulation's cycle_time is a
+# mean; the length's is a median.
+_CSV_NAMES = {
+    "cycle_time": "cycle_time_median_h",
+    "cycle_time_mean": "cycle_time_mean_h",
+    "cycle_time_median": "cycle_time_median_h",
+    "cycle_time_p90": "cycle_time_p90_h",
+    "working_time": "working_time_mean_h",
+    "waiting_time": "waiting_time_mean_h",
+    "travel_time": "travel_time_mean_h",
+    "cycle_time_business": "cycle_time_business_median_h",
+    "cycle_time_business_mean": "cycle_time_business_mean_h",
+    "burden": "burden_mean_h",
+}
+
+
+def csv_metric(metric: str, section: str = "length") -> str:
+    """A metric's name in ``metrics.csv``: a duration carries its statistic and unit.
+
+    Examples
+    --------
+    >>> csv_metric("cycle_time"), csv_metric("cycle_time", "simulation"), csv_metric("visits")
+    ('cycle_time_median_h', 'cycle_time_mean_h', 'visits')
+    """
+    if section == "simulation" and metric == "cycle_time":
+        return "cycle_time_mean_h"
+    return _CSV_NAMES.get(metric, metric)
+
+
+def _named_metrics(frame: pd.DataFrame) -> pd.DataFrame:
+    """:meth:`Analysis.metrics` with each duration named by :func:`csv_metric`."""
+    names = [csv_metric(m, s) for m, s in zip(frame["metric"], frame["section"], strict=True)]
+    return frame.assign(metric=names)
+
+
+def _proposal_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """:meth:`bpr.Redesign.to_frame` for a reader: effects as ``change_<metric>``, the cycle
+    time's in hours like every duration of the files (the impact has it in days)."""
+    renamed = frame.rename(columns={c: f"change_{c[2:]}" for c in frame if c.startswith("Δ ")})
+    if "change_cycle_time" in renamed:
+        at = list(renamed.columns).index("change_cycle_time")
+        hours = renamed.pop("change_cycle_time") * 24.0
+        renamed.insert(at, "change_cycle_time_mean_h", hours)
+    return renamed
 
 
 # -- the pipeline -------------------------------------------------------------------------------

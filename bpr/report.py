@@ -1,17 +1,31 @@
-"""The analysis as one self-contained HTML page that a manager reads, on screen or on paper.
+"""The analysis as one self-contained HTML page that a director reads, on screen or on paper.
 
 :func:`report` turns an :class:`~bpr.analysis.Analysis` into a :class:`Report`: one HTML file
 with its CSS and diagrams (SVG) inline, no scripts, no fonts or styles fetched from anywhere,
-laid out to print (``@media print``). It holds, in order: the headline figures, the as-is
-process, its length with the definition of every metric (taken from :class:`bpr.Length`), the
-undocumented steps and transitions with their shares, the redesign proposals ranked with their
-rationale and impact, the as-is and the to-be side by side, the simulated effect with 95 %
-confidence intervals, and the data repairs and assumptions behind the numbers.
+laid out to print on A4 landscape pages (``@media print``). It holds, in order:
 
-``lang="fa"`` writes the page right to left (``dir="rtl"``) with Persian headings, labels and
-digits; diagrams keep their left-to-right flow and show the steps' Persian names where known.
-The texts that come from the analysis itself (step names, rationales, definitions,
-assumptions) are shown as they are.
+* **at a glance**: the figures a director reads (visits to an office, steps, days, documents
+  the citizen brings), as-is and to-be with the change, before any detail;
+* the key figures of the log and the analysis;
+* the as-is process (with how well it reproduces the log, when the analysis says);
+* its length, every metric labelled with its statistic and unit, with its definition;
+* the undocumented steps and transitions;
+* the redesign proposals, each once, with its reason, the evidence it rests on, its effect and
+  why it was not applied when it was not; the steps to review;
+* the as-is and the to-be side by side, and the simulated effect with 95 % confidence
+  intervals;
+* the data repairs, the columns read and the assumptions behind the numbers;
+* a glossary of the names the CSV files and the code use.
+
+Figures from the log are marked as observed and figures of the models and the simulation as
+estimates. A figure that cannot be known shows "—" and says why (which field is missing for
+how many steps); a section with nothing to show says why and what would fill it.
+
+``lang="fa"`` writes the whole page in Persian, right to left (``dir="rtl"``), with Persian
+digits: headings, labels, definitions, the reasons of the proposals (written from the
+heuristic and the steps it changes), assumptions, repairs and the diagrams; names of steps,
+agencies and documents are Persian where a Persian name is known (a step's ``name_fa``, else
+:data:`bpr._words.NAMES_FA`). Names of files and codes stay as they are.
 
 The page is made with Jinja2 (``bpr/templates/report.html.j2``, autoescaping on): every text
 from the data is escaped, and only the SVG that :func:`bpr.render` drew is inserted as markup.
@@ -31,7 +45,6 @@ Examples
 from __future__ import annotations
 
 import html
-import inspect
 import math
 import os
 from collections.abc import Iterable, Mapping
@@ -41,17 +54,22 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from bpr import _report_words as words
+from bpr._rationales import reason
+from bpr._words import code_label, digits, field_label, heuristic_name, name, persian_names
 from bpr.errors import BprError
 
 if TYPE_CHECKING:
     from bpr.analysis import Analysis
+    from bpr.redesign import Proposal
 
 __all__ = ["Report", "report"]
 
 Lang = Literal["en", "fa"]
 
-_PERSIAN = str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")
 _DASH = "—"
+_DAY = 86400.0
+_HOUR = 3600.0
 # Metrics of the side-by-side table: what a redesign changes for the citizen and the agency.
 _COMPARED = (
     "steps",
@@ -65,137 +83,36 @@ _COMPARED = (
     "days",
     "burden",
 )
+# The headline: what a director reads first.
+_HEADLINE = ("visits", "steps", "cycle_time_mean", "documents")
 _IMPACT = ("visits", "steps", "handoffs", "documents", "cycle_time")
-
-# The words of the page. Keys are the English texts (or metric names) they translate.
-_FA: Mapping[str, str] = {
-    # sections
-    "Analysis of": "تحلیل فرایند",
-    "Contents": "فهرست",
-    "Summary": "خلاصه",
-    "The process as it is": "فرایند در وضع موجود",
-    "Length": "طول فرایند",
-    "Definitions": "تعریف‌ها",
-    "By": "به تفکیک",
-    "Undocumented steps and transitions": "گام‌ها و گذارهای مستندنشده",
-    "Undocumented steps": "گام‌های مستندنشده",
-    "Undocumented transitions": "گذارهای مستندنشده",
-    "Skipped documented steps": "گام‌های مستندِ انجام‌نشده",
-    "Redesign proposals": "پیشنهادهای بازطراحی",
-    "As-is and to-be": "وضع موجود و وضع مطلوب",
-    "Simulation": "شبیه‌سازی",
-    "Data repairs and assumptions": "اصلاح داده‌ها و فرض‌ها",
-    "Data repairs": "اصلاح داده‌ها",
-    "Assumptions": "فرض‌ها",
-    # sentences and column heads
-    "figure": "شاخص",
-    "value": "مقدار",
-    "metric": "سنجه",
-    "observed in the log": "مشاهده‌شده در رویدادنگار",
-    "as-is model": "مدل وضع موجود",
-    "to-be model": "مدل وضع مطلوب",
-    "as-is": "وضع موجود",
-    "to-be": "وضع مطلوب",
-    "change": "تغییر",
-    "95% interval of the change": "بازه اطمینان ۹۵٪ تغییر",
-    "activity": "فعالیت",
-    "events": "رویدادها",
-    "cases": "پرونده‌ها",
-    "share of cases": "سهم پرونده‌ها",
-    "share of time": "سهم زمان",
-    "from": "از",
-    "to": "به",
-    "step": "گام",
-    "mandatory": "الزامی",
-    "yes": "بله",
-    "no": "خیر",
-    "rank": "رتبه",
-    "change proposed": "تغییر پیشنهادی",
-    "steps changed": "گام‌های تغییریافته",
-    "rationale": "دلیل",
-    "impact": "اثر",
-    "status": "وضعیت",
-    "applied": "اعمال شد",
-    "not applied": "اعمال نشد",
-    "needs a legal change": "نیازمند تغییر قانون",
-    "repair": "اصلاح",
-    "count": "تعداد",
-    "detail": "جزئیات",
-    "No repairs were needed.": "اصلاحی لازم نبود.",
-    "No undocumented step.": "گام مستندنشده‌ای نیست.",
-    "No undocumented transition.": "گذار مستندنشده‌ای نیست.",
-    "No case skips a documented step.": "هیچ پرونده‌ای گام مستندی را جا نینداخته است.",
-    "No documented procedure was given: the discovered process is the first documentation.": (
-        "روال مستندی داده نشد: فرایند کشف‌شده نخستین مستند آن است."
-    ),
-    "The simulation was not run.": "شبیه‌سازی اجرا نشد.",
-    "discovered from": "کشف‌شده از",
-    "the documented procedure covers": "روال مستند پوشش می‌دهد",
-    "of events; alignment fitness": "از رویدادها؛ تطابق هم‌ترازی",
-    "cases per run,": "پرونده در هر اجرا،",
-    "runs on common random numbers; means over runs.": (
-        "اجرا با اعداد تصادفی مشترک؛ میانگین اجراها."
-    ),
-    "Made with bpr": "ساخته‌شده با bpr",
-    "seed": "بذر تصادفی",
-    # units
-    "days": "روز",
-    "h": "ساعت",
-    # summary figures
-    "activities": "فعالیت‌ها",
-    "variants": "گونه‌های مسیر",
-    "steps per case": "گام در هر پرونده",
-    "visits per case": "مراجعه حضوری در هر پرونده",
-    "cycle time (median)": "زمان چرخه (میانه)",
-    "undocumented activities": "فعالیت‌های مستندنشده",
-    "undocumented transitions": "گذارهای مستندنشده",
-    "documented share of events": "سهم رویدادهای مستند",
-    "fitness to the procedure": "تطابق با روال مستند",
-    "changes proposed": "تغییرهای پیشنهادی",
-    "changes applied": "تغییرهای اعمال‌شده",
-    "steps, as-is model": "گام‌ها، مدل وضع موجود",
-    "steps, to-be model": "گام‌ها، مدل وضع مطلوب",
-    "visits, as-is model": "مراجعه حضوری، مدل وضع موجود",
-    "visits, to-be model": "مراجعه حضوری، مدل وضع مطلوب",
-    "cycle time, as-is simulated": "زمان چرخه، شبیه‌سازی وضع موجود",
-    "cycle time, to-be simulated": "زمان چرخه، شبیه‌سازی وضع مطلوب",
-    # metrics
-    "steps": "گام‌ها",
-    "steps_min": "کمترین گام‌ها",
-    "steps_max": "بیشترین گام‌ها",
-    "visits": "مراجعه‌های حضوری",
-    "handoffs": "دست‌به‌دست شدن‌ها",
-    "agencies": "دستگاه‌ها",
-    "documents": "مدارک",
-    "inquiries": "استعلام‌ها",
-    "paper_inquiries": "استعلام‌های کاغذی",
-    "rework": "دوباره‌کاری",
-    "procedures": "مراحل مواجهه با شهروند",
-    "cycle_time": "زمان چرخه (میانه)",
-    "cycle_time_mean": "زمان چرخه (میانگین)",
-    "cycle_time_median": "زمان چرخه (میانه)",
-    "cycle_time_p90": "زمان چرخه (صدک ۹۰)",
-    "working_time": "زمان کار",
-    "waiting_time": "زمان انتظار",
-    "travel_time": "زمان رفت‌وآمد",
-    "waiting_share": "سهم انتظار",
-    "cycle_time_business": "زمان چرخه کاری (میانه)",
-    "cycle_time_business_mean": "زمان چرخه کاری (میانگین)",
-    "days_metric": "روزها (روش Doing Business)",
-    "burden": "بار زمانی بر شهروند",
-}
-_EN_METRICS: Mapping[str, str] = {
-    "cycle_time": "cycle time (median)",
-    "cycle_time_mean": "cycle time (mean)",
-    "cycle_time_median": "cycle time (median)",
-    "cycle_time_p90": "cycle time (90th percentile)",
-    "cycle_time_business": "business cycle time (median)",
-    "cycle_time_business_mean": "business cycle time (mean)",
-    "days_metric": "days (Doing Business)",
-    "steps_min": "fewest steps",
-    "steps_max": "most steps",
-    "paper_inquiries": "paper inquiries",
-}
+# The typed fields the heuristics read, in the order an analyst fills them in.
+_TYPED_FIELDS = (
+    "kind",
+    "actor",
+    "agency",
+    "channel",
+    "citizen_present",
+    "mandatory",
+    "documents_in",
+    "documents_out",
+)
+_TIMES = frozenset(
+    {
+        "cycle_time",
+        "cycle_time_mean",
+        "cycle_time_median",
+        "cycle_time_p90",
+        "working_time",
+        "waiting_time",
+        "travel_time",
+        "cycle_time_business",
+        "cycle_time_business_mean",
+        "burden",
+    }
+)
+# Metrics a model does not have (a log's cases) rather than does not know.
+_LOG_ONLY = frozenset({"cases", "cycle_time_business", "cycle_time_business_mean"})
 
 
 @attrs.frozen
@@ -246,53 +163,74 @@ class _Words:
 
     def __call__(self, text: str) -> str:
         if self.lang == "fa":
-            return _FA.get(text, text)
+            return words.FA.get(text, text)
         return text
 
-    def metric(self, name: str) -> str:
-        key = "days_metric" if name == "days" else name
-        if self.lang == "fa":
-            return _FA.get(key, name)
-        return _EN_METRICS.get(key, name.replace("_", " "))
+    def metric(self, metric: str) -> str:
+        """A metric's label, with its statistic."""
+        labels = words.METRICS.get(metric, (metric.replace("_", " "),) * 2)
+        return labels[1] if self.lang == "fa" else labels[0]
+
+    def figure(self, figure: str) -> str:
+        """A figure of :meth:`Analysis.summary`, labelled as observed or estimated."""
+        return self(figure) if self.lang == "fa" else words.EN_SUMMARY.get(figure, figure)
 
     def digits(self, text: str) -> str:
-        return text.translate(_PERSIAN) if self.lang == "fa" else text
+        shown = digits(text, self.lang)
+        if self.lang == "fa" and shown[:1] in ("-", "+"):
+            # A left-to-right mark keeps the sign on the left of the number in a Persian line.
+            return "\u200e" + shown
+        return shown
 
-    def number(self, value: Any, places: int = 2) -> str:
+    def number(self, value: Any, places: int = 2, *, signed: bool = False) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return _DASH
-        if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-            return self.digits(f"{int(value):,}")
-        return self.digits(f"{value:,.{places}f}")
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        text = f"{int(value):,}" if whole else f"{value:,.{places}f}"
+        return self.digits(f"+{text}" if signed and value > 0 else text)
 
     def signed(self, value: Any) -> str:
-        shown = self.number(value)
-        return shown if shown == _DASH or value <= 0 else "+" + shown
+        return self.number(value, signed=True)
 
     def share(self, value: Any) -> str:
         if value is None or math.isnan(value):
             return _DASH
         return self.digits(f"{100 * value:.1f}%")
 
-    def duration(self, value: timedelta | None, signed: bool = False) -> str:
-        """Days with two decimals from one day up, else hours with two decimals."""
+    def duration(
+        self, value: timedelta | None, signed: bool = False, unit: str | None = None
+    ) -> str:
+        """In ``unit`` ("days" or "h"); without one, days from one day up, else hours."""
         if value is None:
             return _DASH
         seconds = value.total_seconds()
-        amount, unit = (seconds / 86400, "days") if abs(seconds) >= 86400 else (seconds / 3600, "h")
+        unit = unit or ("days" if abs(seconds) >= _DAY else "h")
+        amount = seconds / (_DAY if unit == "days" else _HOUR)
         sign = "+" if signed and seconds > 0 else ""
-        return f"{sign}{self.digits(f'{amount:,.2f}')} {self(unit)}"
+        return f"{self.digits(f'{sign}{amount:,.2f}')} {self(unit)}"
 
     def value(self, value: Any, unit: str = "count") -> str:
         """A figure as the page shows it: durations, shares as percentages (``unit="share"``),
-        days as durations (``unit="days"``), anything else as a number."""
+        days as durations in days (``unit="days"``), anything else as a number."""
         if isinstance(value, timedelta):
             return self.duration(value)
         if unit == "share":
             return self.share(value)
         if unit == "days":
-            return self.duration(None if math.isnan(value) else timedelta(days=value))
+            if value is None or math.isnan(value):
+                return _DASH
+            return self.duration(timedelta(days=value), unit="days")
         return self.number(value)
+
+    def name(self, text: str, names: Mapping[str, str]) -> str:
+        """A name from the data in this language (Persian where one is known)."""
+        return name(text, self.lang, names.get(text))
+
+
+def _time_unit(values: Iterable[Any]) -> str:
+    """The one unit of the durations of a table: days when any reaches a day, else hours."""
+    seconds = [abs(v.total_seconds()) for v in values if isinstance(v, timedelta)]
+    return "days" if seconds and max(seconds) >= _DAY else "h"
 
 
 def report(analysis: Analysis, *, lang: Lang = "en") -> Report:
@@ -357,30 +295,40 @@ def _view(analysis: Analysis, t: _Words) -> dict[str, Any]:
 
     import bpr
 
+    names = persian_names(analysis.as_is, analysis.to_be, _documented(analysis))
     diagrams = {
-        name.removesuffix(".svg"): Markup(svg)  # drawn by bpr.render: escaped text, no scripts
-        for name, svg in analysis.diagrams(t.lang).items()
+        key.removesuffix(".svg"): Markup(svg)  # drawn by bpr.render: escaped text, no scripts
+        for key, svg in analysis.diagrams(t.lang).items()
     }
     return {
-        "name": analysis.name,
-        "source": Path(analysis.log.source).name,
+        "name": t.name(analysis.name, names),
+        "data": _data(analysis, t),
+        "headline": _headline(analysis, t),
         "summary": [
-            {"key": figure, "label": t(figure), "value": t.value(row["value"], row["unit"])}
+            {"key": figure, "label": t.figure(figure), "value": t.value(row["value"], row["unit"])}
             for figure, row in analysis.summary().iterrows()
         ],
+        "fidelity": _fidelity(analysis, t),
         "diagrams": diagrams,
         "length": _length(analysis, t),
         "definitions": _definitions(t),
         "segments": _segments(analysis, t),
-        "gaps": None if analysis.gaps is None else _gaps(analysis, t),
-        "proposals": _proposals(analysis, t),
+        "gaps": None if analysis.gaps is None else _gaps(analysis, t, names),
+        "proposals": _proposals(analysis, t, names),
+        "no_proposal": _no_proposal(analysis, t),
+        "findings": _findings(analysis, t, names),
         "compared": _compared(analysis, t),
         "simulation": None if analysis.simulation is None else _simulation(analysis, t),
-        "repairs": [
-            {"repair": r.repair, "count": t.number(int(r.count)), "detail": r.detail}
-            for r in analysis.log.repairs.itertuples()
+        "repairs": _repairs(analysis, t),
+        "columns": [
+            {
+                "role": words.ROLES.get(role, (role, role))[1 if t.lang == "fa" else 0],
+                "column": column,
+            }
+            for role, column in analysis.log.columns_chosen.items()
         ],
-        "assumptions": _assumptions(analysis),
+        "assumptions": _assumptions(analysis, t, names),
+        "glossary": _glossary(analysis, t),
         "version": bpr.__version__,
         "settings": {
             "cases": t.number(analysis.cases),
@@ -390,52 +338,156 @@ def _view(analysis: Analysis, t: _Words) -> dict[str, Any]:
     }
 
 
-def _length(analysis: Analysis, t: _Words) -> list[dict[str, str]]:
+def _documented(analysis: Analysis) -> Any:
+    return None if analysis.gaps is None else analysis.gaps.documented
+
+
+def _data(analysis: Analysis, t: _Words) -> dict[str, Any]:
+    """Where the figures come from: the log, its period and the business calendar."""
+    cases = analysis.stats.cases
+    first, last = cases["start"].min(), cases["end"].max()
+    return {
+        "source": Path(analysis.log.source).name,
+        "cases": t.number(analysis.log.n_cases),
+        "events": t.number(analysis.log.n_events),
+        "first": _date(first, t),
+        "last": _date(last, t),
+        # The calendar the business times used; an analysis made before calendars were a
+        # choice has none to name.
+        "calendar": _calendar(getattr(analysis, "calendar", None), t),
+        "calendar_known": hasattr(analysis, "calendar"),
+    }
+
+
+def _date(moment: Any, t: _Words) -> str:
+    """A date as the reader's calendar writes it: Jalali in Persian."""
+    import pandas as pd
+
+    if moment is None or pd.isna(moment):
+        return _DASH
+    moment = moment.tz_convert("Asia/Tehran") if t.lang == "fa" else moment
+    if t.lang == "fa":
+        import jdatetime
+
+        return t.digits(jdatetime.date.fromgregorian(date=moment.date()).strftime("%Y/%m/%d"))
+    return moment.strftime("%Y-%m-%d")
+
+
+def _calendar(calendar: Any, t: _Words) -> str | None:
+    """The business calendar in words (``None`` when there is none)."""
+    if calendar is None:
+        return None
+    return str(calendar.describe(t.lang))
+
+
+def _why(length: Any, metric: str, t: _Words) -> str | None:
+    """Why a metric of ``length`` is unknown, in a few words (``None`` when it is known)."""
+    if getattr(length, metric) is not None:
+        return None
+    if length.source == "model" and metric in _LOG_ONLY:
+        return t("not applicable to a model")
+    missing = getattr(length, "unknown", {}).get(metric)
+    if missing is not None:
+        fields = " / ".join(field_label(f, t.lang) for f in missing.fields)
+        counted = t.digits(f"{len(missing.steps)} {t('of')} {missing.of}")
+        return f"{t('unknown:')} {fields} {t('not given for')} {counted} {t('steps')}"
+    if metric == "steps_max" or (metric == "variants" and length.source == "model"):
+        return f"{t('unknown:')} {t('a loop can repeat without limit')}"
+    if metric in ("working_time", "waiting_share") and length.source == "log":
+        return f"{t('unknown:')} {t('the log has no start times')}"
+    if metric in _TIMES or metric == "days":
+        return f"{t('unknown:')} {t('no duration is known for some steps')}"
+    return t("unknown")
+
+
+def _cell(length: Any, metric: str, t: _Words, unit: str) -> dict[str, Any]:
+    """A metric of ``length`` as a table cell: its text and, when unknown, why."""
+    value = getattr(length, metric)
+    if isinstance(value, timedelta):
+        text = t.duration(value, unit=unit)
+    else:
+        text = t.value(value, "share" if metric == "waiting_share" else "count")
+    if metric == "burden_cost" and value is not None:
+        text += f" {length.currency}"
+    return {"text": text, "why": _why(length, metric, t)}
+
+
+def _headline(analysis: Analysis, t: _Words) -> dict[str, Any]:
+    """Visits, steps, days and documents: observed, as-is, to-be and the change."""
+    rows = []
+    for metric in _HEADLINE:
+        label = words.HEADLINE_LABELS[metric][1 if t.lang == "fa" else 0]
+        cells = [
+            _headline_cell(length, metric, t)
+            for length in (analysis.length, analysis.as_is_length, analysis.to_be_length)
+        ]
+        before, after = (getattr(x, metric) for x in (analysis.as_is_length, analysis.to_be_length))
+        change = None if before is None or after is None else after - before
+        if isinstance(change, timedelta):
+            change = change.total_seconds() / _DAY
+        rows.append({"key": metric, "label": label, "cells": cells, "change": t.signed(change)})
+    redesign = analysis.redesign
+    legal = sum(p.needs_legal_change for p in redesign.proposals)
+    return {
+        "rows": rows,
+        "proposed": t.number(len(redesign.proposals)),
+        "applied": t.number(len(redesign.plan)),
+        "legal": t.number(legal),
+        "undocumented": None if analysis.gaps is None else t.number(len(analysis.gaps.steps)),
+    }
+
+
+def _headline_cell(length: Any, metric: str, t: _Words) -> dict[str, Any]:
+    value = getattr(length, metric)
+    if isinstance(value, timedelta):
+        value = value.total_seconds() / _DAY
+    return {"text": t.number(value), "why": _why(length, metric, t)}
+
+
+def _fidelity(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
+    """How well the as-is model reproduces the log, when the analysis carries the check."""
+    fidelity = getattr(analysis, "fidelity", None)
+    if fidelity is None or not hasattr(fidelity, "to_frame"):
+        return None
+    frame = fidelity.to_frame()
+    return {
+        "columns": [t(str(c)) for c in frame.columns],
+        "rows": [[_shown_value(v, t) for v in row] for row in frame.itertuples(index=False)],
+        "verdict": str(getattr(fidelity, "verdict", "") or ""),
+    }
+
+
+def _shown_value(value: Any, t: _Words) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return t("yes" if value else "no")
+    return t.value(value)
+
+
+def _length(analysis: Analysis, t: _Words) -> dict[str, Any]:
     from bpr.measure import METRICS
 
-    return [
+    lengths = (analysis.length, analysis.as_is_length, analysis.to_be_length)
+    unit = _time_unit(getattr(x, m) for x in lengths for m in METRICS)
+    rows = [
         {
             "key": metric,
             "label": t.metric(metric),
-            "log": t.value(getattr(analysis.length, metric), _unit(metric)),
-            "as_is": t.value(getattr(analysis.as_is_length, metric), _unit(metric)),
-            "to_be": t.value(getattr(analysis.to_be_length, metric), _unit(metric)),
+            "cells": [_cell(length, metric, t, unit) for length in lengths],
         }
         for metric in METRICS
     ]
-
-
-def _unit(metric: str) -> str:
-    return "share" if metric == "waiting_share" else "count"
+    return {"rows": rows, "unit": t(unit)}
 
 
 def _definitions(t: _Words) -> list[dict[str, str]]:
-    """The metric definitions as :class:`bpr.Length` documents them (the one place they are
-    written down in code): one entry per group of metrics its docstring defines together."""
-    from bpr.measure import METRICS, Length
-
-    entries = []
-    for names, text in _attribute_docs(Length.__doc__ or ""):
-        shown = [n for n in names if n in METRICS]
-        if shown:
-            entries.append({"terms": ", ".join(t.metric(n) for n in shown), "text": text})
-    return entries
-
-
-def _attribute_docs(doc: str) -> list[tuple[list[str], str]]:
-    """The ``Attributes`` section of a NumPy-style docstring: (names, description) pairs."""
-    _, found, section = inspect.cleandoc(doc).partition("Attributes\n----------\n")
-    entries: list[tuple[list[str], list[str]]] = []
-    for line in section.splitlines() if found else []:
-        if line.startswith(" ") and entries:
-            entries[-1][1].append(line.strip())
-        elif " : " in line:
-            names = [n.strip() for n in line.split(" : ", 1)[0].split(",")]
-            entries.append((names, []))
-        elif line.strip():
-            break  # the next section
-    # The docstring marks code with reStructuredText's double backquotes; the page shows words.
-    return [(names, " ".join(text).replace("``", "")) for names, text in entries]
+    """The definition of every metric in the page's language, grouped as they are defined."""
+    separator = "، " if t.lang == "fa" else ", "
+    return [
+        {"terms": separator.join(map(t.metric, metrics)), "text": fa if t.lang == "fa" else en}
+        for metrics, en, fa in words.DEFINITIONS
+    ]
 
 
 def _segments(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
@@ -443,15 +495,22 @@ def _segments(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
     if length.segments is None or length.by is None:
         return None
     metrics = [m for m in ("cases", "steps", "visits", "cycle_time") if m in length.segments]
+    values = [[_timedelta(row[m]) for m in metrics] for _, row in length.segments.iterrows()]
+    unit = _time_unit(v for row in values for v in row)
     return {
-        "by": length.by,
+        "by": t(length.by) if t.lang == "fa" else length.by,
+        "by_label": field_label(length.by, t.lang),
         "metrics": [t.metric(m) for m in metrics],
         "rows": [
             {
                 "segment": str(segment),
-                "values": [t.value(_timedelta(row[m]), _unit(m)) for m in metrics],
+                "label": code_label(segment, t.lang),
+                "values": [
+                    t.duration(v, unit=unit) if isinstance(v, timedelta) else t.value(v)
+                    for v in row
+                ],
             }
-            for segment, row in length.segments.iterrows()
+            for segment, row in zip(length.segments.index, values, strict=True)
         ],
     }
 
@@ -467,7 +526,7 @@ def _timedelta(value: Any) -> Any:
     return value
 
 
-def _gaps(analysis: Analysis, t: _Words) -> dict[str, Any]:
+def _gaps(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[str, Any]:
     gaps = analysis.gaps
     assert gaps is not None
     return {
@@ -475,7 +534,7 @@ def _gaps(analysis: Analysis, t: _Words) -> dict[str, Any]:
         "fitness": t.number(gaps.fitness, 3),
         "steps": [
             {
-                "activity": r.activity,
+                "activity": t.name(r.activity, names),
                 "events": t.number(int(r.events)),
                 "cases": t.number(int(r.cases)),
                 "case_share": t.share(r.case_share),
@@ -485,8 +544,8 @@ def _gaps(analysis: Analysis, t: _Words) -> dict[str, Any]:
         ],
         "transitions": [
             {
-                "source": r.source,
-                "target": r.target,
+                "source": t.name(r.source, names),
+                "target": t.name(r.target, names),
                 "cases": t.number(int(r.cases)),
                 "case_share": t.share(r.case_share),
             }
@@ -494,101 +553,207 @@ def _gaps(analysis: Analysis, t: _Words) -> dict[str, Any]:
         ],
         "skipped": [
             {
-                "step": r.step,
+                "step": t.name(r.step, names),
                 "cases": t.number(int(r.cases)),
                 "case_share": t.share(r.case_share),
-                "mandatory": t("yes" if r.mandatory else "no"),
+                "mandatory": t(_yes_no(r.mandatory)),
             }
             for r in gaps.skipped.itertuples()
         ],
     }
 
 
-def _proposals(analysis: Analysis, t: _Words) -> list[dict[str, Any]]:
+def _yes_no(value: Any) -> str:
+    """``True``, ``False`` or unknown (``None`` or a missing value) in words."""
+    if value is True or value is False:
+        return "yes" if value else "no"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "unknown"
+    try:
+        return "yes" if bool(value) else "no"
+    except TypeError:  # pandas' NA
+        return "unknown"
+
+
+# -- proposals --------------------------------------------------------------------------------
+
+
+def _proposals(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[str, Any]:
     """Applied changes first, then those that need a legal change, then the rest; within
     each, the largest improvement of the weighted objective first."""
-    from bpr.heuristics import HEURISTICS
-
     ranked = sorted(
         analysis.redesign.proposals,
         key=lambda p: (not p.applied, not p.needs_legal_change, p.score_change),
     )
-    rows = []
-    for rank, p in enumerate(ranked, 1):
-        status = (
-            "applied"
-            if p.applied
-            else "needs a legal change"
-            if p.needs_legal_change
-            else "not applied"
-        )
-        rows.append(
-            {
-                "rank": t.number(rank),
-                "heuristic": HEURISTICS[p.heuristic].name,
-                "id": p.heuristic,
-                "targets": p.targets,
-                "rationale": p.rationale,
-                "impact": _impact(p.impact, t),
-                "status": t(status),
-                "applied": p.applied,
-            }
-        )
-    return rows
+    applied = {s: p for p in ranked if p.applied for s in p.step_ids}
+    steps = [*analysis.to_be.steps, *analysis.as_is.steps]
+    unit = _time_unit(
+        timedelta(days=p.impact["cycle_time"]) for p in ranked if "cycle_time" in p.impact
+    )
+    rows = [
+        {
+            "rank": t.number(rank),
+            "heuristic": heuristic_name(p.heuristic, t.lang),
+            "id": p.heuristic,
+            "targets": [t.name(n, names) for n in p.targets],
+            "rationale": reason(p, steps, t.lang, lambda text: t.name(text, names)),
+            "evidence": [_evidence(e, t, names) for e in p.evidence],
+            "impact": _impact(p.impact, t, unit),
+            "status": _status(p, applied, t),
+            "applied": p.applied,
+        }
+        for rank, p in enumerate(ranked, 1)
+    ]
+    return {"rows": rows, "evidence": any(r["evidence"] for r in rows)}
 
 
-def _impact(impact: Mapping[str, float], t: _Words) -> list[str]:
+def _status(p: Proposal, applied: Mapping[str, Proposal], t: _Words) -> str:
+    """Applied, or why not; a conflict names the applied change that took the steps."""
+    if p.applied:
+        return t("applied")
+    status = t(words.NOT_APPLIED.get(p.not_applied or "", "not applied"))
+    other = next((applied[s] for s in p.step_ids if s in applied), None)
+    if p.not_applied in ("conflict", "dominated") and other is not None:
+        status += f" ({heuristic_name(other.heuristic, t.lang)})"
+    return status
+
+
+def _evidence(evidence: Any, t: _Words, names: Mapping[str, str]) -> dict[str, str]:
+    """One fact a change rests on: the step, the field and its value, and the source."""
+    source = t(words.EVIDENCE_SOURCES.get(evidence.source, "the model"))
+    confidence = evidence.confidence
+    sure = "" if confidence is None or confidence >= 1 else f", {t.share(confidence)}"
+    text = (
+        f"{t.name(evidence.step, names)}: {field_label(evidence.field, t.lang)} = "
+        f"{_fact(evidence.value, t, names)} ({source}{sure})"
+    )
+    return {"text": text, "detail": str(evidence.detail or "")}
+
+
+def _fact(value: Any, t: _Words, names: Mapping[str, str]) -> str:
+    """A value a change relies on, in words."""
+    if isinstance(value, bool):
+        return t("yes" if value else "no")
+    if isinstance(value, frozenset):
+        separator = "، " if t.lang == "fa" else "; "
+        return separator.join(t.name(d, names) for d in sorted(value)) or t("none")
+    if isinstance(value, timedelta):
+        return t.duration(value)
+    if value is None:
+        return t("unknown")
+    return t.name(code_label(value, t.lang), names)
+
+
+def _impact(impact: Mapping[str, float], t: _Words, unit: str) -> list[str]:
+    """The metrics a change moves, each with its change (the cycle time in ``unit``)."""
     shown = []
     for metric in _IMPACT:
         change = impact.get(metric)
-        if change is None or abs(change) < 1e-9:
+        if change is None or math.isnan(change) or abs(change) < 1e-9:
             continue
+        label = words.IMPACT[metric][1 if t.lang == "fa" else 0]
         if metric == "cycle_time":  # in days
-            shown.append(
-                f"{t.metric('cycle_time_mean')} {t.duration(timedelta(days=change), signed=True)}"
-            )
+            shown.append(f"{label} {t.duration(timedelta(days=change), signed=True, unit=unit)}")
         else:
-            shown.append(f"{t.metric(metric)} {t.signed(change)}")
+            shown.append(f"{label} {t.signed(change)}")
     return shown
 
 
-def _compared(analysis: Analysis, t: _Words) -> list[dict[str, str]]:
+def _no_proposal(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
+    """Why the redesign proposes nothing, and what would let it (``None`` when it does)."""
+    if analysis.redesign.proposals:
+        return None
+    steps = analysis.as_is.steps
+    unknown = [
+        {
+            "field": field_label(field, t.lang),
+            "code": field,
+            "count": t.digits(f"{count} {t('of')} {len(steps)}"),
+        }
+        for field in _TYPED_FIELDS
+        if (count := sum(getattr(s, field, None) is None for s in steps))
+    ]
+    template = getattr(analysis, "annotation_table", None)
+    return {
+        "unknown": unknown,
+        "columns": ", ".join(("activity", *_TYPED_FIELDS)),
+        "template": None if template is None else Path(str(template)).name,
+    }
+
+
+def _findings(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[str, Any]:
+    """What the redesign did not act on and the analyst should review: undocumented steps with
+    how often they run and what they cost, and steps whose missing fields kept a heuristic from
+    looking at them, with what to give."""
+    findings = analysis.redesign.findings
+    unit = _time_unit(f.time for f in findings)
+    separator = "، " if t.lang == "fa" else "; "
+    rows = []
+    for f in findings:
+        fields = separator.join(field_label(x, t.lang) for x in f.fields)
+        which = "undocumented" if f.kind == "undocumented" else "missing_fields"
+        what, advice = (x[1 if t.lang == "fa" else 0] for x in words.FINDINGS[which])
+        rows.append(
+            {
+                "kind": f.kind,
+                "what": what.format(
+                    heuristic=heuristic_name(f.heuristic or "", t.lang), fields=fields
+                ),
+                "steps": separator.join(t.name(n, names) for n in f.steps),
+                "share": t.share(f.cases_share),
+                "executions": t.number(f.executions),
+                "time": t.duration(f.time, unit=unit),
+                "advice": advice.format(fields=fields),
+            }
+        )
+    return {"rows": rows}
+
+
+def _compared(analysis: Analysis, t: _Words) -> dict[str, Any]:
     frame = analysis.as_is_length.compare(analysis.to_be_length)
+    unit = _time_unit(v for m in _COMPARED for v in frame.loc[m, ["this", "other"]])
     rows = []
     for metric in _COMPARED:
-        this, other, change = (frame.loc[metric, c] for c in ("this", "other", "change"))
+        change = frame.loc[metric, "change"]
         rows.append(
             {
                 "key": metric,
                 "label": t.metric(metric),
-                "as_is": t.value(this),
-                "to_be": t.value(other),
-                "change": t.duration(change, signed=True)
+                "as_is": _cell(analysis.as_is_length, metric, t, unit),
+                "to_be": _cell(analysis.to_be_length, metric, t, unit),
+                "change": t.duration(change, signed=True, unit=unit)
                 if isinstance(change, timedelta)
                 else t.signed(change),
             }
         )
-    return rows
+    return {"rows": rows, "unit": t(unit)}
 
 
 def _simulation(analysis: Analysis, t: _Words) -> dict[str, Any]:
     simulation = analysis.simulation
     assert simulation is not None
+    unit = _time_unit(
+        getattr(run, metric).value
+        for metric in simulation.differences
+        for run in (simulation.as_is, simulation.to_be)
+    )
     rows = []
     for metric, difference in simulation.differences.items():
         before, after = (
             getattr(simulation.as_is, metric).value,
             getattr(simulation.to_be, metric).value,
         )
-        low, high = (t.duration(d, signed=True) for d in (difference.low, difference.high))
+        low, high = (
+            t.duration(d, signed=True, unit=unit) for d in (difference.low, difference.high)
+        )
         interval = _DASH if difference.low is None else f"{low} … {high}"
         rows.append(
             {
                 "key": metric,
                 "label": t.metric("cycle_time_mean" if metric == "cycle_time" else metric),
-                "as_is": t.duration(before),
-                "to_be": t.duration(after),
-                "change": t.duration(difference.value, signed=True),
+                "as_is": t.duration(before, unit=unit),
+                "to_be": t.duration(after, unit=unit),
+                "change": t.duration(difference.value, signed=True, unit=unit),
                 "interval": interval,
             }
         )
@@ -599,21 +764,127 @@ def _simulation(analysis: Analysis, t: _Words) -> dict[str, Any]:
     }
 
 
-def _assumptions(analysis: Analysis) -> list[str]:
-    """What the numbers rest on, each once, in the order the stages made them."""
-    notes: Iterable[str] = [
-        *(f"Length (log): {a}" for a in analysis.length.assumptions),
-        *(f"Length (as-is model): {a}" for a in analysis.as_is_length.assumptions),
-        *(f"Length (to-be model): {a}" for a in analysis.to_be_length.assumptions),
-        "Redesign objective weights: "
-        + ", ".join(f"{k} {v:g}" for k, v in analysis.redesign.weights.items()),
+def _repairs(analysis: Analysis, t: _Words) -> list[dict[str, str]]:
+    """The log's repairs; in Persian the detail (written in English by the reader of the log)
+    is kept for the tooltip."""
+    rows = []
+    for r in analysis.log.repairs.itertuples():
+        persian = words.REPAIRS_FA.get(r.repair, "اصلاح داده")
+        rows.append(
+            {
+                "repair": persian if t.lang == "fa" else r.repair,
+                "count": t.number(int(r.count)),
+                "detail": "" if t.lang == "fa" else r.detail,
+                "title": r.detail,
+            }
+        )
+    return rows
+
+
+def _hms(text: str, t: _Words) -> str:
+    """``H:MM:SS`` (as :class:`datetime.timedelta` prints) as hours, minutes and seconds."""
+    parts = text.split(":")
+    if len(parts) != 3 or not all(p.replace(".", "").isdigit() for p in parts):
+        return t.digits(text)
+    hours, minutes, seconds = int(parts[0]), int(parts[1]), round(float(parts[2]))
+    units = ("ساعت", "دقیقه", "ثانیه") if t.lang == "fa" else ("h", "min", "s")
+    shown = [f"{n} {u}" for n, u in zip((hours, minutes, seconds), units, strict=True) if n]
+    return t.digits(" ".join(shown) or f"0 {units[2]}")
+
+
+def _part(key: str, value: str, t: _Words, names: Mapping[str, str]) -> str:
+    """One recognised part of an assumption, written for the reader."""
+    if key in ("travel", "queue", "obtain", "gap", "office", "counter", "mean"):
+        return _hms(value, t)
+    if key == "steps":
+        separator = "، " if t.lang == "fa" else ", "
+        return separator.join(t.name(s.strip(), names) for s in value.split(", "))
+    if key == "weekend":
+        days = [d.strip() for d in value.split(",")]
+        if t.lang == "fa":
+            return "، ".join(words.WEEKDAYS_FA.get(d, d) for d in days)
+        return ", ".join(d.title() for d in days)
+    if key == "zone" and t.lang == "fa" and value in ("Asia/Tehran", "Iran"):
+        return "تهران"
+    if key == "metric":
+        return t.metric(value.replace(" ", "_"))
+    if key == "weights":
+        pairs = [w.rsplit(" ", 1) for w in value.split(", ")]
+        separator = "، " if t.lang == "fa" else ", "
+        # The objective weighs the mean cycle time (bpr.redesign).
+        metric = {"cycle_time": "cycle_time_mean"}
+        return separator.join(f"{t.metric(metric.get(m, m))} {t.digits(w)}" for m, w in pairs)
+    if t.lang == "fa":
+        return t.digits(words.FA_WORDS.get(value, value))
+    return value
+
+
+def _assumption(text: str, t: _Words, names: Mapping[str, str]) -> tuple[str, bool]:
+    """An assumption for the reader, and whether it was recognised (an unrecognised one is
+    shown as its stage wrote it)."""
+    for pattern, en, fa in words.ASSUMPTIONS:
+        found = pattern.search(text)
+        if found:
+            parts = {k: _part(k, v, t, names) for k, v in found.groupdict().items()}
+            return (fa if t.lang == "fa" else en).format(**parts), True
+    return text, False
+
+
+def _assumptions(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """What the numbers rest on, each once with the stages that made it, in stage order."""
+    stages: list[tuple[str, Iterable[str]]] = [
+        ("length observed in the log", analysis.length.assumptions),
+        ("length of the as-is model", analysis.as_is_length.assumptions),
+        ("length of the to-be model", analysis.to_be_length.assumptions),
+        (
+            "redesign",
+            [
+                *analysis.redesign.notes,
+                "objective weights: "
+                + ", ".join(f"{k} {v:g}" for k, v in analysis.redesign.weights.items()),
+            ],
+        ),
     ]
     if analysis.gaps is not None and analysis.gaps.time_basis is not None:
-        notes = [*notes, f"Gaps: time shares are shares of {analysis.gaps.time_basis} time"]
+        stages.append(("gaps", [f"time shares are shares of {analysis.gaps.time_basis} time"]))
     if analysis.simulation is not None:
-        notes = [
-            *notes,
-            *(f"Simulation (as-is): {a}" for a in analysis.simulation.as_is.assumptions),
-            *(f"Simulation (to-be): {a}" for a in analysis.simulation.to_be.assumptions),
+        stages += [
+            ("simulation of the as-is", analysis.simulation.as_is.assumptions),
+            ("simulation of the to-be", analysis.simulation.to_be.assumptions),
         ]
-    return list(dict.fromkeys(notes))
+    found: dict[str, dict[str, Any]] = {}
+    for stage, notes in stages:
+        for note in notes:
+            text, known = _assumption(note, t, names)
+            entry = found.setdefault(text, {"text": text, "known": known, "where": []})
+            if t(stage) not in entry["where"]:
+                entry["where"].append(t(stage))
+    separator = "، " if t.lang == "fa" else "; "
+    return [{**e, "where": separator.join(e["where"])} for e in found.values()]
+
+
+def _glossary(analysis: Analysis, t: _Words) -> list[dict[str, str]]:
+    """The names the CSV files and the code use, with what each means: the metrics of
+    ``metrics.csv`` (durations in hours), the effects of ``proposals.csv``, the heuristics."""
+    from bpr.analysis import csv_metric
+    from bpr.measure import METRICS
+
+    in_hours = f" ({t('in hours')})"
+    metrics = [(csv_metric(m), t.metric(m)) for m in METRICS]
+    if analysis.simulation is not None:
+        metrics += [
+            (csv_metric(m, "simulation"), t.metric("cycle_time_mean" if m == "cycle_time" else m))
+            for m in analysis.simulation.differences
+        ]
+    entries = {
+        code: meaning + (in_hours if code.endswith("_h") else "") for code, meaning in metrics
+    }
+    for metric, labels in words.IMPACT.items():
+        code = "change_cycle_time_mean_h" if metric == "cycle_time" else f"change_{metric}"
+        label = labels[1 if t.lang == "fa" else 0]
+        entries[code] = f"{t('change of')} {label}" + (in_hours if code.endswith("_h") else "")
+    entries |= {
+        h: heuristic_name(h, t.lang)
+        for h in dict.fromkeys(p.heuristic for p in analysis.redesign.proposals)
+    }
+    return [{"code": code, "meaning": meaning} for code, meaning in entries.items()]
