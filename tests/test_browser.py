@@ -4,7 +4,10 @@ Each page is served from a local HTTP server on 127.0.0.1 and opened in Debian's
 driven over the Chrome DevTools protocol (websocket-client). A page passes when it logs no
 console error or uncaught exception, fetches nothing from any other host (the report is
 self-contained; the site uses no CDN or web fonts), and every diagram is drawn at a non-zero
-size. A full-page screenshot of each goes to ``tests/_artifacts/`` for CI to keep.
+size. The report's diagrams must also fit a 1280-pixel-wide window without scrolling sideways
+and keep their text at least 10 pixels high, as the browser draws them (the font size of each
+SVG text element times the scale its coordinate system is drawn at). A full-page screenshot of
+each page goes to ``tests/_artifacts/`` for CI to keep.
 
 Off CI, the tests skip when chromium (or, for the docs, mkdocs) is missing; with ``CI=true``
 they fail instead.
@@ -53,6 +56,22 @@ DIAGRAMS = """JSON.stringify(
     return {tag: e.tagName.toLowerCase(), width: box.width, height: box.height,
             loaded: e.tagName !== 'IMG' || (e.complete && e.naturalWidth > 0)};
 }))"""
+# How the report's inline diagrams sit in the window: widths against the room they have, and
+# the smallest text each shows, in CSS pixels.
+FIT = """JSON.stringify({
+  window: window.innerWidth,
+  page: document.documentElement.scrollWidth,
+  diagrams: [...document.querySelectorAll('.diagram > svg')].map(svg => {
+    const box = svg.parentElement;
+    const sizes = [...svg.querySelectorAll('text')].map(t => {
+      const m = t.getScreenCTM();
+      return parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+    });
+    return {width: svg.getBoundingClientRect().width, room: box.clientWidth,
+            scrolls: box.scrollWidth > box.clientWidth, texts: sizes.length,
+            smallest: Math.min(...sizes)};
+  })
+})"""
 TIMEOUT = 60.0
 
 
@@ -258,6 +277,12 @@ def test_report_opens_without_errors_and_shows_its_diagrams(browser, tmp_path, l
     # The as-is, the gaps overlay and the as-is/to-be comparison, each inline.
     assert [d["tag"] for d in diagrams] == ["svg", "svg", "svg"]
     assert browser.evaluate("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
+    # Each fits the 1280-pixel window with readable text: the page never scrolls sideways.
+    fit = json.loads(browser.evaluate(FIT))
+    assert fit["page"] <= fit["window"] == 1280
+    for diagram in fit["diagrams"]:
+        assert diagram["width"] <= diagram["room"] and not diagram["scrolls"], diagram
+        assert diagram["texts"] > 10 and diagram["smallest"] >= 10, diagram
 
 
 def test_docs_home_page_opens_without_errors_and_shows_the_example(browser, tmp_path):
