@@ -37,6 +37,10 @@ ANNOTATIONS = {
     "Decide": {"agency": "City", "actor": "back_office", "channel": "internal",
                "kind": "decide", "citizen_present": False},
 }  # fmt: skip
+# The table states every step's documents: those not listed are none.
+ANNOTATIONS = {
+    a: {"documents_in": "none", "documents_out": "none"} | f for a, f in ANNOTATIONS.items()
+}
 
 # Tehran local times (no daylight saving in 2024). 2024-05-04 is a Saturday; 2024-05-06 is
 # 1403/02/17; 2024-05-10 is the first Friday after.
@@ -249,3 +253,40 @@ def test_receipt_log_matches_pandas(data_dir):
 def test_bad_calendar_argument():
     with pytest.raises(Exception, match="calendar must be a bpr.calendar.BusinessCalendar"):
         measure(_log(), calendar="iran")
+
+
+def test_a_log_without_times_has_unknown_times_never_zero():
+    # The events above in the same order with no time at all (a control-flow-only export).
+    frame = pd.DataFrame([row[:2] for row in EVENTS], columns=["case", "activity"])
+    length = measure(read_log(frame), annotations=ANNOTATIONS, calendar=BusinessCalendar())
+    for metric in (
+        "cycle_time",
+        "cycle_time_mean",
+        "cycle_time_p90",
+        "working_time",
+        "waiting_share",
+        "cycle_time_business",
+        "cycle_time_business_mean",
+        "days",
+    ):
+        assert getattr(length, metric) is None, metric  # fmt: skip
+    cases = length.per_case.set_index("case")
+    assert cases[["cycle_time", "working_time", "cycle_time_business"]].isna().all().all()
+    assert cases["days"].isna().all()
+    # Without a day boundary, c1's submit, photo and hand-in at the police are one trip, the
+    # bank a second; c2 never goes to an office.
+    assert cases["visits"].tolist() == [2.0, 0.0]
+    assert (length.steps, length.visits, length.rework) == (5.0, 1.0, 0.5)
+    assert any("the log has no times" in note for note in length.assumptions)
+
+
+def test_a_log_that_says_nothing_about_presence_or_agencies_gives_unknown_not_zero():
+    length = measure(_log())  # no annotations: only the classifier reads the labels
+    assert length.agencies is None and length.handoffs is None
+    assert "agency" in length.unknown["agencies"].fields
+    assert length.unknown["agencies"].of == 9  # the distinct activities
+    per_case = length.per_case.set_index("case")
+    assert per_case["agencies"].isna().all()  # unknown for every case, never 0
+    assert length.steps == 5.0 and length.rework == 0.5  # what needs no typing stays known
+    typed = measure(_log(), annotations=ANNOTATIONS, calendar=BusinessCalendar())
+    assert typed.unknown == {}
