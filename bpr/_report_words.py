@@ -74,6 +74,7 @@ FA: Mapping[str, str] = {
     "change proposed": "تغییر پیشنهادی",
     "steps changed": "گام‌های تغییریافته",
     "why": "دلیل",
+    "why, and what it rests on": "دلیل، و آنچه بر آن استوار است",
     "evidence": "شواهد",
     "effect of this change alone (estimate)": "اثر همین تغییر به‌تنهایی (برآورد)",
     "status": "وضعیت",
@@ -385,7 +386,7 @@ FINDINGS: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = {
             "{heuristic}: این گام‌ها را نتوانست بررسی کند؛ نامشخص: {fields}",
         ),
         (
-            "Give {fields} of these steps in the annotation table.",
+            "Give these steps' {fields} in the annotation table.",
             "{fields} این گام‌ها را در جدول حاشیه‌نویسی بدهید.",
         ),
     ),

@@ -178,8 +178,8 @@ class _Words:
     def digits(self, text: str) -> str:
         shown = digits(text, self.lang)
         if self.lang == "fa" and shown[:1] in ("-", "+"):
-            # A left-to-right mark keeps the sign on the left of the number in a Persian line.
-            return "\u200e" + shown
+            # Isolated left to right, the sign stays on the left of its number in a Persian line.
+            return f"\u2066{shown}\u2069"
         return shown
 
     def number(self, value: Any, places: int = 2, *, signed: bool = False) -> str:
@@ -604,7 +604,7 @@ def _proposals(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[
         }
         for rank, p in enumerate(ranked, 1)
     ]
-    return {"rows": rows, "evidence": any(r["evidence"] for r in rows)}
+    return {"rows": rows}
 
 
 def _status(p: Proposal, applied: Mapping[str, Proposal], t: _Words) -> str:
@@ -690,7 +690,7 @@ def _findings(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[s
     separator = "، " if t.lang == "fa" else "; "
     rows = []
     for f in findings:
-        fields = separator.join(field_label(x, t.lang) for x in f.fields)
+        fields = ("، " if t.lang == "fa" else ", ").join(field_label(x, t.lang) for x in f.fields)
         which = "undocumented" if f.kind == "undocumented" else "missing_fields"
         what, advice = (x[1 if t.lang == "fa" else 0] for x in words.FINDINGS[which])
         rows.append(

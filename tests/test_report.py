@@ -70,7 +70,8 @@ def bare():
 
 def shown(text: str) -> float:
     """A number as the page shows it, back to a float (durations in seconds, shares 0-1)."""
-    text = text.translate(_LATIN).replace(",", "").replace("\u200e", "").strip()
+    # Persian digits back to Latin; no thousands separators, no isolates around a sign.
+    text = re.sub("[,\u2066\u2069]", "", text.translate(_LATIN)).strip()
     number, _, unit = text.partition(" ")
     if number.endswith("%"):
         return float(number[:-1]) / 100
@@ -345,7 +346,7 @@ def test_proposals_speak_words_not_codes(analysis, pages):
     codes = [r.xpath("./td")[1].get("title") for r in rows]
     assert "E-inquiry instead of paper" in names and "e_inquiry" not in names
     assert set(codes) == {p.heuristic for p in analysis.redesign.proposals}  # in the tooltip
-    reasons = " ".join(r.xpath("./td")[3].text_content() for r in rows)
+    reasons = " ".join(r.xpath(".//p[@class='reason']")[0].text_content() for r in rows)
     assert not re.search(r"\b(back_office|front_office|in_person|external_agency)\b", reasons)
 
 
@@ -354,7 +355,7 @@ def test_persian_reasons_are_persian_and_name_their_steps(analysis, pages):
     rows = tree.xpath("//table[@class='proposals']/tbody/tr")
     persian = {s.name: s.name_fa for s in analysis.as_is.steps if s.name_fa}
     for row, p in zip(rows, _ranked(analysis), strict=True):
-        reason = row.xpath("./td")[3].text_content()
+        reason = row.xpath(".//p[@class='reason']")[0].text_content()
         assert not re.search("[A-Za-z]", reason), reason
         assert all(f"«{persian[n]}»" in reason for n in p.targets if n in persian), reason
 
@@ -507,7 +508,7 @@ def test_words_format_numbers_per_language():
     assert en.duration(timedelta(hours=-2), signed=True) == "-2.00 h"
     assert en.signed(1.5) == "+1.50" and en.signed(-1.0) == "-1" and en.signed(0.0) == "0"
     # A sign keeps its place left of the number in a right-to-left line.
-    assert fa.signed(-5.0) == "\u200e-۵" and fa.signed(2.5) == "\u200e+۲٫۵۰"
+    assert fa.signed(-5.0) == "\u2066-۵\u2069" and fa.signed(2.5) == "\u2066+۲٫۵۰\u2069"
 
 
 # -- escaping, saving, errors -----------------------------------------------------------------
