@@ -14,8 +14,8 @@ matching
     :func:`bpr.labels.normalize` (Arabic and Persian letters, zero-width non-joiners, spacing,
     diacritics, Latin case), or exactly equal with ``match="exact"``. A step's Persian name
     (``name_fa``) matches too. Near misses are only *suggested* (:attr:`Gaps.suggested_matches`,
-    by rapidfuzz's normalised Indel similarity of the normalised labels); an analyst applies
-    them with ``aliases``.
+    by :func:`bpr.labels.compare`: alike words, and no opposite terms, different roles, objects
+    or numbers, nor a word without a counterpart); an analyst applies them with ``aliases``.
 undocumented step
     A log activity that matches no documented step.
 undocumented transition
@@ -31,9 +31,15 @@ skipped step
 coverage
     Events whose activity is documented, over all events.
 fitness
-    pm4py's alignment-based log fitness (standard costs), computed once per variant of the
-    log and weighted by the variant's number of cases: ``1 - sum(n * cost) / sum(n * bwc)``,
-    where ``bwc`` is the cost of the worst alignment (pm4py's ``log_fitness``).
+    pm4py's alignment-based log fitness (``pm4py.fitness_alignments(...)["log_fitness"]``),
+    computed once per variant of the log and weighted by its number of cases ``n``:
+    ``1 - sum(n * cost) / sum(n * bwc)``. ``cost`` is the cost of an optimal alignment of the
+    variant with pm4py's standard costs: 10,000 for a move on the log or a visible move on the
+    model, 1 for a silent move, 0 for a synchronous move; ``bwc`` is 10,000 per event plus the
+    cost of the cheapest complete run of the model (its visible moves at 10,000, silent ones
+    at 1). A silent move costs 1/10,000 of a deviation, so a log whose every case fits the
+    model scores just below 1 when its runs go through silent transitions (pm4py's
+    per-trace fitness rounds these costs away; its log fitness, and so this one, does not).
 case share
     Cases with the finding over all cases of the log.
 
@@ -73,7 +79,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from bpr.errors import FormatError, LogError, ModelError
-from bpr.labels import normalize
+from bpr.labels import compare, normalize
 from bpr.model import ServiceProcess, Step
 
 if TYPE_CHECKING:
@@ -115,7 +121,8 @@ class Gaps:
         Share of events whose activity is documented; alignment-based fitness.
     suggested_matches
         DataFrame ``activity, step, step_id, score``: undocumented activities whose label is
-        close to a documented step's (score 0-100); never applied without ``aliases``.
+        close to a documented step's (score 0-100, :func:`bpr.labels.compare`) and that nothing
+        rules out (opposite terms, another role or object); never applied without ``aliases``.
     matches
         DataFrame ``activity, step, step_id, how``: each documented log activity, the step it
         matched, and how (``"exact"``, ``"normalized"`` or ``"alias"``).
@@ -392,21 +399,19 @@ def _resolve_aliases(
 def _suggestions(
     reference: _Reference, undocumented: Iterable[str], min_score: float
 ) -> pd.DataFrame:
+    """Documented steps an undocumented activity may be, by :func:`bpr.labels.compare`."""
     import pandas as pd
-    from rapidfuzz import fuzz, process
 
-    choices = [normalize(name) for name in reference.names.values()]
-    keys = list(reference.names)
     rows = []
     for activity in undocumented:
-        found = process.extract(
-            normalize(activity), choices, scorer=fuzz.ratio, score_cutoff=min_score, limit=None
-        )
-        for _, score, index in found:
-            key = keys[index]
-            rows.append((activity, reference.names[key], reference.ids[key][0], float(score)))
+        for key, name in reference.names.items():
+            comparison = compare(activity, name)
+            if comparison.matches(min_score):
+                rows.append((activity, name, reference.ids[key][0], comparison.score))
     frame = pd.DataFrame(rows, columns=["activity", "step", "step_id", "score"])
-    return _sorted(frame, ["score", "activity", "step"], [False, True, True])
+    return _sorted(
+        frame.astype({"score": float}), ["score", "activity", "step"], [False, True, True]
+    )
 
 
 # -- counting over variants -----------------------------------------------------------------
@@ -470,6 +475,8 @@ def _skipped(
 
 def _time_shares(stats: LogStats) -> tuple[dict[str, float], str | None]:
     """Each activity's share of the log's working time, else of its waiting time."""
+    if not stats.timed:
+        return {}, None
     totals: list[tuple[str, dict[str, int]]] = []
     if stats.working_time is not None:
         totals.append(("working", _micros_by(stats.working_time, "activity", "events")))
@@ -491,25 +498,44 @@ def _micros_by(frame: pd.DataFrame, label: str, count: str) -> dict[str, int]:
 
 
 def _fitness(reference: _Reference, matching: _Matching, variants: pd.DataFrame) -> float:
-    """pm4py's alignment-based log fitness, one alignment per distinct mapped variant."""
+    """pm4py's alignment-based log fitness, one alignment per distinct mapped variant.
+
+    ``1 - sum(n * cost) / sum(n * bwc)`` over the variants (``n`` cases each), with pm4py's
+    default alignment algorithm and standard costs; ``bwc`` is 10,000 per event plus the cost of
+    the cheapest complete run of the model, computed once (pm4py recomputes it per trace).
+    """
     from bpr._pm4py import load, quiet
 
     load()
     from pm4py.algo.conformance.alignments.petri_net import algorithm as alignments
-    from pm4py.objects.log.obj import Event, EventLog, Trace
+    from pm4py.objects.log.obj import Event, Trace
+    from pm4py.objects.petri_net.utils.align_utils import STD_MODEL_LOG_MOVE_COST
 
     traces: Counter[tuple[str, ...]] = Counter()
     for variant, count in zip(variants["variant"], variants["count"], strict=True):
         mapped = tuple(matching.keys[a] or _UNDOCUMENTED + a for a in variant)
         traces[mapped] += int(count)
-    ordered = sorted(traces)
-    log = EventLog([Trace([Event({"concept:name": a}) for a in trace]) for trace in ordered])
+    net = reference.net
+    only_cost = {alignments.Parameters.ENABLE_BEST_WORST_COST: False}
     with quiet():
-        results = alignments.apply_log(
-            log, reference.net.net, reference.net.initial, reference.net.final
+        best_worst = alignments.DEFAULT_VARIANT.value.get_best_worst_cost(
+            net.net, net.initial, net.final, parameters={}
         )
-    cost = sum(traces[t] * r["cost"] for t, r in zip(ordered, results, strict=True))
-    worst = sum(traces[t] * r["bwc"] for t, r in zip(ordered, results, strict=True))
+        costs = {
+            trace: alignments.apply_trace(
+                Trace([Event({"concept:name": a}) for a in trace]),
+                net.net,
+                net.initial,
+                net.final,
+                parameters=dict(only_cost),
+                variant=alignments.DEFAULT_VARIANT,
+            )["cost"]
+            for trace in sorted(traces)
+        }
+    cost = sum(n * costs[trace] for trace, n in traces.items())
+    worst = sum(
+        n * (STD_MODEL_LOG_MOVE_COST * len(trace) + best_worst) for trace, n in traces.items()
+    )
     return 1.0 - cost / worst if worst > 0 else 1.0
 
 

@@ -475,7 +475,9 @@ def _log_facts(log: EventLog, process: ServiceProcess) -> _LogFacts:
         found = events.loc[pools.notna(), "resource"].groupby(pools[pools.notna()]).nunique()
         resources = {pool: int(n) for pool, n in found.items() if n > 0}
     unmatched = tuple(sorted(a for a, s in matched.items() if s is None))
-    return _LogFacts(durations, resources, mean_gap, arrivals.iloc[0].to_pydatetime(), unmatched)
+    timed = arrivals.dropna()  # a log without times (control-flow only) has no first arrival
+    first = timed.iloc[0].to_pydatetime() if len(timed) else None
+    return _LogFacts(durations, resources, mean_gap, first, unmatched)
 
 
 def _step_law(
