@@ -18,10 +18,23 @@ the group's most frequent spelling (ties: the first seen).
 
 Repairs, each counted in :attr:`EventLog.repairs` and logged (``logging``, info level): rows
 without case, activity or timestamp dropped; unparseable timestamps dropped (with examples);
-unparseable start times and start times after completion cleared; exact duplicate rows removed;
-events re-sorted within a case; labels merged; for XES, lifecycle start events without a
-complete, events with other lifecycle transitions, and reader work-arounds (see
-:mod:`bpr.xes`). With ``strict=True`` any repair is an error instead.
+unparseable start times and start times after completion cleared; events re-sorted within a
+case; labels merged; for XES, lifecycle start events without a complete, events with other
+lifecycle transitions, and reader work-arounds (see :mod:`bpr.xes`). With ``strict=True`` any
+repair is an error instead.
+
+No event is lost: events are copies of each other only when they are equal in every column of
+the source (event ids such as XES ``id`` or ``concept:instance`` and every other attribute; a
+missing value equals a missing value). Such exact duplicates are kept, counted and reported
+(``exact duplicate events kept``), and removed only with ``duplicates="drop"``; events that
+share case, activity and time but differ in anything else are different events. So a log read
+by ``read_log`` has as many events as pm4py reads from it.
+
+A log where no event has a time (a control-flow-only log: no time column, or one with no
+value) is read in file order: ``timestamp`` is null, :attr:`EventLog.timed` is false, every
+time metric computed from it is unknown, and ``no timestamps: events kept in file order`` is
+reported (logging, warning level). A log where only some events lack a time is another case:
+those events are dropped and reported as above, since they have no place among the others.
 
 Timestamps follow :mod:`bpr.timestamps`: values with a UTC offset are converted each with its
 own; values without one are local time in `timezone`; a log mixing both is an error.
