@@ -452,6 +452,8 @@ def _inquiry_candidate(
         kind=StepKind.INQUIRY,
         agency=asker if target is consumer else producer.agency,
         documents_in=frozenset() if target is producer else target.documents_in,
+        # The step is renamed: its Persian name says so too ("e-inquiry instead of ...").
+        name_fa=f"استعلام الکترونیکی به‌جای «{target.name_fa}»" if target.name_fa else None,
     )
     rationale = (
         f"The citizen carries {documents} from {producer.agency} ('{producer.name}') to "
@@ -612,16 +614,42 @@ def _redundancy(
     process: ServiceProcess, documents: _Documents, step: Step
 ) -> tuple[str, tuple[Evidence, ...]] | None:
     """Why ``step`` is waste and the evidence, or ``None`` when nothing shows it is."""
-    waste = _classified_waste(step)
-    if waste is not None:
-        return waste
+    waste = _waste(step)
+    if waste is not None and waste.confidence >= WASTE_CONFIDENCE and step.documented is not True:
+        return _WASTE_REASONS[waste.value], (waste,)
     if step.mandatory is None:
         return None  # only an analyst's "not mandatory" (or the law's) lets a pattern count
     pattern = _pattern(process, documents, step)
+    if pattern is None and waste is not None:
+        pattern = _WASTE_REASONS[waste.value], (waste,)
     if pattern is None:
         return None
     reason, facts = pattern
     return reason, (*_evidence(step, "mandatory"), *facts)
+
+
+_WASTE_REASONS = {
+    "copy": "copies documents the process already holds",
+    "re_entry": "re-enters data the process already holds",
+    "second_signature": "signs again what is already signed",
+    "paper_archive": "keeps a paper copy of what the system already stores",
+}
+
+
+def _waste(step: Step) -> Evidence | None:
+    """The classifier's reading of the step's label (or Persian label) as a pattern of
+    waste (copying, re-entry, a second signature, a paper archive), as evidence."""
+    from bpr.classify import classify
+
+    for label in (step.name, step.name_fa):
+        if label:
+            found = classify(label)
+            if found.waste is not None:
+                rule = next(r for r in found.rule.split("; ") if r.startswith("waste:"))
+                return Evidence(
+                    step.name, "waste", found.waste, "classifier", rule, found.waste_confidence
+                )
+    return None
 
 
 def _pattern(
@@ -645,33 +673,10 @@ def _pattern(
             any(s is not step for s in documents.producers.get(d, ())) for d in step.documents_in
         )
         if held:
-            return (
-                "re-enters data the process already holds",
-                _evidence(step, "kind", "documents_in"),
-            )
+            return _WASTE_REASONS["re_entry"], _evidence(step, "kind", "documents_in")
     if step.kind is StepKind.ARCHIVE and step.channel not in (None, Channel.SYSTEM):
-        return "keeps a paper copy of what the system already stores", _evidence(
-            step, "kind", "channel"
-        )
+        return _WASTE_REASONS["paper_archive"], _evidence(step, "kind", "channel")
     return None
-
-
-def _classified_waste(step: Step) -> tuple[str, tuple[Evidence, ...]] | None:
-    """The classifier's high-confidence reading of the label as waste, when the written
-    procedure does not name the step (a step the law requires is then proposed for a legal
-    change only)."""
-    source = step.source_of("kind")
-    if (
-        source is None
-        or source.origin != "classifier"
-        or "waste:" not in source.detail
-        or (source.confidence or 0.0) < WASTE_CONFIDENCE
-        or step.documented is True
-    ):
-        return None
-    return "is, by its name, copying or doing again what the process already has", _evidence(
-        step, "kind"
-    )
 
 
 def _decides(process: ServiceProcess, step: Step) -> bool:

@@ -34,7 +34,8 @@ Fitting a page
 A drawing is at most ``width`` points wide (:data:`PAGE_WIDTH`, the text width of an A4
 landscape page, by default), so that it prints at its own size and shows without scrolling in
 a report at 1280 pixels. A process drawn wider is **folded**: cut between ranks (the columns of
-steps that Graphviz lines up) into rows laid out one under the other, each with its own lanes.
+steps that Graphviz lines up) into rows laid out one under the other, each with its own lanes;
+a row ends where the fewest flows cross to the next ranks, so a fold rarely cuts a block.
 A flow that goes from one row to another ends at a small numbered circle and starts again at
 the circle with the same number in the other row, as flowcharts do across pages. A row that is
 still too wide is cut again; only a row of a single rank is left as it is.
@@ -42,8 +43,8 @@ still too wide is cut again; only a row of a single rank is left as it is.
 In Persian (``lang="fa"``) everything reads right to left: the flow, the rows (aligned to the
 right), the lane titles and the legend; words are Persian and numbers have Persian digits.
 Step names are the steps' ``name_fa``, and names of agencies and documents come from
-``names`` or the glossary of common Iranian agencies (:data:`bpr._words.NAMES_FA`) where a
-Persian name is known.
+``names`` or the glossary of agencies and documents common in Iranian government services
+that ``bpr`` carries, where a Persian name is known.
 
 A :class:`~bpr.Net` (a Petri net) is drawn left to right without lanes: places as circles (the
 initial one with its token, the final one doubled), transitions as rounded boxes with their

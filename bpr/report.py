@@ -25,7 +25,8 @@ how many steps); a section with nothing to show says why and what would fill it.
 digits: headings, labels, definitions, the reasons of the proposals (written from the
 heuristic and the steps it changes), assumptions, repairs and the diagrams; names of steps,
 agencies and documents are Persian where a Persian name is known (a step's ``name_fa``, else
-:data:`bpr._words.NAMES_FA`). Names of files and codes stay as they are.
+``bpr``'s glossary of agencies and documents common in Iranian government services). Names of
+files and codes stay as they are.
 
 The page is made with Jinja2 (``bpr/templates/report.html.j2``, autoescaping on): every text
 from the data is escaped, and only the SVG that :func:`bpr.render` drew is inserted as markup.
