@@ -111,6 +111,7 @@ _INSERTIONS = (
             agency="Traffic Police",
             channel="in_person",
             citizen_present=True,
+            mandatory=False,
             documents_in="national ID card; vehicle ownership card",
             documents_out="document copies",
         ),
@@ -129,7 +130,9 @@ _INSERTIONS = (
             agency="Municipality",
             channel="in_person",
             citizen_present=True,
+            mandatory=False,
             documents_in="vehicle ownership card",
+            documents_out=(),
         ),
         wait=(timedelta(days=1), timedelta(days=1)),
         work=_minutes(10, 30),
@@ -311,8 +314,8 @@ def _annotations(steps: list[Step]) -> pd.DataFrame:
     import pandas as pd
 
     def cell(value: Any) -> Any:
-        if isinstance(value, frozenset):
-            return "; ".join(sorted(value))
+        if isinstance(value, frozenset):  # an empty set is written "none"; unknown stays blank
+            return "; ".join(sorted(value)) or "none"
         return getattr(value, "value", value)
 
     rows = [

@@ -770,7 +770,10 @@ def _encode(value: Any, tag: str, skip: Iterable[str] = ()) -> etree._Element:
             if item:
                 holder = etree.SubElement(element, _b(key))
                 for member in item:
-                    holder.append(_encode(member, _b("item")))
+                    if attrs.has(type(member)):
+                        holder.append(_encode(member, _b("item")))
+                    else:
+                        etree.SubElement(holder, _b("item")).text = _scalar_text(member)
         else:
             element.set(key, _scalar_text(item))
     return element
@@ -795,7 +798,13 @@ def _decode(element: etree._Element, cls: type, **given: Any) -> Any:
             holder = element.find(_b(key))
             if holder is not None:
                 member = typing.get_args(kind)[0]
-                values[field.name] = tuple(_decode(i, member) for i in holder.iter(_b("item")))
+                items = holder.iterchildren(_b("item"))
+                values[field.name] = tuple(
+                    _decode(i, member)
+                    if attrs.has(member)
+                    else _parse_scalar(i.text or "", member, f"{key} item")
+                    for i in items
+                )
         elif element.get(key) is not None:
             values[field.name] = _parse_scalar(element.get(key), kind, key)
     return cls(**values)

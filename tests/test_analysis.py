@@ -9,6 +9,7 @@ import pytest
 
 from bpr import BprError, read_bpmn, read_log, read_process
 from bpr._demo import INJECTED, OUT_OF_ORDER, demo_inputs
+from bpr._steps import presence
 from bpr.analysis import analyze
 from bpr.examples import vehicle_transfer
 from bpr.measure import METRICS
@@ -135,26 +136,32 @@ def test_as_is_is_discovered_and_typed_by_the_annotations(analysis, demo):
     for step in as_is.steps:
         if step.name in example:
             expected = example[step.name]
-            assert (step.kind, step.actor, step.agency, step.mandatory, step.citizen_present) == (
+            # Presence as the fields give it: the table's channel says it where its cell is empty.
+            assert (step.kind, step.actor, step.agency, step.mandatory, presence(step)) == (
                 expected.kind,
                 expected.actor,
                 expected.agency,
                 expected.mandatory,
-                expected.citizen_present,
+                presence(expected),
             )
 
 
 def test_undocumented_steps_are_marked_and_the_photocopy_goes(analysis):
-    undocumented = {s.name for s in analysis.as_is.steps if not s.documented}
+    undocumented = {s.name for s in analysis.as_is.steps if s.documented is False}
     assert undocumented == set(analysis.gaps.steps["activity"])
+    # Both are findings to review; the photocopy also goes, on evidence: the analyst marked it
+    # not mandatory, its label says copying, and nothing needs its copies.
+    findings = {f.steps[0] for f in analysis.redesign.findings if f.kind == "undocumented"}
+    assert findings == undocumented
     (photocopy,) = [p for p in analysis.redesign.plan if p.targets == (PHOTOCOPY,)]
-    assert photocopy.heuristic == "eliminate" and "official procedure" in photocopy.rationale
+    assert photocopy.heuristic == "eliminate" and "copies documents" in photocopy.rationale
+    sources = {(e.field, e.source) for e in photocopy.evidence}
+    assert {("mandatory", "annotation"), ("waste", "classifier")} <= sources
     assert PHOTOCOPY not in {s.name for s in analysis.redesign.to_be.steps}
 
 
 def test_lengths_are_those_of_measure(analysis, demo):
     from bpr import measure
-
     from bpr.calendar import BusinessCalendar
 
     log = read_log(demo.log, timezone="Asia/Tehran")

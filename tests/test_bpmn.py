@@ -680,7 +680,7 @@ def test_external_entity_is_refused_and_not_loaded(where: str, tmp_path: Path) -
 
 
 def test_bad_bpr_extension_value_names_the_element() -> None:
-    process = ServiceProcess.from_blocks("P", Step("a", "Apply", kind="pay"))
+    process = ServiceProcess.from_blocks("P", Step("a", "Apply", kind="pay", mandatory=False))
     text = write_bpmn(process).replace('kind="pay"', 'kind="teleport"')
     with pytest.raises(FormatError, match="<task id='a' name='Apply'>: bad step data"):
         read_bpmn(text)

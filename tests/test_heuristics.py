@@ -292,18 +292,21 @@ def test_eliminate_keeps_unknown_required_used_or_other_work(fields):
 
 
 def test_eliminate_on_the_classifier_only_when_it_is_sure_and_nothing_says_it_matters():
-    def classified(confidence, **fields):
-        source = Source("kind", "classifier", "kind:other<-'photocopy' waste:copy", confidence)
-        step = Step("copy", "Photocopy the ID card", kind="other", sources=[source],
-                    **(KNOWN | fields))  # fmt: skip
+    def copying(label, **fields):
+        step = Step("copy", label, kind="other", **(KNOWN | fields))
         return ServiceProcess.from_blocks("Copy", step)
 
-    assert _targets("eliminate", classified(0.95)) == [("copy",)]
-    assert _targets("eliminate", classified(0.6)) == []
-    assert _targets("eliminate", classified(0.95, documented=True)) == []
-    assert (
-        HEURISTICS["eliminate"].candidates(classified(0.95, mandatory=True))[0].needs_legal_change
-    )
+    explicit = "تهیه فتوکپی شناسنامه"  # a phrase: the classifier is sure (1.0)
+    (candidate,) = HEURISTICS["eliminate"].candidates(copying(explicit))
+    (waste,) = [e for e in candidate.evidence if e.field == "waste"]
+    assert (waste.value, waste.source, waste.confidence) == ("copy", "classifier", 1.0)
+    # A word is a pattern, not proof: it counts only once the analyst marks the step not
+    # mandatory; and a step the written procedure names is never removed on the label alone.
+    assert _targets("eliminate", copying("Photocopy the ID card")) == []
+    assert _targets("eliminate", copying("Photocopy the ID card", mandatory=False)) == [("copy",)]
+    assert _targets("eliminate", copying(explicit, documented=True)) == []
+    (legal,) = HEURISTICS["eliminate"].candidates(copying(explicit, mandatory=True))
+    assert legal.needs_legal_change
 
 
 def test_compose_merges_steps_of_the_same_hands():
