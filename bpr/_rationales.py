@@ -159,7 +159,9 @@ def _single_window(change: _Change) -> str:
 # What eliminate found, recognised in its English reason.
 _REDUNDANT = (
     ("repeats the", "تأیید یا بررسیِ گام پیش از خود را تکرار می‌کند"),
+    ("copies documents", "از مدارکی رونوشت می‌گیرد که فرایند از پیش دارد"),
     ("re-enters data", "داده‌هایی را دوباره وارد می‌کند که فرایند از پیش دارد"),
+    ("signs again", "آنچه را پیش‌تر امضا شده دوباره امضا می‌کند"),
     ("paper copy", "نسخه کاغذی چیزی را نگه می‌دارد که سامانه ذخیره کرده است"),
     ("not in the official procedure", "در روال مکتوب نیست و قانون آن را الزامی نکرده است"),
 )

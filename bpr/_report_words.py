@@ -189,6 +189,18 @@ FA: Mapping[str, str] = {
     "the model": "مدل",
     "confidence": "اطمینان",
     "in hours": "به ساعت",
+    "within tolerance": "در حد مجاز",
+    "beyond tolerance": "بیرون از حد مجاز",
+    "verdict": "داوری",
+    "figures of the model are further from the log than their tolerance:": (
+        "شاخص مدل بیش از حد مجاز از رویدادنگار فاصله دارند:"
+    ),
+    "The model reproduces the log within every tolerance.": (
+        "مدل رویدادنگار را در حد مجاز همه شاخص‌ها بازتولید می‌کند."
+    ),
+    "its estimates for those figures are less sure.": (
+        "برآوردهای آن برای این شاخص‌ها کمتر مطمئن است."
+    ),
     "change of": "تغییر",
     # where assumptions come from
     "length observed in the log": "طول مشاهده‌شده در رویدادنگار",
@@ -363,6 +375,18 @@ DEFINITIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     ),
 )
 
+# The figures of a model's fidelity to its log (bpr.Fidelity.summary), by kind.
+FIDELITY: Mapping[str, tuple[str, str]] = {
+    "share": ("share of cases, furthest from the log", "سهم پرونده‌ها، دورترین از رویدادنگار"),
+    "executions": (
+        "executions per case, furthest from the log",
+        "اجرا در هر پرونده، دورترین از رویدادنگار",
+    ),
+    "steps": ("steps per case", "گام در هر پرونده"),
+    "rework": ("repeated steps per case", "گام تکراری در هر پرونده"),
+    "cycle_time_mean": ("cycle time, mean", "زمان چرخه، میانگین"),
+    "cycle_time_median": ("cycle time, median", "زمان چرخه، میانه"),
+}
 # The effects of a change, shortly: each metric with its statistic.
 IMPACT: Mapping[str, tuple[str, str]] = {
     "visits": ("visits", "مراجعه حضوری"),
@@ -521,6 +545,13 @@ ASSUMPTIONS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             r"^(?P<what>cycle|working) time unknown: (?P<count>\d+) steps have no duration",
             "The {what} time is unknown: {count} steps have no duration.",
             "زمان {what} نامشخص است: {count} گام مدت ندارند.",
+        ),
+        (
+            r"^median and 90th percentile of the cycle time read on a grid",
+            "The median and 90th percentile of the cycle time are read on a fine grid (to about a "
+            "thousandth of their value); means are exact.",
+            "میانه و صدک ۹۰ زمان چرخه روی شبکه‌ای ریز خوانده شد (با دقت حدود یک‌هزارم مقدار)؛ "
+            "میانگین‌ها دقیق‌اند.",
         ),
         (
             r"^a duration distribution had more than \d+ values and was binned",

@@ -29,7 +29,8 @@ Lang = Literal["en", "fa"]
 
 _PERSIAN_DIGITS = str.maketrans("0123456789.,%", "۰۱۲۳۴۵۶۷۸۹٫٬٪")
 
-# Step kinds, actors and channels: the value the model stores -> (English, Persian).
+# Step kinds, actors, channels and patterns of waste: the value the model stores -> (English,
+# Persian).
 _CODES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
         # step kinds
@@ -61,6 +62,11 @@ _CODES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "sms": ("SMS", "پیامک"),
         "mail": ("mail", "پست"),
         "internal": ("internal", "داخلی"),
+        # patterns of waste the classifier reads in a label
+        "copy": ("copying", "رونوشت‌برداری"),
+        "re_entry": ("re-entry of data", "ورود دوباره داده"),
+        "second_signature": ("a second signature", "امضای دوباره"),
+        "paper_archive": ("a paper archive", "بایگانی کاغذی"),
     }
 )
 
@@ -82,6 +88,7 @@ _FIELDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "legal_basis": ("legal basis", "مبنای قانونی"),
         "waiting": ("waiting time in the log", "زمان انتظار در رویدادنگار"),
         "later_use": ("use of its outputs by later steps", "کاربرد خروجی‌ها در گام‌های بعد"),
+        "waste": ("reading of its label as waste", "تشخیص کار زائد از برچسب"),
     }
 )
 

@@ -48,7 +48,7 @@ from __future__ import annotations
 import html
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -309,7 +309,7 @@ def _view(analysis: Analysis, t: _Words) -> dict[str, Any]:
             {"key": figure, "label": t.figure(figure), "value": t.value(row["value"], row["unit"])}
             for figure, row in analysis.summary().iterrows()
         ],
-        "fidelity": _fidelity(analysis, t),
+        "fidelity": _fidelity(analysis, t, names),
         "diagrams": diagrams,
         "length": _length(analysis, t),
         "definitions": _definitions(t),
@@ -445,25 +445,39 @@ def _headline_cell(length: Any, metric: str, t: _Words) -> dict[str, Any]:
     return {"text": t.number(value), "why": _why(length, metric, t)}
 
 
-def _fidelity(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
-    """How well the as-is model reproduces the log, when the analysis carries the check."""
-    fidelity = getattr(analysis, "fidelity", None)
-    if fidelity is None or not hasattr(fidelity, "to_frame"):
+def _fidelity(analysis: Any, t: _Words, names: Mapping[str, str]) -> dict[str, Any] | None:
+    """How well the as-is model reproduces its log (:class:`bpr.Fidelity`), when the analysis
+    carries the check: the figures furthest from the log, steps, rework and cycle times,
+    each observed and estimated, with its verdict."""
+    fidelity = getattr(analysis, "fidelity", None) or getattr(analysis.as_is, "fidelity", None)
+    if fidelity is None:
         return None
-    frame = fidelity.to_frame()
-    return {
-        "columns": [t(str(c)) for c in frame.columns],
-        "rows": [[_shown_value(v, t) for v in row] for row in frame.itertuples(index=False)],
-        "verdict": str(getattr(fidelity, "verdict", "") or ""),
-    }
+    rows = []
+    for key, row in fidelity.summary().iterrows():
+        figure, _, activity = str(key).partition(", furthest: ")
+        kind = "share" if figure.startswith("share") else figure
+        label = words.FIDELITY.get(kind, (figure, figure))[1 if t.lang == "fa" else 0]
+        show = _FIDELITY_VALUES.get(kind, lambda t, v: t.number(v))
+        verdict = str(row["verdict"])  # within, beyond or unknown
+        rows.append(
+            {
+                "label": f"{label}: {t.name(activity, names)}" if activity else label,
+                "log": show(t, row["log"]),
+                "model": show(t, row["model"]),
+                "verdict": t(verdict if verdict == "unknown" else f"{verdict} tolerance"),
+                "beyond": verdict == "beyond",
+            }
+        )
+    beyond = sum(r["beyond"] for r in rows)
+    return {"rows": rows, "beyond": t.number(beyond) if beyond else None}
 
 
-def _shown_value(value: Any, t: _Words) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return t("yes" if value else "no")
-    return t.value(value)
+_FIDELITY_VALUES: Mapping[str, Callable[[_Words, Any], str]] = {
+    "share": lambda t, v: t.share(v),
+    "cycle_time_mean": lambda t, v: t.value(v, "days"),
+    "cycle_time_median": lambda t, v: t.value(v, "days"),
+    "executions": lambda t, v: t.number(v),
+}
 
 
 def _length(analysis: Analysis, t: _Words) -> dict[str, Any]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -18,13 +20,13 @@ from lxml import html as lxml_html
 
 from bpr import BprError
 from bpr._demo import demo_inputs
-from bpr._words import field_label
 from bpr.analysis import analyze, csv_metric
 from bpr.measure import METRICS
 from bpr.redesign import NOT_APPLIED
 from bpr.report import Report, _assumption, _definitions, _Words, report
 
 _LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٫٬٪", "0123456789.,%")
+_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _UNITS = {"days": 86400.0, "روز": 86400.0, "h": 3600.0, "ساعت": 3600.0}
 # Latin-script words a Persian page may show: proper names and names of files or formats.
 _ALLOWED_LATIN = {"bpr", "Doing", "Business", "BPMN", "PNML", "JSON", "CSV", "SVG"}
@@ -193,16 +195,18 @@ def test_the_headline_shows_what_a_director_reads_as_is_and_to_be(analysis, page
     assert tree.xpath("//table")[0].get("class") == "headline"
 
 
-def test_an_unknown_figure_shows_a_dash_and_why_never_zero(analysis, pages):
-    # The demo's annotation table leaves the documents of one step unknown.
-    missing = analysis.as_is_length.unknown["documents"]
-    rows = cells(pages["en"], "//tr[@data-headline]", "data-headline")
-    cell = rows["documents"][1]
-    assert figure(cell) == "—"
-    assert f"unknown: {field_label(missing.fields[0], 'en')} not given for" in cell
-    assert f"{len(missing.steps)} of {missing.of} steps" in cell
-    persian = cells(pages["fa"], "//tr[@data-headline]", "data-headline")["documents"][1]
-    assert "نامشخص" in persian and field_label(missing.fields[0], "fa") in persian
+def test_an_unknown_figure_shows_a_dash_and_why_never_zero(bare):
+    # Nothing in the bare log says where the citizen must be: the visits are unknown.
+    missing = bare.as_is_length.unknown["visits"]
+    assert missing.fields == ("citizen_present",)
+    n, of = len(missing.steps), missing.of
+    reasons = {
+        "en": f"unknown: citizen presence not given for {n} of {of} steps",
+        "fa": "نامشخص: حضور شهروند داده نشده برای " + f"{n} از {of} گام".translate(_PERSIAN),
+    }
+    for lang, reason in reasons.items():
+        rows = figures(report(bare, lang=lang).html, "//tr[@data-headline]", "data-headline")
+        assert rows["visits"][1] == ("—", reason)
 
 
 def test_no_metric_with_unknown_inputs_is_shown_as_zero(bare):
@@ -305,6 +309,62 @@ def test_simulation_table_shows_changes_with_intervals(analysis, pages):
         assert high == pytest.approx(expected(difference.high, "", scale))
         as_is = getattr(analysis.simulation.as_is, metric).value
         assert shown(before) == pytest.approx(expected(as_is, "", scale))
+
+
+def test_the_models_fidelity_to_its_log_is_shown_next_to_the_as_is(analysis, monkeypatch):
+    """The figures of the check (bpr.Fidelity.summary), observed and estimated, each with its
+    verdict; a model that strays says how many figures do."""
+    module = sys.modules["bpr.report"]  # bpr.report is also the function's name
+    figures = pd.DataFrame(
+        {
+            "log": [0.913, 1.0, 5.98, 0.17, 5.41, float("nan")],
+            "model": [0.334, 1.0, 5.98, 0.18, 4.34, 1.63],
+            "tolerance": ["0.02", "3 %", "3 %", "10 %", "10 %", "25 %"],
+            "verdict": ["beyond", "within", "within", "within", "beyond", "unknown"],
+        },
+        index=pd.Index(
+            [
+                "share of cases, furthest: Photocopy the documents",
+                "executions, furthest: Check the documents",
+                "steps",
+                "rework",
+                "cycle_time_mean",
+                "cycle_time_median",
+            ],
+            name="figure",
+        ),
+    )
+
+    class Check:
+        def summary(self):
+            return figures
+
+    with_check = SimpleNamespace(fidelity=Check(), as_is=analysis.as_is)
+    view = module._fidelity(with_check, _Words("en"), {})
+    assert view["beyond"] == "2"
+    assert [(r["label"], r["log"], r["model"], r["verdict"]) for r in view["rows"]] == [
+        (
+            "share of cases, furthest from the log: Photocopy the documents",
+            "91.3%",
+            "33.4%",
+            "beyond tolerance",
+        ),
+        ("executions per case, furthest from the log: Check the documents", "1", "1",
+         "within tolerance"),
+        ("steps per case", "5.98", "5.98", "within tolerance"),
+        ("repeated steps per case", "0.17", "0.18", "within tolerance"),
+        ("cycle time, mean", "5.41 days", "4.34 days", "beyond tolerance"),
+        ("cycle time, median", "—", "1.63 days", "unknown"),
+    ]  # fmt: skip
+    persian = module._fidelity(with_check, _Words("fa"), {"Photocopy the documents": "کپی"})
+    assert persian["rows"][0]["label"].endswith(": کپی") and persian["beyond"] == "۲"
+    # No check, no section; with one, it is on the page next to the as-is drawing.
+    assert module._fidelity(SimpleNamespace(as_is=SimpleNamespace()), _Words("en"), {}) is None
+    monkeypatch.setattr(module, "_fidelity", lambda *_: view)
+    section = lxml_html.fromstring(report(analysis).html).xpath("//section[@id='as-is']")[0]
+    rows = section.xpath(".//table[@class='fidelity']/tbody/tr")
+    assert len(rows) == 6 and [r.get("class") for r in rows].count("beyond") == 2
+    assert "2 figures of the model are further from the log" in section.text_content()
 
 
 # -- proposals and findings -------------------------------------------------------------------
