@@ -5,7 +5,7 @@ and its undocumented steps, and redesign it for digitization.
 """
 
 from bpr.analysis import Analysis, analyze
-from bpr.annotate import annotate, typing_report
+from bpr.annotate import annotate, annotation_table, typing_report, write_annotation_table
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
 from bpr.conformance import Gaps, find_undocumented
@@ -19,6 +19,7 @@ from bpr.errors import (
     ModelError,
     RenderError,
 )
+from bpr.fidelity import Fidelity, FidelityWarning, fidelity
 from bpr.heuristics import HEURISTICS, Constraints, Evidence, Heuristic
 from bpr.log import EventLog, read_log
 from bpr.measure import Length, measure
@@ -65,6 +66,8 @@ __all__ = [
     "EventKind",
     "EventLog",
     "Evidence",
+    "Fidelity",
+    "FidelityWarning",
     "Finding",
     "Flow",
     "FormatError",
@@ -92,9 +95,11 @@ __all__ = [
     "Xor",
     "analyze",
     "annotate",
+    "annotation_table",
     "compare_simulations",
     "discover",
     "document",
+    "fidelity",
     "find_undocumented",
     "measure",
     "petri_net",
@@ -107,6 +112,7 @@ __all__ = [
     "report",
     "simulate",
     "typing_report",
+    "write_annotation_table",
     "write_bpmn",
     "write_pnml",
     "write_process",

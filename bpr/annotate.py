@@ -10,9 +10,10 @@ about it:
 Otherwise the attribute stays unknown (``None``): nothing is guessed where no source says
 anything. Each decided attribute records its source on the step (:attr:`bpr.Step.sources`),
 and :func:`typing_report` says, for every step and attribute, which source decided it, how
-sure it is and by which rule, so an analyst knows what to review. When a channel is decided, whether the citizen is present
-follows from it at the same level (in person and counter office mean present, the other
-channels absent), unless a higher source says otherwise.
+sure it is and by which rule, so an analyst knows what to review. When a channel is
+decided, whether the citizen is present follows from it at the same level (in person and
+counter office mean present, the other channels absent), unless a higher source says
+otherwise.
 
 Annotation table
 ----------------
@@ -71,6 +72,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from bpr._steps import presence
+from bpr._tables import read_table, write_table
 from bpr.errors import AnnotationError
 from bpr.labels import normalize
 from bpr.model import Actor, Channel, ServiceProcess, Source, Step, StepKind
@@ -80,7 +83,17 @@ if TYPE_CHECKING:
 
     from bpr.log import EventLog
 
-__all__ = ["ANNOTATION_COLUMNS", "AnnotationTable", "annotate", "step_types", "typing_report"]
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "CHECK_BELOW",
+    "INFO_COLUMNS",
+    "AnnotationTable",
+    "annotate",
+    "annotation_table",
+    "step_types",
+    "typing_report",
+    "write_annotation_table",
+]
 
 AnnotationTable: TypeAlias = (
     "str | os.PathLike[str] | pd.DataFrame | Mapping[str, Mapping[str, Any]]"
@@ -301,6 +314,165 @@ def typing_report(
     return pd.DataFrame.from_records(records, columns=columns)
 
 
+# -- the annotation loop ----------------------------------------------------------------------
+
+#: Columns of an annotation template that inform the analyst and are ignored when it is read
+#: back: how often the activity runs, what is left to give or check, and who typed what.
+INFO_COLUMNS: tuple[str, ...] = (
+    "cases",
+    "cases_share",
+    "events",
+    "to_review",
+    "confidence",
+    "typed_by",
+    "rule",
+)
+# The fields an analyst is asked for first, in the order the template shows them.
+_ASKED = (
+    "kind",
+    "actor",
+    "agency",
+    "channel",
+    "citizen_present",
+    "mandatory",
+    "documents_in",
+    "documents_out",
+)
+#: Below this confidence a classifier's guess is listed for checking.
+CHECK_BELOW = 0.75
+
+
+def annotation_table(
+    log: EventLog | pd.DataFrame | str | os.PathLike[str],
+    *,
+    annotations: AnnotationTable | None = None,
+) -> pd.DataFrame:
+    """The annotation table of a log's activities, pre-filled, for an analyst to complete.
+
+    One row per activity, with what the sources say (a previous table, the log's columns, the
+    classifier: the precedence of :func:`step_types`) in the columns of
+    :data:`ANNOTATION_COLUMNS`, and a blank where nothing says anything: an analyst fills
+    the blanks and corrects the guesses, and passes the table back as ``annotations``
+    (:func:`bpr.discover`, :func:`bpr.analyze`, ``--annotations`` on the command line).
+    The columns of :data:`INFO_COLUMNS` help: ``cases``, ``cases_share`` and ``events`` say
+    how often the activity runs; ``to_review`` what to give (``give: mandatory``) and what
+    to check (``check: kind``, a classifier's guess below :data:`CHECK_BELOW`);
+    ``confidence`` and ``rule`` are the classifier's; ``typed_by`` says which source gave
+    each field. Rows to check come first, then the most frequent. Reading the table back
+    ignores those columns. Write it with :func:`write_annotation_table` (CSV or Excel).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> events = pd.DataFrame({
+    ...     "case": ["1", "1", "2"],
+    ...     "activity": ["پرداخت اینترنتی هزینه", "Archive file", "پرداخت اینترنتی هزینه"],
+    ...     "timestamp": pd.date_range("2024-01-01", periods=3, freq="h", tz="UTC"),
+    ... })
+    >>> table = annotation_table(events).set_index("activity")
+    >>> table.loc["پرداخت اینترنتی هزینه", ["kind", "channel", "mandatory", "cases_share"]]
+    kind                pay
+    channel             web
+    mandatory
+    cases_share         1.0
+    Name: پرداخت اینترنتی هزینه, dtype: object
+    >>> table.loc["Archive file", "to_review"]
+    'give: agency, channel, mandatory, documents_in, documents_out'
+    """
+    import pandas as pd
+
+    from bpr.log import EventLog, read_log
+
+    log = log if isinstance(log, EventLog) else read_log(log)
+    counts = log.stats().activities.set_index("activity")
+    labels = list(counts.index)
+    decisions = _decisions(labels, log, annotations)
+    rows = [_template_row(a, decisions[a], counts.loc[a], log.n_cases) for a in labels]
+    frame = pd.DataFrame(rows, columns=["activity", *INFO_COLUMNS[:4], *_columns()])
+    checks = frame["to_review"].str.contains("check:")
+    order = frame.assign(_check=~checks, _cases=-frame["cases"]).sort_values(
+        ["_check", "_cases", "activity"], kind="stable"
+    )
+    return order[frame.columns].reset_index(drop=True)
+
+
+def _columns() -> list[str]:
+    """The typed columns, those asked first, then the information about the guesses."""
+    rest = [c for c in ANNOTATION_COLUMNS if c not in _ASKED]
+    return [*_ASKED, *rest, *INFO_COLUMNS[4:]]
+
+
+def _template_row(
+    activity: str, decided: Mapping[str, _Decision], counts: Any, cases: int
+) -> dict[str, Any]:
+    # Presence that the actor or channel already tells is not asked for again.
+    told = presence(Step("t", activity, **{f: d.value for f, d in decided.items()}))
+    give = [
+        f for f in _ASKED if f not in decided and not (f == "citizen_present" and told is not None)
+    ]
+    check = [
+        f
+        for f, d in decided.items()
+        if d.source == "classifier" and (d.confidence or 0.0) < CHECK_BELOW
+    ]
+    review = "; ".join(
+        f"{what}: {', '.join(fields)}"
+        for what, fields in (("give", give), ("check", check))
+        if fields
+    )
+    by_source: dict[str, list[str]] = {}
+    for field, decision in decided.items():
+        by_source.setdefault(decision.source, []).append(field)
+    guess = next((d for d in decided.values() if d.source == "classifier"), None)
+    return {
+        "activity": activity,
+        "cases": int(counts["cases"]),
+        "cases_share": int(counts["cases"]) / cases if cases else None,
+        "events": int(counts["events"]),
+        "to_review": review,
+        **{f: _cell(decided[f].value) if f in decided else "" for f in ANNOTATION_COLUMNS},
+        "confidence": None if guess is None else guess.confidence,
+        "typed_by": "; ".join(f"{', '.join(fs)}: {s}" for s, fs in sorted(by_source.items())),
+        "rule": "" if guess is None else guess.rule,
+    }
+
+
+def _cell(value: Any) -> Any:
+    """A field value as an analyst writes it in a table."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, frozenset):
+        return "; ".join(sorted(value)) or "none"
+    return getattr(value, "value", value)
+
+
+def write_annotation_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write an annotation table (:func:`annotation_table`) as CSV (UTF-8 with a byte-order
+    mark, for Excel) or, for a ``.xlsx`` path, as an Excel workbook whose typed columns offer
+    their values in a drop-down list. The same table gives the same bytes.
+
+    Raises
+    ------
+    AnnotationError
+        When the folder cannot be written or the suffix is neither ``.csv`` nor ``.xlsx``.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise AnnotationError(
+            f"{path}: write an annotation table as .csv or .xlsx, not {path.suffix or 'no suffix'}"
+        )
+    yes_no = ["yes", "no"]
+    choices = {name: [m.value for m in enum] for name, enum in _ENUMS.items()}
+    choices |= dict.fromkeys(_FLAGS, yes_no)
+    try:
+        write_table(table, path, choices=choices)
+    except OSError as error:
+        raise AnnotationError(
+            f"{path}: cannot write the annotation table ({error.strerror})"
+        ) from None
+    return path
+
+
 # -- decisions --------------------------------------------------------------------------------
 
 
@@ -412,12 +584,13 @@ def _read_table(table: Any) -> dict[str, _Row]:
     records, source = _records(table)
     rows: dict[str, _Row] = {}
     for where, record in records:
-        unknown = sorted(set(record) - {"activity", *ANNOTATION_COLUMNS})
+        unknown = sorted(set(record) - {"activity", *ANNOTATION_COLUMNS, *INFO_COLUMNS})
         if unknown:
             raise AnnotationError(
                 f"{source}: unknown columns {unknown}; an annotation table has a column "
                 f"'activity' and any of: {', '.join(ANNOTATION_COLUMNS)}"
             )
+        record = {k: v for k, v in record.items() if k not in INFO_COLUMNS}
         activity = record.get("activity")
         if activity is None or _blank(activity):
             raise AnnotationError(
@@ -445,7 +618,7 @@ def _records(table: Any) -> tuple[list[tuple[str, dict[str, Any]]], str]:
     import pandas as pd
 
     if isinstance(table, str | os.PathLike):
-        frame = _read_csv(Path(table))
+        frame = read_table(Path(table))
         # Line numbers as an editor shows them: the header is line 1.
         return [(f"line {i + 2}", r) for i, r in enumerate(frame.to_dict("records"))], str(table)
     if isinstance(table, pd.DataFrame):
@@ -465,21 +638,6 @@ def _records(table: Any) -> tuple[list[tuple[str, dict[str, Any]]], str]:
         "annotations must be a CSV path, a pandas DataFrame or a mapping activity -> "
         f"{{column: value}}; got {type(table).__name__}"
     )
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    import pandas as pd
-
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AnnotationError(f"{path}: no such annotation file") from None
-    except UnicodeDecodeError as error:
-        raise AnnotationError(
-            f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8"
-        ) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise AnnotationError(f"{path}: not a readable CSV table ({error})") from None
 
 
 def _blank(value: Any) -> bool:
