@@ -38,8 +38,9 @@ _FIXED = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """A CSV (UTF-8, a BOM is fine) or Excel file as text cells; an empty cell is ``""``."""
+def read_table(path: Path, what: str = "table") -> pd.DataFrame:
+    """A CSV (UTF-8, a BOM is fine) or Excel file as text cells; an empty cell is ``""``.
+    ``what`` names the table in errors (``"annotation"``: "no such annotation file")."""
     import pandas as pd
 
     try:
@@ -47,7 +48,7 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
-        raise AnnotationError(f"{path}: no such file") from None
+        raise AnnotationError(f"{path}: no such {what} file") from None
     except UnicodeDecodeError as error:
         raise AnnotationError(
             f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8 "

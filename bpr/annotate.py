@@ -618,7 +618,7 @@ def _records(table: Any) -> tuple[list[tuple[str, dict[str, Any]]], str]:
     import pandas as pd
 
     if isinstance(table, str | os.PathLike):
-        frame = read_table(Path(table))
+        frame = read_table(Path(table), "annotation")
         # Line numbers as an editor shows them: the header is line 1.
         return [(f"line {i + 2}", r) for i, r in enumerate(frame.to_dict("records"))], str(table)
     if isinstance(table, pd.DataFrame):
