@@ -87,17 +87,6 @@ _COMPARED = (
 # The headline: what a director reads first.
 _HEADLINE = ("visits", "steps", "cycle_time_mean", "documents")
 _IMPACT = ("visits", "steps", "handoffs", "documents", "cycle_time")
-# The typed fields the heuristics read, in the order an analyst fills them in.
-_TYPED_FIELDS = (
-    "kind",
-    "actor",
-    "agency",
-    "channel",
-    "citizen_present",
-    "mandatory",
-    "documents_in",
-    "documents_out",
-)
 _TIMES = frozenset(
     {
         "cycle_time",
@@ -676,6 +665,9 @@ def _impact(impact: Mapping[str, float], t: _Words, unit: str) -> list[str]:
 
 def _no_proposal(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
     """Why the redesign proposes nothing, and what would let it (``None`` when it does)."""
+    # The fields the annotation table asks an analyst for first: those the heuristics read.
+    from bpr.annotate import _ASKED
+
     if analysis.redesign.proposals:
         return None
     steps = analysis.as_is.steps
@@ -685,13 +677,13 @@ def _no_proposal(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
             "code": field,
             "count": t.digits(f"{count} {t('of')} {len(steps)}"),
         }
-        for field in _TYPED_FIELDS
+        for field in _ASKED
         if (count := sum(getattr(s, field, None) is None for s in steps))
     ]
     template = getattr(analysis, "annotation_table", None)
     return {
         "unknown": unknown,
-        "columns": ", ".join(("activity", *_TYPED_FIELDS)),
+        "columns": ", ".join(("activity", *_ASKED)),
         "template": None if template is None else Path(str(template)).name,
     }
 
