@@ -5,6 +5,12 @@ and every result into a folder; ``bpr demo`` does it on the bundled example serv
 discover``, ``measure``, ``gaps``, ``redesign``, ``render`` and ``simulate`` run one stage.
 Progress bars go to stderr (not with ``--quiet``); results and summaries to stdout.
 
+A command that reads a log first says which column it read for each role and the repairs it
+made. Everything the API takes has an option: the columns, the calendar and time zone of the
+dates, the business calendar, the citizen-burden cost model. Messages speak in options
+(``--timestamp COLUMN``), not in the API's keywords: :func:`cli_terms` translates what the
+library says.
+
 Exit codes: 0 success; 1 bad input (a :class:`bpr.BprError`: one line says what is wrong and
 what to do); 2 wrong usage (unknown option, missing argument); 70 an internal error (a bug in
 `bpr`: please report it with the output of ``--debug``).
@@ -13,7 +19,10 @@ what to do); 2 wrong usage (unknown option, missing argument); 70 an internal er
 from __future__ import annotations
 
 import contextlib
+import logging
+import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,21 +32,42 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bpr.errors import BprError, FormatError
+from bpr.errors import BprError, ColumnError, FormatError
+from bpr.measure import OBTAIN, QUEUE, TRAVEL
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     import pandas as pd
 
     from bpr.analysis import Analysis, Progress
+    from bpr.calendar import BusinessCalendar
+    from bpr.log import EventLog
+    from bpr.measure import Length
     from bpr.model import ServiceProcess
 
-__all__ = ["cli", "main"]
+__all__ = ["cli", "cli_terms", "main"]
 
 EXIT_BAD_INPUT = 1
 EXIT_INTERNAL = 70
 
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False)
+
+# The log columns bpr reads, each with its option.
+_ROLES = ("case", "activity", "timestamp", "start", "resource", "agency", "channel")
+# API keywords that messages may name, and the values written after them: 'x', "x", True, x.
+_KEYWORD = re.compile(
+    r"\b(?P<name>case|activity|timestamp|start|resource|agency|channel|calendar|timezone"
+    r"|time_format|encoding|duplicates|strict|by)="
+    r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<bare>[\w<>/+.-]*[\w>]))?"
+)
+# Other API words a message may use, in command-line words.
+_WORDS = {
+    " to read_log": "",
+    "read_log": "bpr",
+    "bpr.typing_report": "the report's assumptions",
+}
 
 
 class _Settings:
@@ -48,16 +78,68 @@ class _Settings:
 _settings = _Settings()
 
 
+def cli_terms(message: str) -> str:
+    """A message of the library in command-line words: API keywords become options.
+
+    Examples
+    --------
+    >>> cli_terms("no timestamp column found; pass timestamp='<column>' to read_log")
+    'no timestamp column found; give --timestamp COLUMN'
+    >>> cli_terms("not valid utf-8; pass encoding= with its encoding, e.g. encoding='cp1256'")
+    'not valid utf-8; give --encoding with its encoding, e.g. --encoding cp1256'
+    >>> cli_terms("the log needs repairs and strict=True: ...; pass start='Start Time'")
+    "the log needs repairs and --strict: ...; give --start 'Start Time'"
+    """
+
+    def option(match: re.Match[str]) -> str:
+        flag = "--" + match["name"].replace("_", "-")
+        value = next((v for v in match.group("single", "double", "bare") if v is not None), None)
+        if value in (None, "True"):
+            return flag
+        if value == "<column>":
+            return f"{flag} COLUMN"
+        return f"{flag} {value!r}" if re.search(r"\s", value) else f"{flag} {value}"
+
+    text = _KEYWORD.sub(option, message)
+    text = re.sub(r"\bpass (?=--)", "give ", text)
+    for word, said in _WORDS.items():
+        text = text.replace(word, said)
+    return text
+
+
+class _Warnings(logging.Handler):
+    """Prints bpr's warnings (a year that looks Jalali...) as one line each, in CLI words."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not _settings.quiet:
+            _err.print(f"warning: {escape(cli_terms(record.getMessage()))}", soft_wrap=True)
+
+
+def _show_warnings() -> None:
+    logger = logging.getLogger("bpr")
+    if not any(isinstance(h, _Warnings) for h in logger.handlers):
+        handler = _Warnings(level=logging.WARNING)
+        logger.addHandler(handler)
+        logger.propagate = False  # not twice (Python's last-resort handler)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--quiet", "-q", is_flag=True, help="Print only errors: no summary, no progress.")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print only errors: no columns, repairs, summary, progress or warnings.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.version_option(package_name="govbpr", prog_name="bpr")
 def cli(quiet: bool, debug: bool) -> None:
     """Re-engineer government agency services for digitization.
 
-    Start with `bpr demo`, then `bpr analyze LOG --documented MODEL`.
+    Start with `bpr demo`, then `bpr analyze LOG --documented PROCEDURE`. Each command
+    explains its options with --help; docs/cli.md has an example of each.
     """
     _settings.quiet, _settings.debug = quiet, debug
+    _show_warnings()
 
 
 def say(message: str) -> None:
@@ -84,52 +166,81 @@ def _existing(what: str) -> Callable[[click.Context, click.Parameter, Any], Any]
 
 def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     """Keep a log-reading option for :func:`bpr.read_log` (see :func:`_reading`)."""
-    if value is not None:
+    if value is not None and value is not False:
         ctx.meta.setdefault("read", {})[param.name] = value
 
 
-def _log_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that say how to read a log: column names, calendar, time zone."""
-    options = [
-        click.option(
-            "--case",
-            metavar="COLUMN",
-            callback=_remember,
-            expose_value=False,
-            help="The log's case id column (default: recognised by its name).",
-        ),
-        click.option(
-            "--activity",
-            metavar="COLUMN",
-            callback=_remember,
-            expose_value=False,
-            help="The log's activity column.",
-        ),
-        click.option(
-            "--timestamp",
-            metavar="COLUMN",
-            callback=_remember,
-            expose_value=False,
-            help="The log's completion time column.",
-        ),
-        click.option(
-            "--calendar",
-            type=click.Choice(["gregorian", "jalali"]),
-            callback=_remember,
-            expose_value=False,
-            help="The calendar of dates written as text  [default: gregorian].",
-        ),
-        click.option(
-            "--timezone",
-            metavar="ZONE",
-            callback=_remember,
-            expose_value=False,
-            help="Time zone of timestamps without an offset, e.g. Asia/Tehran  [default: UTC].",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+_Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _options(*options: _Decorator) -> _Decorator:
+    """One decorator that adds ``options`` to a command, in the order given."""
+
+    def add(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return add
+
+
+def _read_option(*decls: str, **kwargs: Any) -> _Decorator:
+    """An option of :func:`bpr.read_log`, kept for it rather than given to the command."""
+    return click.option(*decls, callback=_remember, expose_value=False, **kwargs)
+
+
+def _column(role: str, text: str) -> _Decorator:
+    return _read_option(
+        f"--{role}", metavar="COLUMN", help=f"{text} (default: recognised by its name)."
+    )
+
+
+# The options that say how to read a log: column names, dates, time zone, encoding.
+_log_options = _options(
+    _column("case", "The log's case id column"),
+    _column("activity", "The log's activity (step name) column"),
+    _column("timestamp", "The log's completion time column"),
+    _column("start", "The log's start time column, for working time and waiting"),
+    _column("resource", "The column of who did the step"),
+    _column("agency", "The column of the agency (organisation) of the step"),
+    _column("channel", "The column of the channel (desk, web, post...)"),
+    _read_option(
+        "--calendar",
+        type=click.Choice(["gregorian", "jalali"]),
+        help="The calendar of dates written as text; jalali also chooses the Iranian "
+        "business week (see --business-calendar)  [default: gregorian].",
+    ),
+    _read_option(
+        "--timezone",
+        metavar="ZONE",
+        help="Time zone of timestamps without an offset, and of the log's calendar days, "
+        "e.g. Asia/Tehran (which also chooses the Iranian business week)  [default: UTC].",
+    ),
+    _read_option(
+        "--time-format",
+        "time_format",
+        metavar="FORMAT",
+        help="A strptime format for Gregorian timestamps in another layout, e.g. "
+        "'%d/%m/%Y %H:%M'  [default: recognised].",
+    ),
+    _read_option(
+        "--encoding",
+        metavar="NAME",
+        help="The text encoding of a CSV file, e.g. cp1256 for Windows Persian/Arabic "
+        "exports  [default: utf-8].",
+    ),
+    _read_option(
+        "--duplicates",
+        type=click.Choice(["keep", "drop"]),
+        help="Events equal in every column: keep them (each is an activity done again) "
+        "or drop the later copies  [default: keep].",
+    ),
+    _read_option(
+        "--strict",
+        is_flag=True,
+        help="Refuse a log that needs any repair, instead of repairing and reporting it.",
+    ),
+)
 
 
 def _reading() -> dict[str, Any]:
@@ -137,12 +248,53 @@ def _reading() -> dict[str, Any]:
     return dict(click.get_current_context().meta.get("read", {}))
 
 
-def _read_log(path: Path) -> Any:
+def _read_log(path: Path) -> EventLog:
+    """The log at ``path``, read with the command's options; says which columns it used and
+    which repairs it made."""
     from bpr.log import read_log
 
     with _progress() as progress:
         progress("reading the log", 0, 1)
-        return read_log(path, **_reading())
+        try:
+            log = read_log(path, **_reading())
+        except ColumnError as exc:
+            raise BprError(_column_advice(exc)) from None
+    _say_reading(log)
+    return log
+
+
+def _column_advice(exc: ColumnError) -> str:
+    """A :class:`ColumnError` in command-line words: each missing column with its option, and
+    the columns the log has."""
+    given = [f"no column {column!r} (given with --{role})" for role, column in exc.given.items()]
+    unfound = [role for role in exc.roles if role not in exc.given]
+    faults = given + ([f"no column found for {' and '.join(unfound)}"] if unfound else [])
+    columns = [c for c in exc.columns if not c.startswith("__bpr_")]  # the reader's own
+    text = f"{exc.source}: {'; '.join(faults)}; the columns are: {', '.join(columns)}"
+    flags = " ".join(f"--{role} COLUMN" for role in exc.roles)
+    return f"{text}; give {flags}"
+
+
+def _say_reading(log: EventLog) -> None:
+    """The columns read for each role, and the repairs made."""
+    if _settings.quiet:
+        return
+    say(
+        f"[bold]{escape(Path(log.source).name)}[/bold]: {log.n_cases:,} cases, "
+        f"{log.n_events:,} events, {len(log.activities):,} activities"
+    )
+    say("columns used:")
+    for role in _ROLES:
+        column = log.columns_chosen.get(role)
+        shown = escape(column) if column else f"none found (give --{role} COLUMN)"
+        say(f"  {role:<10} {shown}")
+    repairs = log.repairs
+    if not len(repairs):
+        say("repairs: none needed")
+        return
+    say("repairs:")
+    for repair in repairs.itertuples():
+        say(f"  {escape(repair.repair)}: {repair.count:,} ({escape(cli_terms(repair.detail))})")
 
 
 def _read_model(path: Path) -> ServiceProcess:
@@ -162,6 +314,52 @@ def _read_model(path: Path) -> ServiceProcess:
         f"{path}: cannot tell the model's format from the name; give a .json (bpr), .bpmn or "
         ".pnml file"
     )
+
+
+def _read_documented(path: Path) -> ServiceProcess | list[str]:
+    """The documented procedure: a model (.bpmn, .pnml, .json), or step names, one per line
+    of a .txt file or in the ``step`` column of a .csv file."""
+    suffix = path.suffix.lower()
+    if suffix not in (".txt", ".csv"):
+        if suffix not in (".json", ".pnml", ".bpmn", ".xml"):
+            raise FormatError(
+                f"{path}: give the documented procedure as a model (.bpmn, .pnml or bpr .json) "
+                "or as step names (.txt, one per line; .csv with a step column)"
+            )
+        return _read_model(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BprError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"
+        ) from None
+    names = _csv_steps(path, text) if suffix == ".csv" else _text_steps(text)
+    if not names:
+        raise BprError(f"{path}: no step names in it; write one documented step name per line")
+    return list(dict.fromkeys(names))
+
+
+def _text_steps(text: str) -> list[str]:
+    """The step names of a text file: one per line; blank lines and # comments skipped."""
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _csv_steps(path: Path, text: str) -> list[str]:
+    """The step names in the ``step`` column of a CSV text."""
+    import csv
+
+    rows = csv.reader(text.splitlines())
+    header = [h.strip() for h in next(rows, [])]
+    keys = [h.lower() for h in header]
+    if "step" not in keys:
+        raise BprError(
+            f"{path}: no 'step' column; the columns are: {', '.join(header) or 'none'}; put the "
+            "documented step names in a column named step (or list them in a .txt file, one "
+            "per line)"
+        )
+    at = keys.index("step")
+    return [row[at].strip() for row in rows if len(row) > at and row[at].strip()]
 
 
 def _model_file(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
@@ -184,15 +382,14 @@ def _write_model(process: ServiceProcess, path: Path) -> None:
     _write(path.parent, {path.name: writers[path.suffix.lower()](process)})
 
 
+_LOG_KINDS = "an event log (.xes, .xes.gz, .csv, .csv.gz, .parquet, or a folder of .parquet parts)"
 _model_argument = click.argument(
     "model",
     type=click.Path(dir_okay=False, path_type=Path),
     callback=_existing("a model (.json, .bpmn or .pnml)"),
 )
 _log_argument = click.argument(
-    "log",
-    type=click.Path(dir_okay=False, path_type=Path),
-    callback=_existing("an event log (.xes, .csv, .parquet)"),
+    "log", type=click.Path(path_type=Path), callback=_existing(_LOG_KINDS)
 )
 _lang_option = click.option(
     "--lang",
@@ -203,7 +400,7 @@ _lang_option = click.option(
 )
 
 
-def _annotations_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _annotations_option(text: str) -> _Decorator:
     return click.option(
         "--annotations",
         type=click.Path(dir_okay=False, path_type=Path),
@@ -212,7 +409,7 @@ def _annotations_option(text: str) -> Callable[[Callable[..., Any]], Callable[..
     )
 
 
-def _output_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _output_option(default: str) -> _Decorator:
     return click.option(
         "--output",
         "-o",
@@ -223,23 +420,158 @@ def _output_option(default: str) -> Callable[[Callable[..., Any]], Callable[...,
     )
 
 
-def _simulation_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option(
-            "--no-simulate", is_flag=True, help="Skip the simulation (the slowest stage)."
-        ),
-        click.option(
-            "--simulate-cases",
-            type=click.IntRange(min=1),
-            default=1000,
-            show_default=True,
-            help="Simulated cases per replication.",
-        ),
-        click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+_simulation_options = _options(
+    click.option("--no-simulate", is_flag=True, help="Skip the simulation (the slowest stage)."),
+    click.option(
+        "--simulate-cases",
+        type=click.IntRange(min=1),
+        default=1000,
+        show_default=True,
+        help="Simulated cases per replication.",
+    ),
+    click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
+)
+
+
+def _working_hours(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A click callback: office hours written OPENING-CLOSING."""
+    from bpr.calendar import BusinessCalendar, CalendarError
+
+    if value is None:
+        return None
+    try:
+        return BusinessCalendar(hours=value).hours
+    except CalendarError:
+        raise BprError(
+            f"--working-hours {value}: give the opening and closing times as HH:MM-HH:MM, "
+            "closing after opening, e.g. 08:00-14:00"
+        ) from None
+
+
+# The business calendar: a named week and office hours, or none.
+_calendar_options = _options(
+    click.option(
+        "--business-calendar",
+        type=click.Choice(["iran", "mon-fri", "none"]),
+        help="The working week of the business cycle times. iran: Saturday to Wednesday, "
+        "Thursday half day, Friday off, the fixed Jalali holidays (not the religious ones, "
+        "which move every year); mon-fri: Monday to Friday in the log's --timezone; none: "
+        "no business time. Default: iran for a log read with --timezone Asia/Tehran or "
+        "--calendar jalali, else none (business times unknown).",
+    ),
+    click.option(
+        "--working-hours",
+        metavar="HH:MM-HH:MM",
+        callback=_working_hours,
+        help="Office hours of the business calendar, e.g. 08:00-14:00 (a half day works "
+        "the first half)  [default: whole days].",
+    ),
+)
+
+
+class _Duration(click.ParamType):
+    """A length of time written with its unit: 45min, 1h, 1h30min, 2 hours, 1:30."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: Any) -> timedelta:
+        import pandas as pd
+
+        text = str(value).strip()
+        if re.fullmatch(r"\d+:\d\d", text):
+            text += ":00"
+        if not re.search(r"[a-zA-Z:]", text):
+            self.fail(f"{value!r} has no unit; write e.g. 45min, 1h or 1h30min", param, ctx)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # pandas' deprecation of some unit letters
+                duration = pd.Timedelta(text).to_pytimedelta()
+        except ValueError:
+            self.fail(f"{value!r} is not a length of time; write e.g. 45min or 1h", param, ctx)
+        if duration.total_seconds() < 0:
+            self.fail(f"{value!r} is negative; give a length of time of 0 or more", param, ctx)
+        return duration
+
+
+def _short(duration: timedelta) -> str:
+    """``1h``, ``30min``, ``1h30min``: a duration as the options take it."""
+    hours, minutes = divmod(round(duration.total_seconds() / 60), 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}min" if minutes or not hours else "")
+
+
+_DURATION = _Duration()
+# The EU Standard Cost Model parameters of the citizen's burden.
+_burden_options = _options(
+    click.option(
+        "--travel",
+        type=_DURATION,
+        metavar="DURATION",
+        help="Round-trip travel time of one visit to an office, e.g. 45min, 1h30min  "
+        f"[default: {_short(TRAVEL)}].",
+    ),
+    click.option(
+        "--queue",
+        type=_DURATION,
+        metavar="DURATION",
+        help=f"Time queueing at the office per visit  [default: {_short(QUEUE)}].",
+    ),
+    click.option(
+        "--obtain",
+        type=_DURATION,
+        metavar="DURATION",
+        help="Time the citizen spends obtaining one document (a certificate from another "
+        f"office...)  [default: {_short(OBTAIN)}].",
+    ),
+    click.option(
+        "--tariff",
+        type=(click.FloatRange(min=0), str),
+        metavar="AMOUNT CURRENCY",
+        help="What an hour of the citizen's time costs (EU Standard Cost Model tariff), "
+        "e.g. --tariff 250000 IRR: gives the burden's cost  [default: none, cost unknown].",
+    ),
+)
+
+
+def _cost_model(
+    travel: timedelta | None,
+    queue: timedelta | None,
+    obtain: timedelta | None,
+    tariff: tuple[float, str] | None,
+) -> dict[str, Any]:
+    """The burden options given, as :func:`bpr.measure` takes them."""
+    from bpr.measure import Tariff
+
+    given: dict[str, Any] = {"travel": travel, "queue": queue, "obtain": obtain}
+    given["tariff"] = None if tariff is None else Tariff(tariff[0], tariff[1].strip())
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _business_calendar(log: EventLog, choice: str | None, hours: Any) -> BusinessCalendar | None:
+    """The business calendar chosen, or the one the log's reading implies."""
+    from bpr.calendar import CalendarError, choose_calendar
+
+    try:
+        return choose_calendar(
+            choice or "auto", hours=hours, timezone=log.timezone, calendar=log.calendar
+        )
+    except CalendarError:
+        if hours is None:
+            raise
+        raise BprError(
+            "--working-hours needs a business calendar, and this log gets none by default (it "
+            "is read neither with --timezone Asia/Tehran nor with --calendar jalali); choose "
+            "one with --business-calendar iran or mon-fri"
+        ) from None
+
+
+def _say_calendar(calendar: BusinessCalendar | None) -> None:
+    if calendar is None:
+        say(
+            "business calendar: none, so business cycle times are unknown (choose one with "
+            "--business-calendar iran or mon-fri)"
+        )
+    else:
+        say(f"business calendar: {escape(calendar.description)}")
 
 
 # -- progress and output ------------------------------------------------------------------------
@@ -319,6 +651,21 @@ def _print_summary(analysis: Analysis) -> None:
     for figure, row in analysis.summary().iterrows():
         table.add_row(escape(str(figure)), escape(words.value(row["value"], row["unit"])))
     _out.print(table)
+    _say_calendar(analysis.calendar)
+    _say_burden(analysis.length)
+
+
+def _say_burden(length: Length) -> None:
+    """The citizen's burden per case, and its cost when a tariff was given."""
+    if length.burden is None:
+        return
+    hours = length.burden.total_seconds() / 3600
+    cost = (
+        f", costing {length.burden_cost:,.2f} {escape(length.currency or '')}"
+        if length.burden_cost is not None
+        else " (give --tariff AMOUNT CURRENCY for its cost)"
+    )
+    say(f"citizen's burden: {hours:,.2f} hours per case, mean{cost}")
 
 
 def _run_analysis(output: Path, lang: str, run: Callable[[Progress], Analysis]) -> None:
@@ -346,11 +693,14 @@ def _run_analysis(output: Path, lang: str, run: Callable[[Progress], Analysis]) 
 @click.option(
     "--documented",
     type=click.Path(dir_okay=False, path_type=Path),
-    callback=_existing("the documented procedure (.bpmn, .pnml or .json)"),
-    help="The official procedure (.bpmn, .pnml or bpr .json), to find undocumented steps.",
+    callback=_existing("the documented procedure (.bpmn, .pnml, .json, .txt or .csv)"),
+    help="The official procedure, to find undocumented steps: a model (.bpmn, .pnml or bpr "
+    ".json), or its step names (.txt: one per line, # comments; .csv: a step column).",
 )
 @_annotations_option("Step types by activity (CSV: activity, kind, actor, agency, channel...).")
 @_log_options
+@_calendar_options
+@_burden_options
 @_lang_option
 @_simulation_options
 @_output_option("bpr-analysis")
@@ -358,28 +708,52 @@ def analyze(
     log: Path,
     documented: Path | None,
     annotations: Path | None,
+    business_calendar: str | None,
+    working_hours: Any,
+    travel: timedelta | None,
+    queue: timedelta | None,
+    obtain: timedelta | None,
+    tariff: tuple[float, str] | None,
     lang: str,
     no_simulate: bool,
     simulate_cases: int,
     seed: int,
     output: Path,
 ) -> None:
-    """Analyse the service in LOG: as-is, length, gaps, redesign, simulation, report."""
+    """Analyse the service in LOG: as-is, length, gaps, redesign, simulation, report.
+
+    LOG is an event log: .xes, .xes.gz, .csv, .csv.gz, .parquet, or a folder of .parquet
+    parts. The command first says which column it read for each role and what it repaired,
+    then writes the report and every result into the output folder.
+
+    \b
+    Examples:
+      bpr analyze permits.xes.gz --documented procedure.bpmn
+      bpr analyze export.csv --case CaseID --activity Task --timestamp When \\
+          --documented steps.txt --timezone Asia/Tehran
+    """
     from bpr.analysis import analyze as run
 
-    read = _reading()
+    cost = _cost_model(travel, queue, obtain, tariff)
+    event_log = _read_log(log)
+    calendar = _business_calendar(event_log, business_calendar, working_hours)
+    procedure = None if documented is None else _read_documented(documented)
+    # A list of names makes an unnamed procedure: the service takes the log's name then.
+    name = log.name.split(".")[0] if isinstance(procedure, list) else None
     _run_analysis(
         output,
         lang,
         lambda progress: run(
-            log,
-            documented=documented,
+            event_log,
+            documented=procedure,
             annotations=annotations,
             simulate=not no_simulate,
             cases=simulate_cases,
             seed=seed,
-            read=read,
+            name=name,
+            calendar=calendar,
             progress=progress,
+            **cost,
         ),
     )
 
@@ -401,7 +775,8 @@ def demo(
     """Analyse the bundled example service (vehicle ownership transfer).
 
     Generates a log of the service with known undocumented steps, writes it with the documented
-    procedure and an annotation table to OUTPUT/input, and runs `bpr analyze` on them.
+    procedure and an annotation table to OUTPUT/input, and runs `bpr analyze` on them (in
+    Tehran time, so on the Iranian business week).
     """
     from bpr._demo import demo_inputs
     from bpr.analysis import analyze as run
@@ -437,7 +812,12 @@ def demo(
     help="Where to write the model: a .json (bpr, lossless), .bpmn or .pnml (Petri net) file.",
 )
 @click.option(
-    "--method", type=click.Choice(["inductive", "dfg"]), default="inductive", show_default=True
+    "--method",
+    type=click.Choice(["inductive", "dfg"]),
+    default="inductive",
+    show_default=True,
+    help="inductive: the inductive miner (sound, block-structured); dfg: the directly-follows "
+    "graph of the log.",
 )
 @click.option(
     "--noise",
@@ -449,7 +829,12 @@ def demo(
 @_annotations_option("Step types by activity (CSV).")
 @_log_options
 def discover(log: Path, output: Path, method: str, noise: float, annotations: Path | None) -> None:
-    """Discover the process in LOG and write it as JSON, BPMN or PNML."""
+    """Discover the process in LOG and write it as JSON, BPMN or PNML.
+
+    \b
+    Example:
+      bpr discover export.csv --case CaseID --activity Task --timestamp When -o as-is.bpmn
+    """
     from bpr.discover import discover as run
 
     event_log = _read_log(log)
@@ -469,10 +854,13 @@ def discover(log: Path, output: Path, method: str, noise: float, annotations: Pa
     _write_model(process, output)
 
 
+_MODELS = (".json", ".bpmn", ".pnml")
+
+
 @cli.command()
 @click.argument(
     "source",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     callback=_existing("a log or a model"),
 )
 @click.option(
@@ -480,22 +868,61 @@ def discover(log: Path, output: Path, method: str, noise: float, annotations: Pa
     metavar="ATTRIBUTE",
     help="Log only: one row per value of this attribute (agency, channel, case:...).",
 )
+@_annotations_option("Step types by activity (CSV), before measuring.")
 @_log_options
-def measure(source: Path, by: str | None) -> None:
-    """Measure how long a service is, from a log or a model (.json, .bpmn, .pnml)."""
+@_calendar_options
+@_burden_options
+def measure(
+    source: Path,
+    by: str | None,
+    annotations: Path | None,
+    business_calendar: str | None,
+    working_hours: Any,
+    travel: timedelta | None,
+    queue: timedelta | None,
+    obtain: timedelta | None,
+    tariff: tuple[float, str] | None,
+) -> None:
+    """Measure how long a service is, from a log or a model (.json, .bpmn, .pnml).
+
+    A log gives means over its cases, a model expected values over its paths.
+
+    \b
+    Examples:
+      bpr measure export.csv --timezone Asia/Tehran --by channel --tariff 250000 IRR
+      bpr measure procedure.bpmn --travel 2h --queue 45min
+    """
     from bpr.measure import measure as run
 
-    is_model = source.suffix.lower() in (".json", ".bpmn", ".pnml")
-    subject = _read_model(source) if is_model else _read_log(source)
-    length = run(subject, by=by)
+    cost = _cost_model(travel, queue, obtain, tariff)
+    if source.suffix.lower() in _MODELS:
+        if business_calendar is not None or working_hours is not None:
+            raise BprError(
+                f"{source}: a model has no clock, so no business calendar; give "
+                "--business-calendar and --working-hours with a log"
+            )
+        if by is not None:
+            raise BprError(f"{source}: --by segments the cases of a log; a model has none")
+        length = run(_read_model(source), annotations=annotations, **cost)
+    else:
+        event_log = _read_log(source)
+        calendar = _business_calendar(event_log, business_calendar, working_hours)
+        length = run(event_log, annotations=annotations, by=by, calendar=calendar, **cost)
+        _say_calendar(calendar)
     frame = length.to_frame()
+    if length.burden_cost is not None:
+        frame.loc["burden_cost", "value"] = f"{length.burden_cost:,.2f} {length.currency}"
     _table(frame, f"Length of {length.name} ({length.source})")
     if length.segments is not None:
         _table(length.segments[["cases", "steps", "visits", "cycle_time"]], f"By {by}")
 
 
 @cli.command()
-@_model_argument
+@click.argument(
+    "procedure",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_existing("the documented procedure (.bpmn, .pnml, .json, .txt or .csv)"),
+)
 @_log_argument
 @click.option(
     "--output",
@@ -505,14 +932,23 @@ def measure(source: Path, by: str | None) -> None:
 )
 @_lang_option
 @_log_options
-def gaps(model: Path, log: Path, output: Path | None, lang: str) -> None:
-    """Find the steps and transitions in LOG that the documented MODEL does not have."""
+def gaps(procedure: Path, log: Path, output: Path | None, lang: str) -> None:
+    """Find the steps and transitions in LOG that the documented PROCEDURE does not have.
+
+    PROCEDURE is a model (.bpmn, .pnml or bpr .json), or its step names: a .txt file with
+    one per line (blank lines and # comments skipped) or a .csv file with a step column.
+
+    \b
+    Example:
+      bpr gaps steps.txt export.csv --case CaseID --activity Task --timestamp When
+    """
     from bpr.conformance import find_undocumented
 
+    documented = _read_documented(procedure)
     event_log = _read_log(log)
     with _progress() as progress:
         progress("finding undocumented steps", 0, 1)
-        found = find_undocumented(model, event_log)
+        found = find_undocumented(documented, event_log)
     say(escape(found.summary()))
     for title, frame in (
         ("Undocumented steps", found.steps),
@@ -589,8 +1025,14 @@ def render(model: Path, output: Path, lanes: str, lang: str) -> None:
     show_default=True,
     help="Cases per replication.",
 )
-@click.option("--replications", type=click.IntRange(min=1), default=5, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Independent runs, for the 95% confidence intervals.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
 def simulate(model: Path, cases: int, replications: int, seed: int) -> None:
     """Simulate MODEL: cycle times with confidence intervals, waiting, utilisation."""
     from bpr.simulate import simulate as run
@@ -608,10 +1050,18 @@ def simulate(model: Path, cases: int, replications: int, seed: int) -> None:
         say(f"  assumed: {escape(note)}")
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+    """A Python warning of bpr (a model that does not reproduce its log...) as one line."""
+    if not _settings.quiet:
+        _err.print(f"warning: {escape(cli_terms(str(message)))}", soft_wrap=True)
+
+
 def main(args: Sequence[str] | None = None) -> None:
     """Entry point of the ``bpr`` console script."""
     try:
-        code = cli.main(args=args, prog_name="bpr", standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            code = cli.main(args=args, prog_name="bpr", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.Abort:
@@ -622,7 +1072,7 @@ def main(args: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         _fail(exc.format_message(), EXIT_BAD_INPUT, exc)
     except BprError as exc:
-        _fail(str(exc), EXIT_BAD_INPUT, exc)
+        _fail(cli_terms(str(exc)), EXIT_BAD_INPUT, exc)
     except Exception as exc:  # a bug: one line and a hint; the traceback with --debug
         _fail(
             f"{type(exc).__name__}: {exc}",
