@@ -67,6 +67,7 @@ _WORDS = {
     " to read_log": "",
     "read_log": "bpr",
     "bpr.typing_report": "the report's assumptions",
+    "process.fidelity has every figure": "bpr analyze's report has every figure",
 }
 
 
@@ -912,7 +913,8 @@ def measure(
     frame = length.to_frame()
     if length.burden_cost is not None:
         frame.loc["burden_cost", "value"] = f"{length.burden_cost:,.2f} {length.currency}"
-    _table(frame, f"Length of {length.name} ({length.source})")
+    name = Path(length.name).name if length.source == "log" else length.name
+    _table(frame, f"Length of {name} ({length.source})")
     if length.segments is not None:
         _table(length.segments[["cases", "steps", "visits", "cycle_time"]], f"By {by}")
 
