@@ -406,8 +406,8 @@ FINDINGS: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
     "missing_fields": (
         (
-            "{heuristic}: could not look at these steps; unknown: {fields}",
-            "{heuristic}: این گام‌ها را نتوانست بررسی کند؛ نامشخص: {fields}",
+            "{fields} unknown, so these steps were not looked at for: {heuristics}",
+            "{fields} نامشخص است، پس این گام‌ها برای این تغییرها بررسی نشدند: {heuristics}",
         ),
         (
             "Give these steps' {fields} in the annotation table.",

@@ -55,7 +55,10 @@ if TYPE_CHECKING:
     from bpr.simulate import SimulationComparison
     from bpr.stats import LogStats
 
-__all__ = ["Analysis", "Progress", "analyze", "csv_metric"]
+__all__ = ["ANNOTATION_FILES", "Analysis", "Progress", "analyze", "csv_metric"]
+
+#: The files :meth:`Analysis.save` writes the annotation table to, when steps lack fields.
+ANNOTATION_FILES = ("annotations.xlsx", "annotations.csv")
 
 #: Called as each stage starts: ``progress(stage, done, total)``, ``done`` stages finished of
 #: ``total``; once more at the end with ``done == total``.
@@ -105,6 +108,11 @@ class Analysis:
         The business calendar of the business cycle times (its
         :attr:`~bpr.calendar.BusinessCalendar.description` says it in words); ``None`` when
         none was chosen, and those figures are unknown.
+    annotation_table : pandas.DataFrame or None
+        When steps lack fields that the metrics or the heuristics need: the annotation table
+        of the log's activities (:func:`bpr.annotation_table`), pre-filled with what is known,
+        for an analyst to complete and pass back as ``annotations``; :meth:`save` writes it
+        as :data:`ANNOTATION_FILES`. ``None`` when nothing is missing.
     """
 
     name: str
@@ -121,6 +129,7 @@ class Analysis:
     cases: int
     replications: int
     calendar: BusinessCalendar | None = None
+    annotation_table: pd.DataFrame | None = attrs.field(default=None, repr=False)
     _diagrams: dict[str, Mapping[str, str]] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
@@ -301,8 +310,10 @@ class Analysis:
         of :meth:`diagrams`, ``metrics.csv`` (:meth:`metrics`, each duration named with its
         statistic and unit by :func:`csv_metric`), ``proposals.csv``
         (:meth:`bpr.Redesign.to_frame`, its effects in ``change_<metric>`` columns, the
-        cycle time's in hours) and, with a documented procedure, ``gaps.csv``
-        (:meth:`bpr.Gaps.to_frame`). Every duration in the files is in hours.
+        cycle time's in hours), with a documented procedure ``gaps.csv``
+        (:meth:`bpr.Gaps.to_frame`), and when steps lack fields the annotation table to fill
+        in, as CSV and Excel (:data:`ANNOTATION_FILES`). Every duration in the files is in
+        hours.
 
         Returns
         -------
@@ -339,7 +350,13 @@ class Analysis:
             raise BprError(
                 f"cannot write the analysis to {folder} ({exc.strerror}); choose another folder"
             ) from None
-        return {name: folder / name for name in texts}
+        written = {name: folder / name for name in texts}
+        if self.annotation_table is not None:
+            from bpr.annotate import write_annotation_table
+
+            for name in ANNOTATION_FILES:
+                written[name] = write_annotation_table(self.annotation_table, folder / name)
+        return written
 
     def _repr_html_(self) -> str:
         from bpr.report import report
@@ -509,6 +526,7 @@ def analyze(
         :class:`~bpr.AnnotationError` for a bad annotation table...), and for ``read`` given
         with a log that is already read.
     """
+    from bpr.annotate import annotation_table
     from bpr.calendar import choose_calendar
     from bpr.conformance import find_undocumented
     from bpr.discover import discover
@@ -563,6 +581,7 @@ def analyze(
             as_is, plan.to_be, cases=cases, replications=replications, seed=seed, log=log
         )
     stages.finish()
+    missing = any(f.kind == "missing_fields" for f in plan.findings)
     return Analysis(
         name=name,
         log=log,
@@ -578,6 +597,7 @@ def analyze(
         cases=cases,
         replications=replications,
         calendar=business,
+        annotation_table=annotation_table(log, annotations=annotations) if missing else None,
     )
 
 
@@ -595,9 +615,24 @@ def _name(log: EventLog, gaps: Gaps | None) -> str:
 
 
 def _mark_undocumented(process: ServiceProcess, gaps: Gaps) -> ServiceProcess:
-    """The discovered steps the official procedure does not name get ``documented=False``, so
-    that redesign can weigh them (undocumented work that feeds nothing may simply go)."""
+    """Each discovered step is ``documented`` or not as the written procedure names it, with
+    the procedure as the source; an undocumented step becomes a finding to review, never a
+    reason to remove it. The discovery's fidelity check stays with the model."""
+    from bpr.model import Source
+
     missing = set(gaps.steps["activity"])
-    return process.replace_steps(
-        [attrs.evolve(s, documented=False) for s in process.steps if s.name in missing]
+    marked = process.replace_steps(
+        [
+            attrs.evolve(
+                s,
+                documented=s.name not in missing,
+                sources=(
+                    *(x for x in s.sources if x.field != "documented"),
+                    Source("documented", "procedure", "the documented procedure"),
+                ),
+            )
+            for s in process.steps
+        ]
     )
+    object.__setattr__(marked, "fidelity", process.fidelity)
+    return marked

@@ -105,16 +105,17 @@ class Finding:
 
     ``kind`` is ``"undocumented"`` (a step the log shows and the written procedure does not:
     ask the agency whether a law or regulation requires it, before anything is changed) or
-    ``"missing_fields"`` (the ``fields`` that ``steps`` lack kept ``heuristic`` from looking
-    at them: give them in an annotation table). ``cases_share`` and ``executions`` say how
-    often the steps run (share of cases, executions per case) and ``time`` what they cost per
-    case (mean waiting and working time times executions), where the log says.
+    ``"missing_fields"`` (the ``steps`` lack the field in ``fields``, which the heuristics in
+    ``needed_by`` read: none of them looks at those steps until it is given). ``cases_share``
+    and ``executions`` say how often the steps run (share of cases, executions per case) and
+    ``time`` what they cost per case (mean waiting and working time times executions), where
+    the log says.
     """
 
     kind: str
     steps: tuple[str, ...]
-    heuristic: str | None = None
     fields: tuple[str, ...] = ()
+    needed_by: tuple[str, ...] = ()
     cases_share: float | None = None
     executions: float | None = None
     time: timedelta | None = None
@@ -194,23 +195,23 @@ class Redesign:
         return pd.DataFrame(rows, columns=columns)
 
     def findings_frame(self) -> pd.DataFrame:
-        """One row per finding: kind, heuristic, steps, fields, share of cases, executions
-        per case and time per case in hours."""
+        """One row per finding: kind, steps, fields, the heuristics that need them, share of
+        cases, executions per case and time per case in hours."""
         import pandas as pd
 
         rows = [
             {
                 "kind": f.kind,
-                "heuristic": f.heuristic,
                 "steps": "; ".join(f.steps),
                 "fields": "; ".join(f.fields),
+                "needed_by": "; ".join(f.needed_by),
                 "cases_share": f.cases_share,
                 "executions": f.executions,
                 "time_h": None if f.time is None else f.time.total_seconds() / 3600,
             }
             for f in self.findings
         ]
-        columns = ["kind", "heuristic", "steps", "fields", "cases_share", "executions", "time_h"]
+        columns = ["kind", "steps", "fields", "needed_by", "cases_share", "executions", "time_h"]
         return pd.DataFrame(rows, columns=columns)
 
     def _repr_html_(self) -> str:
@@ -331,22 +332,30 @@ def _undocumented(process: ServiceProcess, cases: int | None) -> list[Finding]:
             share, executions = stats.cases / cases, stats.events / cases
             parts = [d.mean for d in (stats.waiting, stats.working) if d is not None]
             time = sum(parts, timedelta(0)) * executions if parts else None
-        findings.append(Finding("undocumented", (step.name,), None, (), share, executions, time))
+        findings.append(Finding("undocumented", (step.name,), (), (), share, executions, time))
     return sorted(findings, key=lambda f: (-(f.cases_share or 0.0), f.steps))
 
 
 def _missing(process: ServiceProcess, constraints: Constraints) -> list[Finding]:
-    """For each heuristic, the steps it could not look at for lack of a field."""
-    findings = []
+    """For each field some step lacks, the steps and the heuristics that need it, the field
+    most steps lack first."""
+    lacking: dict[str, dict[str, list[str]]] = {}  # field -> step -> heuristics
     for heuristic in HEURISTICS.values():
         if heuristic.id in constraints.exclude:
             continue
-        lacks = [(s.name, heuristic.lacking(s)) for s in process.steps]
-        steps = tuple(name for name, fields in lacks if fields)
-        if steps:
-            fields = tuple(dict.fromkeys(f for _, fs in lacks for f in fs))
-            findings.append(Finding("missing_fields", steps, heuristic.id, fields))
-    return findings
+        for step in process.steps:
+            for field in heuristic.lacking(step):
+                lacking.setdefault(field, {}).setdefault(step.name, []).append(heuristic.id)
+    findings = [
+        Finding(
+            "missing_fields",
+            tuple(steps),
+            (field,),
+            tuple(dict.fromkeys(h for hs in steps.values() for h in hs)),
+        )
+        for field, steps in lacking.items()
+    ]
+    return sorted(findings, key=lambda f: (-len(f.steps), f.fields))
 
 
 def _weights(objectives: Mapping[str, float] | None) -> dict[str, float]:

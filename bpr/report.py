@@ -48,7 +48,7 @@ from __future__ import annotations
 import html
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -680,12 +680,18 @@ def _no_proposal(analysis: Analysis, t: _Words) -> dict[str, Any] | None:
         for field in _ASKED
         if (count := sum(getattr(s, field, None) is None for s in steps))
     ]
-    template = getattr(analysis, "annotation_table", None)
     return {
         "unknown": unknown,
         "columns": ", ".join(("activity", *_ASKED)),
-        "template": None if template is None else Path(str(template)).name,
+        "template": _template_file(analysis),
     }
+
+
+def _template_file(analysis: Analysis) -> str | None:
+    """The annotation table :meth:`Analysis.save` writes, when steps lack fields."""
+    from bpr.analysis import ANNOTATION_FILES
+
+    return None if analysis.annotation_table is None else ANNOTATION_FILES[0]
 
 
 def _findings(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[str, Any]:
@@ -696,24 +702,40 @@ def _findings(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[s
     unit = _time_unit(f.time for f in findings)
     separator = "، " if t.lang == "fa" else "; "
     rows = []
+    comma = "، " if t.lang == "fa" else ", "
     for f in findings:
-        fields = ("، " if t.lang == "fa" else ", ").join(field_label(x, t.lang) for x in f.fields)
+        fields = comma.join(field_label(x, t.lang) for x in f.fields)
         which = "undocumented" if f.kind == "undocumented" else "missing_fields"
         what, advice = (x[1 if t.lang == "fa" else 0] for x in words.FINDINGS[which])
         rows.append(
             {
                 "kind": f.kind,
                 "what": what.format(
-                    heuristic=heuristic_name(f.heuristic or "", t.lang), fields=fields
+                    heuristics=comma.join(heuristic_name(h, t.lang) for h in f.needed_by),
+                    fields=fields,
                 ),
-                "steps": separator.join(t.name(n, names) for n in f.steps),
+                "steps": _some_steps(f.steps, len(analysis.as_is.steps), t, names, separator),
                 "share": t.share(f.cases_share),
                 "executions": t.number(f.executions),
                 "time": t.duration(f.time, unit=unit),
                 "advice": advice.format(fields=fields),
             }
         )
-    return {"rows": rows}
+    return {"rows": rows, "template": _template_file(analysis)}
+
+
+def _some_steps(
+    steps: Sequence[str], total: int, t: _Words, names: Mapping[str, str], separator: str
+) -> str:
+    """The steps by name, or, for many, how many and the first few."""
+    if len(steps) <= _STEPS_SHOWN:
+        return separator.join(t.name(n, names) for n in steps)
+    first = separator.join(t.name(n, names) for n in steps[:_STEPS_SHOWN])
+    count = t.digits(f"{len(steps)} {t('of')} {total}")
+    return f"{count} {t('steps')}: {first} …"
+
+
+_STEPS_SHOWN = 5
 
 
 def _compared(analysis: Analysis, t: _Words) -> dict[str, Any]:

@@ -476,10 +476,15 @@ def test_findings_name_undocumented_steps_and_what_keeps_heuristics_from_looking
     # The flows carry no frequency: the share of cases is unknown, not 0.
     assert finding.cases_share is None and finding.time is None
     assert not result.plan
-    lacking = {f.heuristic: f for f in result.findings if f.kind == "missing_fields"}
-    assert lacking["eliminate"].steps == ("Apply", "Photocopy")
-    assert set(lacking["eliminate"].fields) == {"mandatory", "kind", "documents_out"}
-    assert "Photocopy" in lacking["compose"].steps
+    lacking = {f.fields: f for f in result.findings if f.kind == "missing_fields"}
+    assert lacking["mandatory",].steps == ("Apply", "Photocopy")
+    assert lacking["mandatory",].needed_by == ("eliminate",)
+    assert lacking["kind",].steps == ("Photocopy",)  # Apply's kind is known
+    assert set(lacking["kind",].needed_by) >= {"eliminate", "channel_shift", "parallelize"}
+    assert "compose" in lacking["agency",].needed_by
+    # The fields most steps lack come first.
+    sizes = [len(f.steps) for f in result.findings if f.kind == "missing_fields"]
+    assert sizes == sorted(sizes, reverse=True)
 
 
 ROAD_FINES_PROCEDURE = [
