@@ -405,8 +405,8 @@ def _annotations_option(text: str) -> _Decorator:
     return click.option(
         "--annotations",
         type=click.Path(dir_okay=False, path_type=Path),
-        callback=_existing("an annotation table (.csv)"),
-        help=text,
+        callback=_existing("an annotation table (.csv or .xlsx)"),
+        help=f"{text} CSV or Excel; `bpr annotate LOG` writes one to fill in.",
     )
 
 
@@ -684,6 +684,14 @@ def _run_analysis(output: Path, lang: str, run: Callable[[Progress], Analysis]) 
     _print_summary(analysis)
     for path in files.values():
         say(f"  wrote {escape(str(path))}")
+    if analysis.annotation_table is not None:
+        from bpr.analysis import ANNOTATION_FILES
+
+        table = escape(str(output / ANNOTATION_FILES[0]))
+        say(
+            "steps lack fields that the metrics or the redesign need (see 'Steps to review' "
+            f"in the report): fill in {table} and run again with --annotations {table}"
+        )
 
 
 # -- commands -----------------------------------------------------------------------------------
@@ -856,6 +864,45 @@ def discover(log: Path, output: Path, method: str, noise: float, annotations: Pa
 
 
 _MODELS = (".json", ".bpmn", ".pnml")
+
+
+@cli.command()
+@_log_argument
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("steps.xlsx"),
+    show_default=True,
+    help="The table to write: .xlsx (Excel, with drop-down lists) or .csv (UTF-8).",
+)
+@_annotations_option("A table filled in before, whose values the new one keeps.")
+@_log_options
+def annotate(log: Path, output: Path, annotations: Path | None) -> None:
+    """Write the annotation table of LOG's activities for an analyst to fill in.
+
+    One row per activity, pre-filled with what a previous table, the log's columns and the
+    classifier say, and blank where nothing says anything; the column to_review says what to
+    give and which guesses to check (uncertain rows first), with each activity's frequency.
+    Fill in the blanks (kind, actor, agency, channel, citizen_present, mandatory, documents)
+    and pass the table back with --annotations to analyze, discover or measure.
+
+    \b
+    Examples:
+      bpr annotate permits.xes.gz -o steps.xlsx
+      bpr analyze permits.xes.gz --annotations steps.xlsx
+    """
+    from bpr.annotate import annotation_table, write_annotation_table
+
+    event_log = _read_log(log)
+    table = annotation_table(event_log, annotations=annotations)
+    written = write_annotation_table(table, output)
+    review = table["to_review"].str.contains("check:").sum()
+    missing = table["to_review"].str.contains("give:").sum()
+    say(
+        f"wrote {escape(str(written))}: {len(table)} activities, {missing} with fields to "
+        f"give, {review} with guesses to check"
+    )
 
 
 @cli.command()

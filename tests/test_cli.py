@@ -645,3 +645,38 @@ def test_templates_and_data_are_package_data():
     for path in shipped:
         relative = path.relative_to(REPO / "bpr").as_posix()
         assert path.is_file() and any(fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+# -- the annotation loop ----------------------------------------------------------------------
+
+
+def test_annotate_writes_the_table_and_analyze_reads_it_back(tmp_path):
+    log = DATA / "logs" / "receipt.xes.gz"
+    table = tmp_path / "steps.xlsx"
+    result = _bpr("annotate", log, "-o", table)
+    assert result.returncode == 0, result.stderr
+    written = pd.read_excel(table, dtype=str, keep_default_na=False)
+    assert len(written) == 27 and "27 activities" in result.stdout
+    assert set(written["mandatory"]) == {""}  # nobody knows: left for the analyst
+    # The analyst says every step is the municipality's and not required by law.
+    written["agency"] = "Municipality"
+    written["mandatory"] = "no"
+    filled = tmp_path / "filled.csv"
+    written.to_csv(filled, index=False)
+    out = tmp_path / "out"
+    result = _bpr("analyze", log, "--annotations", filled, "--no-simulate", "-o", out)
+    assert result.returncode == 0, result.stderr
+    as_is = read_process(out / "as-is.json")
+    assert {s.agency for s in as_is.steps} == {"Municipality"}
+    assert {s.mandatory for s in as_is.steps} == {False}
+    # Other fields are still missing: the analysis writes the next table to fill in.
+    assert (out / "annotations.xlsx").is_file() and "--annotations" in result.stdout
+    again = pd.read_csv(out / "annotations.csv", dtype=str, keep_default_na=False)
+    assert set(again["agency"]) == {"Municipality"} and set(again["mandatory"]) == {"no"}
+
+
+def test_annotate_refuses_a_format_it_cannot_write(tmp_path):
+    result = _bpr("annotate", DATA / "logs" / "running-example.xes", "-o", tmp_path / "s.ods")
+    assert result.returncode != 0
+    assert "write an annotation table as .csv or .xlsx, not .ods" in result.stderr
+    assert "Traceback" not in result.stderr
