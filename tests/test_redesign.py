@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bpr import (
+    Actor,
+    Channel,
     DurationStats,
     Event,
     Flow,
@@ -19,6 +21,7 @@ from bpr import (
     ModelError,
     ServiceProcess,
     Step,
+    StepKind,
     StepStats,
     measure,
 )
@@ -525,6 +528,19 @@ def test_real_logs_without_annotations_lose_no_step_and_list_undocumented_work(l
     for name, finding in undocumented.items():
         assert finding.cases_share == pytest.approx(counts.at[name, "cases"] / log.n_cases)
         assert finding.executions == pytest.approx(counts.at[name, "events"] / log.n_cases)
+    _assert_rationales_read_plainly(result)
+
+
+def _assert_rationales_read_plainly(result):
+    """No rationale shows None, nan or a code name (an enum value such as back_office)."""
+    codes = {m.value for enum in (Actor, Channel, StepKind) for m in enum if "_" in m.value}
+    codes |= set(HEURISTICS)
     for p in result.proposals:
-        for text in (p.rationale, *(str(e.value) for e in p.evidence)):
-            assert "None" not in text and "nan" not in text.split(), (p.heuristic, text)
+        words = set(p.rationale.replace("'", " ").replace(",", " ").split())
+        assert not words & {"None", "nan", "NaN", *codes}, (p.heuristic, p.rationale)
+
+
+def test_the_example_rationales_read_plainly(transfer):
+    _assert_rationales_read_plainly(transfer)
+    constrained = redesign(vehicle_transfer(), constraints={"locked": ["s02"]})
+    _assert_rationales_read_plainly(constrained)
