@@ -71,6 +71,7 @@ Examples
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
@@ -103,6 +104,10 @@ __all__ = ["discover"]
 
 Trace: TypeAlias = tuple[str, ...]
 Variants: TypeAlias = Mapping[Trace, int]
+
+#: How far from the log's the share of cases with a part of a loop that repeats parts in any
+#: order may come out when it shares a branch with others (see ``_regrouped``).
+SHARED_ERROR = 0.005
 
 # Virtual activities before the first and after the last event of every case; private-use
 # characters, so that no real label can collide with them.
@@ -183,12 +188,12 @@ def discover(
     graph = _inductive(variants, noise) if method == "inductive" else _dfg(variants, noise)
     labels = [s.name for s in graph.steps()]
     fields = step_types(labels, event_log, annotations=annotations)
-    observed = _step_stats(stats, labels)
+    observed = _step_stats(stats, labels, frozenset(graph.interleaved))
     nodes = [
         attrs.evolve(n, **fields[n.name], stats=observed[n.name]) if isinstance(n, Step) else n
         for n in graph.nodes
     ]
-    return ServiceProcess(
+    process = ServiceProcess(
         name or "Discovered process",
         nodes=nodes,
         flows=_with_probabilities(graph.nodes, graph.flows),
@@ -198,6 +203,25 @@ def discover(
             "replays."
         ),
     )
+    _check(process, stats)
+    return process
+
+
+def _check(process: ServiceProcess, stats: LogStats) -> None:
+    """Set ``process.fidelity`` against its log; warn when a figure is beyond tolerance."""
+    from bpr.fidelity import FidelityWarning, _fidelity
+
+    report = _fidelity(process, stats)
+    object.__setattr__(process, "fidelity", report)  # the process is new and not shared yet
+    problems = report.problems()
+    if problems:
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        warnings.warn(
+            f"the discovered model does not reproduce its log: {'; '.join(problems[:3])}{more} "
+            "(process.fidelity has every figure)",
+            FidelityWarning,
+            stacklevel=3,
+        )
 
 
 def _event_log(log: Any) -> EventLog:
@@ -243,6 +267,7 @@ class _Graph:
         self.nodes: list[Node] = [Event("start", EventKind.START)]
         self.flows: list[Flow] = []
         self.replayed = 0  # cases whose every move the flow frequencies count
+        self.interleaved: set[str] = set()  # labels of steps in parallel blocks
         self._width = max(2, len(str(n_steps)))
         self._steps = itertools.count(1)
         self._gateways = itertools.count(1)
@@ -419,7 +444,8 @@ def _compound(operator: str, children: tuple[_Tree, ...]) -> _Tree:
 
 
 def _from_pm4py(tree: Any) -> _Tree:
-    """Our tree from a pm4py ``ProcessTree``; a loop's several redo parts become one choice."""
+    """Our tree from a pm4py ``ProcessTree``; a loop's several redo parts become one choice,
+    and ``*(*(D, tau), tau)`` (D once or more, once or more) is ``*(D, tau)``."""
     from pm4py.objects.process_tree.obj import Operator
 
     if not tree.children:
@@ -439,28 +465,238 @@ def _from_pm4py(tree: Any) -> _Tree:
     operator = operators[tree.operator]
     if operator == "xor":
         return _choice(children)
-    if operator == "loop" and len(children) > 2:
-        children = (children[0], _choice(children[1:]))
+    if operator == "loop":
+        do, redo = children[0], _choice(children[1:])
+        if redo.operator == "tau" and _repeats_silently(do):
+            return do
+        return _compound("loop", (do, redo))
     return _compound(operator, children)
 
 
-def _choice(children: tuple[_Tree, ...]) -> _Tree:
-    """A choice, with the silent branches that add nothing to its language removed.
+def _repeats_silently(node: _Tree) -> bool:
+    """``*(x, tau)``: ``x`` once or more."""
+    return node.operator == "loop" and node.children[1].operator == "tau"
 
-    The miner writes "A any number of times" as ``X(tau, *(A, tau))``, four gateways; with
-    the silent branch folded into the loop, ``*(tau, A)`` draws it with two. A silent branch
-    beside another branch that can be empty says nothing either.
-    """
-    if any(c.operator == "tau" for c in children):
-        children = tuple(
-            _compound("loop", (_leaf(None), c.children[0]))
-            if c.operator == "loop" and c.children[1].operator == "tau"
-            else c
-            for c in children
-        )
-    if any(c.nullable for c in children if c.operator != "tau"):
-        children = tuple(c for c in children if c.operator != "tau")
+
+def _choice(children: tuple[_Tree, ...]) -> _Tree:
+    """A choice; a silent branch stays a branch of its own, so that skipping the choice is a
+    decision counted apart from what its other branches decide (in ``X(tau, *(A, tau))``,
+    skipping A and doing A again are two decisions with two probabilities)."""
     return children[0] if len(children) == 1 else _compound("xor", children)
+
+
+# -- loops that repeat parts in any order ------------------------------------------------------
+
+
+@attrs.frozen(eq=False)
+class _Repeats:
+    """A loop ``*(D, tau)`` whose ``D`` is made of parts that can run in any order.
+
+    ``parts`` can each run alone in a round (the branches of a choice, the parts of the
+    children of a sequence or parallel block that can be empty); ``core`` runs in every round
+    (the children of a sequence or parallel block that cannot be empty), and when it is one
+    node made of parts (a choice, a loop that repeats parts), ``alternatives`` are those,
+    some of them in every round.
+    """
+
+    loop: _Tree
+    core: tuple[_Tree, ...]
+    alternatives: tuple[_Tree, ...]
+    parts: tuple[_Tree, ...]
+
+
+def _repeats(node: _Tree) -> _Repeats | None:
+    if not _repeats_silently(node):
+        return None
+    do = node.children[0]
+    if do.operator == "xor":
+        return _Repeats(node, (), (), tuple(p for c in do.children for p in _parts(c)))
+    if do.operator not in ("seq", "and"):
+        return None
+    core = tuple(c for c in do.children if not c.nullable)
+    parts = tuple(p for c in do.children if c.nullable for p in _parts(c))
+    alternatives = tuple(_parts(core[0])) if len(core) == 1 else ()
+    if alternatives == core:
+        alternatives = ()
+    return _Repeats(node, core, alternatives, parts) if parts or alternatives else None
+
+
+def _parts(node: _Tree) -> list[_Tree]:
+    """The parts a node offers to a loop that repeats it, each of which can run alone in a
+    round: a choice, or a sequence or parallel block that can be empty, gives the parts of
+    its branches, and a loop that repeats parts gives those, since repeating them any number
+    of times is repeating them in any order."""
+    if node.operator == "tau":
+        return []
+    if node.operator == "xor" or (node.nullable and node.operator in ("seq", "and")):
+        return [p for child in node.children for p in _parts(child)]
+    if node.operator in ("seq", "and"):
+        # One step that runs every time, with optional ones around it: in a loop, each runs
+        # on its own as often.
+        core = [c for c in node.children if not c.nullable]
+        if len(core) == 1 and len(node.children) > 1:
+            return [p for child in node.children for p in _parts(child)]
+    shape = _repeats(node)
+    if shape is not None and len(shape.core) <= 1:
+        core = [] if shape.alternatives or not shape.core else _parts(shape.core[0])
+        return [*core, *shape.alternatives, *shape.parts]
+    if _repeats_silently(node):
+        return _parts(node.children[0]) if node.children[0].operator == "activity" else [node]
+    return [node]
+
+
+def _loops(node: _Tree) -> dict[_Tree, _Repeats]:
+    """The loops that repeat parts in any order, outermost first: a loop whose parts another
+    such loop takes as its own is not one of them (it is regrouped with that loop)."""
+    shape = _repeats(node)
+    if shape is None:
+        found, inner = {}, node.children
+    else:
+        found, inner = {node: shape}, (*(shape.alternatives or shape.core), *shape.parts)
+    for child in inner:
+        found.update(_loops(child))
+    return found
+
+
+@attrs.frozen
+class _Rounds:
+    """How a loop's parts ran in the log, weighted by cases: ``rounds[p]`` the times part
+    ``p`` ran, ``together[s]`` the entries of the loop in which exactly the parts ``s`` ran."""
+
+    rounds: Counter[_Tree] = attrs.field(factory=Counter)
+    together: Counter[frozenset[_Tree]] = attrs.field(factory=Counter)
+
+    @property
+    def entries(self) -> int:
+        return sum(self.together.values())
+
+    def entered(self, parts: Iterable[_Tree]) -> int:
+        """Entries in which at least one of ``parts`` ran."""
+        wanted = frozenset(parts)
+        return sum(n for ran, n in self.together.items() if ran & wanted)
+
+
+def _rounds(
+    runs: Iterable[tuple[_Run, int]], repeats: Mapping[_Tree, _Repeats]
+) -> dict[_Tree, _Rounds]:
+    """The :class:`_Rounds` of every loop of ``repeats``, from the runs of the variants."""
+    owner = {p for r in repeats.values() for p in (*r.parts, *r.alternatives)}
+    found = {loop: _Rounds() for loop in repeats}
+
+    def walk(run: _Run, weight: int, seen: Counter[_Tree] | None) -> None:
+        if run.node in repeats:
+            inside: Counter[_Tree] = Counter()
+            for child in run.children:
+                walk(child, weight, inside)
+            table = found[run.node]
+            table.together[frozenset(inside)] += weight
+            for part, times in inside.items():
+                table.rounds[part] += times * weight
+            return
+        if seen is not None and run.node in owner:
+            seen[run.node] += 1
+            seen = None  # what runs inside a part belongs to the part
+        for child in run.children:
+            walk(child, weight, seen)
+
+    for run, weight in runs:
+        walk(run, weight, None)
+    return found
+
+
+def _own(repeats: _Repeats, rounds: _Rounds, cases: int) -> frozenset[_Tree]:
+    """The parts (and alternatives) that need a parallel branch of their own, so that the
+    share of cases with them comes out right (see :func:`_regrouped`).
+
+    Parts that share a branch repeat as a loop of a choice of them: entered in a share ``e``
+    of the loop's entries, going round again with probability ``r``, choosing part ``p``
+    with probability ``c`` each round. A case then has ``p`` with probability
+    ``e (1 - (1 - r)(1 - c) / (1 - r (1 - c)))``; the log says how often it has. The part
+    furthest from the log gets a branch of its own, until every part that shares one is
+    within :data:`SHARED_ERROR` of the log's share of cases.
+    """
+    groups = [list(repeats.parts), list(repeats.alternatives)]
+    own: set[_Tree] = set()
+    scale = rounds.entries / cases if cases else 0.0
+    while True:
+        worst, error = None, SHARED_ERROR
+        for group in groups:
+            for part, gap in _shared_errors(group, rounds).items():
+                if gap * scale > error:
+                    worst, error = part, gap * scale
+        if worst is None:
+            return frozenset(own)
+        own.add(worst)
+        for group in groups:
+            if worst in group:
+                group.remove(worst)
+
+
+def _shared_errors(group: list[_Tree], rounds: _Rounds) -> dict[_Tree, float]:
+    """For each part of ``group`` sharing one loop, how far the share of the loop's entries
+    with it is from the log's (see :func:`_own`)."""
+    total, entries = sum(rounds.rounds[p] for p in group), rounds.entries
+    if not total or not entries:
+        return {}
+    entered = rounds.entered(group)
+    again = 1.0 - entered / total
+    errors = {}
+    for part in group:
+        choose = rounds.rounds[part] / total
+        never = (1.0 - again) * (1.0 - choose) / (1.0 - again * (1.0 - choose))
+        model = entered / entries * (1.0 - never)
+        errors[part] = abs(model - rounds.entered([part]) / entries)
+    return errors
+
+
+def _regrouped(
+    node: _Tree, repeats: Mapping[_Tree, _Repeats], own: Mapping[_Tree, frozenset[_Tree]]
+) -> _Tree:
+    """``node`` with every loop of ``own`` regrouped as a parallel block.
+
+    A loop that repeats parts in any order (``*(->(X(tau, a), X(tau, b)), tau)`` accepts any
+    sequence of ``a`` and ``b``) has one decision per round for each part: a case that does
+    ``a`` once, in one of its rounds, is drawn as deciding anew in every round, and the share
+    of cases with ``a`` comes out wrong. The same traces, and the interleavings of parts, are
+    the runs of ``+(X(tau, *(a, tau)), X(tau, *(b, tau)))``: a part with a branch of its own
+    is entered or skipped once per case, then repeated or left, two decisions counted apart.
+    Each branch multiplies the states an alignment-based checker searches, so only the parts
+    :func:`_own` picks get one; the others share a branch, a loop of a choice of them, as
+    before. What runs in every round (``c`` in ``*(->(c, X(tau, a)), tau)``) stays a loop in
+    the block; when it is a choice, those of its branches that need one get a branch too, and
+    the rest of it becomes optional like a shared branch.
+    """
+    if not node.children:
+        return node
+    if node not in own:
+        return _compound(node.operator, tuple(_regrouped(c, repeats, own) for c in node.children))
+    shape, mine = repeats[node], own[node]
+
+    def new(part: _Tree) -> _Tree:
+        return _regrouped(part, repeats, own)
+
+    def optional(parts: list[_Tree]) -> list[_Tree]:
+        """A branch that repeats ``parts``, each of them any number of times in a row."""
+        if not parts:
+            return []
+        return [_choice((_leaf(None), _repeated(_choice(tuple(parts)))))]
+
+    branches = []
+    if shape.alternatives and mine & set(shape.alternatives):
+        branches += optional([new(a) for a in shape.alternatives if a not in mine])
+        branches += [b for a in shape.alternatives if a in mine for b in optional([new(a)])]
+    elif shape.core:
+        kind = node.children[0].operator
+        core = [new(c) for c in shape.core]
+        branches.append(_repeated(core[0] if len(core) == 1 else _compound(kind, tuple(core))))
+    branches += [b for p in shape.parts if p in mine for b in optional([new(p)])]
+    branches += optional([new(p) for p in shape.parts if p not in mine])
+    return branches[0] if len(branches) == 1 else _compound("and", tuple(branches))
+
+
+def _repeated(part: _Tree) -> _Tree:
+    """``*(part, tau)``, or ``part`` when it already repeats so."""
+    return part if _repeats_silently(part) else _compound("loop", (part, _leaf(None)))
 
 
 def _mine_tree(variants: Variants, noise: float) -> Any:
@@ -484,21 +720,33 @@ def _mine_tree(variants: Variants, noise: float) -> Any:
 
 
 def _inductive(variants: Variants, noise: float) -> _Graph:
-    mined = _mine_tree(variants, noise)
-    tree = _from_pm4py(mined)
-    replay = _Replay(tree)
+    tree = _from_pm4py(_mine_tree(variants, noise))
+    runs = _runs(tree, variants)
+    repeats = _loops(tree)
+    if repeats:
+        rounds = _rounds(runs, repeats)
+        cases = sum(variants.values())
+        own = {loop: mine for loop in repeats if (mine := _own(repeats[loop], rounds[loop], cases))}
+        if own:
+            tree = _regrouped(tree, repeats, own)
+            runs = _runs(tree, variants)
     counts: Counter[_Tree] = Counter()
     graph = _Graph(len(tree.alphabet))
-    for trace, n in variants.items():
-        run = replay.run(trace)
-        if run is not None:
-            run.count(counts, n)
-            graph.replayed += n
+    for run, n in runs:
+        run.count(counts, n)
+        graph.replayed += n
     span = _build(graph, tree, counts)
     assert span is not None, "a tree mined from non-empty traces has activities"
     graph.connect("start", span.entry, counts[tree])
     graph.connect(span.exit, graph.end(), counts[tree])
     return graph
+
+
+def _runs(tree: _Tree, variants: Variants) -> list[tuple[_Run, int]]:
+    """The run of each variant that ``tree`` replays, with its count."""
+    replay = _Replay(tree)
+    runs = ((replay.run(trace), n) for trace, n in variants.items())
+    return [(run, n) for run, n in runs if run is not None]
 
 
 @attrs.frozen(eq=False)
@@ -634,7 +882,10 @@ def _build(graph: _Graph, node: _Tree, counts: Counter[_Tree]) -> _Span | None:
     if node.operator == "seq":
         return _sequence(graph, [s for s in spans if s is not None], counts[node])
     if node.operator == "and":
-        return _parallel(graph, [s for s in spans if s is not None], counts[node])
+        present = [s for s in spans if s is not None]
+        if len(present) > 1:
+            graph.interleaved |= node.alphabet
+        return _parallel(graph, present, counts[node])
     if node.operator == "xor":
         return _exclusive(graph, node, spans, counts)
     return _loop_block(graph, node, spans, counts)
@@ -699,7 +950,9 @@ def _loop_block(
 # -- step statistics --------------------------------------------------------------------------
 
 
-def _step_stats(stats: LogStats, labels: list[str]) -> dict[str, StepStats]:
+def _step_stats(
+    stats: LogStats, labels: list[str], interleaved: frozenset[str]
+) -> dict[str, StepStats]:
     table = stats.activities.set_index("activity")
     working, waiting = _durations(stats.working_time), _durations(stats.waiting_time)
     return {
@@ -708,21 +961,27 @@ def _step_stats(stats: LogStats, labels: list[str]) -> dict[str, StepStats]:
             cases=int(table.at[a, "cases"]),
             working=working.get(a),
             waiting=waiting.get(a),
+            opened=stats.start_activities.get(a, 0),
+            interleaved=a in interleaved,
         )
         for a in labels
     }
 
 
 def _durations(table: pd.DataFrame | None) -> dict[str, DurationStats]:
-    """activity -> median, mean and p90 of a duration table of the log's statistics."""
+    """activity -> median, mean, p90 and distribution of a duration table of the log's
+    statistics; none for a log without times."""
     if table is None:
         return {}
+    table = table[table["mean"].notna()]
     # The tables hold whole microseconds (timedelta64[us]).
     columns = [
         [timedelta(microseconds=us) for us in table[name].astype("int64").tolist()]
         for name in ("median", "mean", "p90")
     ]
     return {
-        a: DurationStats(median=median, mean=mean, p90=p90)
-        for a, median, mean, p90 in zip(table["activity"], *columns, strict=True)
+        a: DurationStats(median=median, mean=mean, p90=p90, distribution=spread)
+        for a, median, mean, p90, spread in zip(
+            table["activity"], *columns, table["distribution"], strict=True
+        )
     }

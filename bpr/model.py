@@ -39,12 +39,15 @@ import enum
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 import networkx as nx
 
 from bpr.errors import ModelError
+
+if TYPE_CHECKING:
+    from bpr.fidelity import Fidelity
 
 __all__ = [
     "Actor",
@@ -180,11 +183,25 @@ class Source:
 
 @attrs.frozen
 class DurationStats:
-    """Median, mean and 90th percentile of a duration."""
+    """Median, mean and 90th percentile of a duration, and its observed distribution.
+
+    ``distribution`` cuts the observed durations, smallest first, into equal parts (20, or
+    one per observation when there are fewer) and keeps the mean of each: the duration takes
+    each of these values with the same probability, and their mean is the observed mean. It
+    is what :func:`bpr.measure` and :func:`bpr.simulate` draw the duration from; empty when
+    only the three figures are known (a model written by hand or by an older bpr).
+
+    >>> d = DurationStats(median=60, mean=80, p90=150, distribution=[30, 60, 150])
+    >>> d.distribution[-1]
+    datetime.timedelta(seconds=150)
+    """
 
     median: timedelta = attrs.field(converter=_optional_timedelta)
     mean: timedelta = attrs.field(converter=_optional_timedelta)
     p90: timedelta = attrs.field(converter=_optional_timedelta)
+    distribution: tuple[timedelta, ...] = attrs.field(
+        default=(), converter=lambda values: tuple(_optional_timedelta(v) for v in values)
+    )
 
 
 @attrs.frozen
@@ -193,13 +210,19 @@ class StepStats:
 
     ``working`` is the time between the step's start and completion (known only where the log
     has start timestamps); ``waiting`` is the time from the previous event of the case to the
-    step's start.
+    step's start, over the events that have one; ``opened`` counts the others, the cases the
+    step opened, which waited for nothing. ``interleaved`` says that the step was discovered in
+    a parallel block whose branches the log interleaves: its waiting time runs from the case's
+    previous event, whichever branch that was, so such a block takes the time of all its steps
+    one after another, as in the log, not that of its longest branch.
     """
 
     events: int = attrs.field(validator=attrs.validators.ge(0))
     cases: int = attrs.field(validator=attrs.validators.ge(0))
     working: DurationStats | None = None
     waiting: DurationStats | None = None
+    opened: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    interleaved: bool = False
 
 
 @attrs.frozen
@@ -384,6 +407,10 @@ class ServiceProcess:
     flows: tuple[Flow, ...] = attrs.field(converter=tuple)
     description: str | None = None
     _graph: nx.DiGraph = attrs.field(init=False, repr=False)
+    #: How well the process reproduces the log it was discovered from (set by
+    #: :func:`bpr.discover`; ``None`` otherwise). Equality, JSON and BPMN ignore it, and a
+    #: changed copy (:meth:`evolve`, :meth:`replace_steps`, a redesign) has none.
+    fidelity: Fidelity | None = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_graph", nx.freeze(_validated_graph(self)))

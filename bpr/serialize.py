@@ -154,7 +154,9 @@ def _node_from_dict(data: dict[str, Any]) -> Node:
 
 
 def _stats_from_dict(data: dict[str, Any]) -> StepStats:
-    durations = {
-        k: None if data.get(k) is None else DurationStats(**data[k]) for k in ("working", "waiting")
-    }
-    return StepStats(events=data["events"], cases=data["cases"], **durations)
+    """Step statistics; the fields a document of an older bpr lacks take their defaults."""
+    data = dict(data)
+    for key in ("working", "waiting"):
+        if data.get(key) is not None:
+            data[key] = DurationStats(**data[key])
+    return StepStats(**data)

@@ -80,7 +80,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from bpr._measure_model import _branch_probabilities
+from bpr._measure_model import (
+    _branch_probabilities,
+    _interleaved,
+    _Parallel,
+    _parallel_blocks,
+    _serialised,
+)
 from bpr._steps import presence
 from bpr.errors import LogError, ModelError
 from bpr.model import (
@@ -365,11 +371,13 @@ class _Notes:
 @attrs.frozen
 class _Law:
     """A duration distribution in seconds: ``fixed`` and ``exponential`` (by their mean),
-    ``lognormal`` (``params`` mu and sigma) or ``empirical`` (``params`` the values)."""
+    ``lognormal`` (``params`` mu and sigma) or ``empirical`` (``params`` the values, equally
+    likely, or with the ``cumulative`` probabilities when given)."""
 
     kind: str
     mean: float
     params: tuple[float, ...] = ()
+    cumulative: tuple[float, ...] = ()
 
     def sampler(self, rng: random.Random) -> Callable[[], float]:
         mean, params, uniform = self.mean, self.params, rng.random
@@ -380,8 +388,25 @@ class _Law:
             return lambda: -math.log(1.0 - uniform()) * mean
         if self.kind == "lognormal":
             return lambda: rng.lognormvariate(params[0], params[1])
+        if self.cumulative:
+            cumulative, last = self.cumulative, len(params) - 1
+            return lambda: params[min(bisect.bisect_right(cumulative, uniform()), last)]
         n = len(params)
         return lambda: params[int(uniform() * n)]
+
+
+def _observed(stats: DurationStats, opened: float = 0.0) -> _Law:
+    """The observed distribution (its equal parts, each as likely), none at all with
+    probability ``opened``; where only the median and mean are known, :func:`_fitted`."""
+    if not stats.distribution:
+        return _fitted(stats)
+    values = tuple(d.total_seconds() for d in stats.distribution)
+    mean = math.fsum(values) / len(values)
+    if opened <= 0.0:
+        return _Law("empirical", mean, values)
+    share = (1.0 - opened) / len(values)
+    cumulative = tuple(opened + share * (i + 1) for i in range(len(values)))
+    return _Law("empirical", mean * (1.0 - opened), (0.0, *values), (opened, *cumulative))
 
 
 def _fitted(stats: DurationStats) -> _Law:
@@ -498,14 +523,23 @@ def _step_law(
         return _Law("empirical", math.fsum(values) / len(values), values), observed.elapsed
     stats = step.stats
     if stats is not None and stats.working is not None:
-        law = _fitted(stats.working)
-        notes.step(f"durations: a {law.kind} with the observed median and mean working time", step)
+        law = _observed(stats.working)
+        notes.step(_drawn(law, "working"), step)
         return law, False
     if stats is not None and stats.waiting is not None:
         notes.step(_ELAPSED, step)
-        return _fitted(stats.waiting), True
+        opened = stats.opened / stats.events if stats.events else 0.0
+        law = _observed(stats.waiting, opened)
+        notes.step(_drawn(law, "elapsed"), step)
+        return law, True
     notes.step(f"no duration known: {_shown(DEFAULT_DURATION)} on average", step)
     return _Law(distribution, DEFAULT_DURATION.total_seconds()), False
+
+
+def _drawn(law: _Law, what: str) -> str:
+    if law.kind == "empirical":
+        return f"durations: drawn from the observed distribution of {what} times"
+    return f"durations: a {law.kind} with the observed median and mean {what} time"
 
 
 # -- the compiled process ---------------------------------------------------------------------
@@ -554,6 +588,15 @@ class _Plan:
         for note in split_notes:
             notes.add(note)
         self.kinds = [_code(process, n) for n in self.nodes]
+        for block in _interleaved_blocks(process):
+            # Its steps' times run from the case's previous event, whichever branch: the log
+            # shows them one after another, and so they run.
+            branches = _serialised(branches, {block.split: block})
+            self.kinds[index[block.split]] = self.kinds[index[block.join]] = _PASS
+            notes.add(
+                "parallel blocks whose branches the log interleaves run one branch after "
+                "another, as the log timed them"
+            )
         self.succ = [tuple(index[t] for t, _ in branches[n.id]) for n in self.nodes]
         self.probs = [tuple(p for _, p in branches[n.id]) for n in self.nodes]
         self.cumulative = [_cumulative(p) for p in self.probs]
@@ -586,6 +629,13 @@ class _Plan:
                 "give an exit branch a probability above 0"
             )
         return [float(v) for v in visits]
+
+
+def _interleaved_blocks(process: ServiceProcess) -> list[_Parallel]:
+    """The parallel blocks discovered from a log that interleaves their branches."""
+    if not any(s.stats is not None and s.stats.interleaved for s in process.steps):
+        return []
+    return [b for b in _parallel_blocks(process).values() if _interleaved(process, b)]
 
 
 def _cumulative(probs: Sequence[float]) -> tuple[float, ...]:

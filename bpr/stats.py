@@ -15,6 +15,10 @@ Conventions
 * Quantiles interpolate linearly between order statistics, the convention of pandas and of
   DuckDB's ``quantile_cont``: of ``n`` sorted values, the ``q`` quantile sits at index
   ``q * (n - 1)``.
+* The distribution of an activity's durations is the mean of each of ``k = min(n, PARTS)``
+  equal parts of its ``n`` sorted durations: part ``i`` holds the probability from ``i / k``
+  to ``(i + 1) / k``, a duration that straddles two parts counting in each for its share, so
+  the parts' means average to the mean. Computed in integers, rounded like the mean.
 * The duration of a directly-follows pair is the time from the source's completion to the
   target's start (its completion when the log has no start time). A target that started before
   the source completed waited zero, as in pm4py's performance DFG.
@@ -57,6 +61,7 @@ import html
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -77,6 +82,8 @@ DURATIONS = ("mean", "median", "p90", "min", "max")
 # Quantiles as exact fractions (name, numerator, denominator), so that both engines pick the
 # same order statistics with integer arithmetic.
 _QUANTILES = (("median", 1, 2), ("p90", 9, 10))
+#: Equal parts of the durations whose means make an activity's duration distribution.
+PARTS = 20
 _ADVICE = "read the events with bpr.read_log, which makes the canonical columns"
 
 
@@ -114,14 +121,17 @@ class LogStats:
         DataFrame ``case, events, start, end, duration``: one row per case, ``start`` and ``end``
         tz-aware UTC, ``duration = end - start``; sorted by ``case``.
     working_time
-        DataFrame ``activity, events, mean, median, p90, min, max``: the durations from start to
-        completion of the events that have a start time, per activity; ``None`` when the log
-        has no ``start`` column. Sorted like ``activities``.
+        DataFrame ``activity, events, mean, median, p90, min, max, distribution``: the
+        durations from start to completion of the events that have a start time, per
+        activity; ``None`` when the log has no ``start`` column. Sorted like ``activities``.
+        ``distribution`` holds a tuple of ``timedelta``: the means of the equal parts of the
+        durations, smallest first (:data:`PARTS` parts, or one per duration when there are
+        fewer), which :attr:`bpr.DurationStats.distribution` keeps.
     waiting_time
-        DataFrame ``activity, events, mean, median, p90, min, max``: how long each activity
-        waited, from the completion of the event before it in its case to its start (the
-        directly-follows durations, grouped by target); ``events`` counts the events that
-        have one before them. Sorted like ``activities``; ``None`` when the log has no times.
+        DataFrame ``activity, events, mean, median, p90, min, max, distribution``: how long
+        each activity waited, from the completion of the event before it in its case to its
+        start (the directly-follows durations, grouped by target); ``events`` counts the
+        events that have one before them. Sorted like ``activities``; ``None`` when the log has no times.
     """
 
     activities: pd.DataFrame = _FRAME
@@ -280,7 +290,9 @@ def stats_from_frame(frame: pd.DataFrame) -> LogStats:
             "end": _reduce(np.maximum, done, firsts),
         },
         working=_frame_working_time(frame, activity_codes, labels),
-        waiting=_grouped_durations(activity[follows + 1], waits, lambda key: (labels[key],)),
+        waiting=_grouped_durations(
+            activity[follows + 1], waits, lambda key: (labels[key],), PARTS
+        ),
         timed=timed,
     )
 
@@ -330,7 +342,10 @@ def _reduce(ufunc: np.ufunc, values: np.ndarray, starts: np.ndarray) -> np.ndarr
 
 
 def _grouped_durations(
-    keys: np.ndarray, durations: np.ndarray, label: Callable[[int], tuple[str, ...]]
+    keys: np.ndarray,
+    durations: np.ndarray,
+    label: Callable[[int], tuple[str, ...]],
+    parts: int = 0,
 ) -> list[tuple]:
     """Durations grouped by an integer key, as rows ``(*label(key), n, total, min, ...)``."""
     import numpy as np
@@ -338,7 +353,7 @@ def _grouped_durations(
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
     starts = _run_starts(keys)
-    rows = _duration_rows(durations[order], np.append(starts, len(keys)))
+    rows = _duration_rows(durations[order], np.append(starts, len(keys)), parts)
     return [(*label(key), *row) for key, row in zip(keys[starts].tolist(), rows, strict=True)]
 
 
@@ -352,6 +367,7 @@ def _frame_working_time(
         activity_codes[timed],
         _micros(frame["timestamp"][timed]) - _micros(frame["start"][timed]),
         lambda key: (labels[key],),
+        PARTS,
     )
 
 
@@ -481,7 +497,7 @@ def _duckdb_types(con: duckdb.DuckDBPyConnection, table: str, ref: str) -> dict[
 
 def _duckdb_durations(con: duckdb.DuckDBPyConnection, keys: str, source: str) -> list[tuple]:
     """Durations ``d`` of ``source`` grouped by ``keys`` in DuckDB, summarised in NumPy."""
-    return _labelled_rows(*_duckdb_lists(con, keys, source))
+    return _labelled_rows(*_duckdb_lists(con, keys, source), PARTS)
 
 
 def _duckdb_lists(
@@ -501,8 +517,10 @@ def _duckdb_lists(
     return list(labels), values, offsets - offsets[0]
 
 
-def _labelled_rows(labels: list[tuple], values: np.ndarray, offsets: np.ndarray) -> list[tuple]:
-    rows = _duration_rows(values, offsets)
+def _labelled_rows(
+    labels: list[tuple], values: np.ndarray, offsets: np.ndarray, parts: int = 0
+) -> list[tuple]:
+    rows = _duration_rows(values, offsets, parts)
     return [(*label, *row) for label, row in zip(labels, rows, strict=True)]
 
 
@@ -515,7 +533,7 @@ def _by_target(labels: list[tuple], values: np.ndarray, offsets: np.ndarray) -> 
     keys = np.repeat(
         np.array([index[target] for _, target in labels], dtype="int64"), np.diff(offsets)
     )
-    return _grouped_durations(keys, values, lambda key: (targets[key],))
+    return _grouped_durations(keys, values, lambda key: (targets[key],), PARTS)
 
 
 # --- both engines -------------------------------------------------------------------------
@@ -547,11 +565,15 @@ def _check_nulls(nulls: dict[str, int], where: str) -> None:
             )
 
 
-def _duration_rows(values: np.ndarray, offsets: np.ndarray) -> list[tuple[int, ...]]:
+def _duration_rows(
+    values: np.ndarray, offsets: np.ndarray, parts: int = 0
+) -> list[tuple[int, ...]]:
     """Summaries of groups of integer durations, group i being ``values[offsets[i]:offsets[i+1]]``.
 
     A row is ``(n, total, min, max, median_low, median_high, p90_low, p90_high)`` in Python
-    integers: the exact total, and for each quantile the two order statistics it lies between.
+    integers: the exact total, and for each quantile the two order statistics it lies between;
+    with ``parts``, followed by the totals of the ``min(n, parts)`` equal parts of the sorted
+    group (see :func:`_part_totals`).
     """
     import numpy as np
 
@@ -560,12 +582,44 @@ def _duration_rows(values: np.ndarray, offsets: np.ndarray) -> list[tuple[int, .
         group, n = values[begin:end], end - begin
         lows = [(n - 1) * numerator // denominator for _, numerator, denominator in _QUANTILES]
         picks = [index for low in lows for index in (low, min(low + 1, n - 1))]
-        ranked = np.partition(group, sorted({0, n - 1, *picks}))
-        # Summed as high and low 32-bit halves: exact, where an int64 sum could overflow.
-        total = (int((group >> 32).sum()) << 32) + int((group & 0xFFFFFFFF).sum())
+        k = min(n, parts)
+        cuts = [i * n // k for i in range(1, k)] if k else []
+        ranked = np.partition(group, sorted({0, n - 1, *picks, *cuts}))
+        total = _exact_sum(group)
         row = (n, total, ranked[0], ranked[n - 1], *ranked[picks])
+        if k:
+            row = (*row, *_part_totals(ranked, k, [0, *cuts, n]))
         rows.append(tuple(int(value) for value in row))
     return rows
+
+
+def _exact_sum(values: np.ndarray) -> int:
+    """The sum of int64 values, as high and low 32-bit halves: exact where an int64 sum could
+    overflow."""
+    return (int((values >> 32).sum()) << 32) + int((values & 0xFFFFFFFF).sum())
+
+
+def _part_totals(ranked: np.ndarray, k: int, cuts: list[int]) -> list[int]:
+    """``n`` times the mean of each of ``k`` equal parts of ``ranked`` (partitioned at
+    ``cuts[i] = i * n // k``), smallest first.
+
+    Part ``i`` holds the probability from ``i / k`` to ``(i + 1) / k`` of the ``n`` values,
+    each holding ``1 / n``: a value that straddles two parts counts in each for its share.
+    In units of ``1 / (n k)``, part ``i`` spans ``[i n, (i + 1) n)`` and value ``j`` spans
+    ``[j k, (j + 1) k)``; the ``n`` times the mean of a part is the sum over it of value times
+    overlap, in integers.
+    """
+    n = len(ranked)
+    below = [0]  # sums of the cuts[i] smallest values
+    for begin, end in itertools.pairwise(cuts):
+        below.append(below[-1] + _exact_sum(ranked[begin:end]))
+
+    def upto(unit: int) -> int:
+        """The sum of the values over the probability units ``[0, unit)``, times ``k``."""
+        whole, rest = divmod(unit, k)
+        return k * below[cuts.index(whole)] + (rest * int(ranked[whole]) if rest else 0)
+
+    return [upto((i + 1) * n) - upto(i * n) for i in range(k)]
 
 
 def _finish(
@@ -604,8 +658,10 @@ def _finish(
             }
         ),
         cases=_cases_frame(cases),
-        working_time=None if working is None else _duration_frame(("activity",), "events", working),
-        waiting_time=_duration_frame(("activity",), "events", waiting),
+        working_time=(
+            None if working is None else _duration_frame(("activity",), "events", working, PARTS)
+        ),
+        waiting_time=_duration_frame(("activity",), "events", waiting, PARTS),
     )
     return stats if timed else _without_times(stats)
 
@@ -645,16 +701,22 @@ def _ranked(items: Iterable[tuple[str, int]]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _duration_frame(keys: tuple[str, ...], count: str, rows: list[tuple]) -> pd.DataFrame:
-    """The duration table of grouped rows ``(*keys, n, total, min, max, quantile picks...)``."""
+def _duration_frame(
+    keys: tuple[str, ...], count: str, rows: list[tuple], parts: int = 0
+) -> pd.DataFrame:
+    """The duration table of grouped rows ``(*keys, n, total, min, max, quantile picks...)``,
+    with the column ``distribution`` when the rows have ``parts``."""
     import numpy as np
     import pandas as pd
 
     width = len(keys)
     rows = sorted(rows, key=lambda row: (-row[width], *row[:width]))
     stats: dict[str, list[int]] = {name: [] for name in DURATIONS}
+    spread = []
     for row in rows:
         n, total, low, high, *picks = row[width:]
+        picks, part_totals = picks[: 2 * len(_QUANTILES)], picks[2 * len(_QUANTILES) :]
+        spread.append(tuple(timedelta(microseconds=(2 * t + n) // (2 * n)) for t in part_totals))
         stats["mean"].append((2 * total + n) // (2 * n))
         for (name, numerator, denominator), below, above in zip(
             _QUANTILES, picks[::2], picks[1::2], strict=True
@@ -669,6 +731,8 @@ def _duration_frame(keys: tuple[str, ...], count: str, rows: list[tuple]) -> pd.
     columns[count] = pd.Series([row[width] for row in rows], dtype="int64")
     for name in DURATIONS:
         columns[name] = pd.Series(np.array(stats[name], dtype="int64").astype("timedelta64[us]"))
+    if parts:
+        columns["distribution"] = pd.Series(spread, dtype=object)
     return pd.DataFrame(columns)
 
 

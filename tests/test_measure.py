@@ -331,19 +331,36 @@ def test_loop_expected_steps_closed_form(p):
     assert length.cycle_time == math.ceil(math.log(0.5) / math.log(p)) * 10 * MIN
 
 
-def test_long_loop_distribution_is_binned_and_says_so():
-    # p = 0.99 needs about 2,750 passes before 1e-12 of the mass is left: more points than a
-    # distribution keeps, so it is binned; the mean stays exact, the median is approximate.
+def test_long_loop_quantiles_are_exact_when_durations_share_a_unit():
+    # p = 0.99: a loop gone round thousands of times. Every duration is a whole number of 10
+    # minutes, so the distribution is computed on points 10 minutes apart and its quantiles
+    # are exact; the geometric series of the loop costs nothing more than one pass.
     p = 0.99
     length = measure(ServiceProcess.from_blocks("Loop", Loop(_step("a", "A", 10), probability=p)))
     assert length.steps == pytest.approx(100.0, rel=1e-9)
     assert length.cycle_time_mean.total_seconds() == pytest.approx(600 / (1 - p), rel=1e-9)
-    assert any("binned" in a and "approximate" in a for a in length.assumptions)
-    # Bins grow with the value (about 2.8 % wide each over 0..27,500 min): quantiles keep their
-    # relative precision.
+    assert not any("grid" in a for a in length.assumptions)
     for got, q in ((length.cycle_time, 0.5), (length.cycle_time_p90, 0.9)):
-        exact = math.ceil(math.log(1 - q) / math.log(p)) * 10 * MIN  # 690 and 2,300 min
-        assert abs(got - exact) <= 0.03 * exact
+        assert got == math.ceil(math.log(1 - q) / math.log(p)) * 10 * MIN  # 690 and 2,300 min
+
+
+def test_quantiles_without_a_common_unit_are_close_and_say_so():
+    """Durations of 10 minutes and 1 second share only a second as unit, too fine for a grid
+    that reaches the quantiles: they are read on a grid of GRID points and the assumptions say
+    so. Each duration is split between the two points around it, which keeps every mean but
+    spreads a sum of n durations by about a point times the square root of n: here, 70 rounds
+    of the loop at 7 s a point, 30 s in 41,401 s."""
+    p = ServiceProcess.from_blocks(
+        "Fine",
+        Step("b", "Stamp", duration=timedelta(seconds=1)),
+        Loop(_step("a", "A", 10), probability=0.99),
+    )
+    length = measure(p)
+    assert length.cycle_time_mean.total_seconds() == pytest.approx(1 + 600 / 0.01, rel=1e-9)
+    assert any("grid" in a for a in length.assumptions)
+    for got, q in ((length.cycle_time, 0.5), (length.cycle_time_p90, 0.9)):
+        exact = math.ceil(math.log(1 - q) / math.log(0.99)) * 600 + 1
+        assert got.total_seconds() == pytest.approx(exact, rel=1e-3)
 
 
 def test_quantiles_of_a_heavy_tailed_duration_keep_their_precision():
