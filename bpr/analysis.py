@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
     from bpr.calendar import BusinessCalendar
     from bpr.conformance import Documented, Gaps
+    from bpr.fidelity import Fidelity
     from bpr.heuristics import Constraints
     from bpr.log import EventLog
     from bpr.measure import Length, Tariff
@@ -113,6 +114,9 @@ class Analysis:
         of the log's activities (:func:`bpr.annotation_table`), pre-filled with what is known,
         for an analyst to complete and pass back as ``annotations``; :meth:`save` writes it
         as :data:`ANNOTATION_FILES`. ``None`` when nothing is missing.
+    fidelity : Fidelity or None
+        How well the as-is model reproduces the log (:func:`bpr.fidelity`): share of cases
+        and executions of every activity, rework, cycle times, each with its verdict.
     """
 
     name: str
@@ -130,6 +134,7 @@ class Analysis:
     replications: int
     calendar: BusinessCalendar | None = None
     annotation_table: pd.DataFrame | None = attrs.field(default=None, repr=False)
+    fidelity: Fidelity | None = attrs.field(default=None, repr=False)
     _diagrams: dict[str, Mapping[str, str]] = attrs.field(factory=dict, init=False, repr=False)
 
     @property
@@ -598,6 +603,7 @@ def analyze(
         replications=replications,
         calendar=business,
         annotation_table=annotation_table(log, annotations=annotations) if missing else None,
+        fidelity=as_is.fidelity,
     )
 
 
