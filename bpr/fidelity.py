@@ -312,10 +312,12 @@ def _fidelity(process: ServiceProcess, stats: LogStats) -> Fidelity:
             "log": [_float(log_figures[f]) for f in log_figures],
             "model": [_float(model[f]) for f in log_figures],
             "tolerance": [_tolerance(f) for f in log_figures],
-            "within": [_within(f, log_figures[f], model[f]) for f in log_figures],
         },
         index=pd.Index(list(log_figures), name="figure"),
     )
+    # Python's True, False and None: a verdict, or none where a side is unknown.
+    verdicts = [_within(f, log_figures[f], model[f]) for f in log_figures]
+    figures["within"] = pd.Series(verdicts, index=figures.index, dtype=object)
     return Fidelity(steps, figures, n, tuple(dict.fromkeys(notes)))
 
 
