@@ -13,6 +13,7 @@ import math
 from datetime import timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 from bpr import (
@@ -31,6 +32,7 @@ from bpr import (
     Xor,
     measure,
 )
+from bpr._measure_model import measure_stretch
 from bpr.examples import vehicle_transfer
 from bpr.measure import METRICS
 
@@ -498,6 +500,75 @@ def test_unknown_working_time_leaves_waiting_share_unknown():
     assert length.cycle_time_mean == 50 * MIN
     assert length.working_time is None and length.waiting_share is None
     assert any("working time unknown" in a for a in length.assumptions)
+
+
+def _waits(*minutes: float, opened: int = 0) -> StepStats:
+    """Observed waiting times, as equal parts of a distribution; ``opened`` of the 10 events
+    opened their case and waited for nothing."""
+    mean = sum(minutes) / len(minutes) * 60
+    waiting = DurationStats(0, mean, 0, distribution=[m * 60 for m in minutes])
+    return StepStats(events=10, cases=10, waiting=waiting, opened=opened)
+
+
+def test_observed_distributions_give_the_quantiles():
+    """A wait of 1, 1, 10 or 50 minutes, equally likely (the mean alone would say 15.5), then
+    one of 2 or 4: the cycle time is each sum with probability 1/8."""
+    p = ServiceProcess.from_blocks(
+        "Spread", Step("a", "A", stats=_waits(1, 1, 10, 50)), Step("b", "B", stats=_waits(2, 4))
+    )
+    length = measure(p)
+    assert length.cycle_time_mean == (15.5 + 3) * MIN
+    # sums: 3, 5, 3, 5, 12, 14, 52, 54; half of them by 5 minutes, 90 % by 54
+    assert length.cycle_time == 5 * MIN
+    assert length.cycle_time_p90 == 54 * MIN
+
+
+def test_cases_a_step_opened_waited_for_nothing():
+    """Of A's 10 events 4 opened their case: only the other 6 waited (the observed waits are
+    theirs), so a run of A waits 0.6 times their mean."""
+    p = ServiceProcess.from_blocks("Opened", Step("a", "A", stats=_waits(10, 30, opened=4)))
+    length = measure(p)
+    assert length.cycle_time_mean == 0.6 * 20 * MIN
+    assert length.cycle_time == 10 * MIN  # P(0) = 0.4, P(<= 10 min) = 0.4 + 0.3 = 0.7
+
+
+def _interleaved(stats: StepStats) -> StepStats:
+    return attrs.evolve(stats, interleaved=True)
+
+
+def test_a_block_the_log_interleaves_takes_all_its_steps_one_after_another():
+    """Waits measured from the case's previous event, whichever branch, add up: the block of
+    two 30-minute waits and a 20-minute one takes 80 minutes, as in the log. The same block
+    in a model (no step marked) or with one step timed by hand takes its longest branch."""
+
+    def block(a: StepStats, b: StepStats, c: Step) -> ServiceProcess:
+        return ServiceProcess.from_blocks(
+            "Block", And(Step("a", "A", stats=a), [Step("b", "B", stats=b), c])
+        )
+
+    waits = _waits(30)
+    logged = block(
+        _interleaved(waits), _interleaved(waits), Step("c", "C", stats=_interleaved(_waits(20)))
+    )
+    assert measure(logged).cycle_time_mean == 80 * MIN
+    assert measure(logged).cycle_time == 80 * MIN
+    modelled = block(waits, waits, Step("c", "C", stats=_waits(20)))
+    assert measure(modelled).cycle_time_mean == 50 * MIN
+    by_hand = block(_interleaved(waits), _interleaved(waits), Step("c", "C", duration=20 * 60))
+    assert measure(by_hand).cycle_time_mean == 50 * MIN
+
+
+def test_the_longest_branch_of_two_spread_branches():
+    """Two branches of 10 or 30 minutes each, equally likely: the longer is 10 minutes with
+    probability 1/4, else 30 (mean 25)."""
+    p = ServiceProcess.from_blocks(
+        "Two", And(Step("a", "A", stats=_waits(10, 30)), Step("b", "B", stats=_waits(10, 30)))
+    )
+    length = measure(p)
+    assert length.cycle_time_mean == 25 * MIN
+    assert length.cycle_time == 30 * MIN
+    stretch = measure_stretch(p, None, None)
+    assert stretch.seconds == pytest.approx(25 * 60)
 
 
 # -- paths -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 import statistics
 from datetime import UTC, datetime, timedelta
 
+import attrs
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -366,6 +367,42 @@ def test_durations_from_step_statistics_follow_a_fitted_lognormal():
     assert durations.median() == pytest.approx(60.0, rel=0.03)
     assert durations.mean() == pytest.approx(100.0, rel=0.05)
     assert any("lognormal with the observed median and mean" in a for a in sim.assumptions)
+
+
+def test_durations_from_step_statistics_are_drawn_from_the_observed_distribution():
+    """A step whose observed waits are 1, 2 or 9 minutes, equally likely, and which opened 2
+    of its 10 cases (those waited for nothing): a case takes 0 s with probability 0.2, else
+    each of the three with 0.8 / 3, so its median is 2 minutes (0.2 + 0.27 < 0.5), its 90th
+    percentile 9 minutes and its mean 0.8 times 4 minutes."""
+    waiting = DurationStats(120, 240, 540, distribution=[60, 120, 540])
+    observed = StepStats(events=10, cases=10, waiting=waiting, opened=2)
+    p = ServiceProcess.from_blocks("Drawn", Step("a", "Wait", stats=observed, **STAFF))
+    sim = simulate(p, cases=20_000, replications=1)
+    assert sim.cycle_time_median.value == timedelta(minutes=2)
+    assert sim.cycle_time_p90.value == timedelta(minutes=9)
+    assert seconds(sim.cycle_time.value) == pytest.approx(0.8 * 240, rel=0.03)
+    assert any(
+        "drawn from the observed distribution of elapsed times" in a for a in sim.assumptions
+    )
+
+
+def test_a_block_the_log_interleaves_runs_one_branch_after_another():
+    """Steps discovered in a parallel block whose branches the log interleaves have waits
+    measured from the previous event of the case, whichever branch: they run one after
+    another, 30 + 20 minutes, not as long as the longer branch."""
+    waits = [
+        StepStats(events=1, cases=1, waiting=DurationStats(m * 60, m * 60, m * 60, [m * 60]))
+        for m in (30, 20)
+    ]
+    for interleaved, minutes in ((True, 50), (False, 30)):
+        a, b = (attrs.evolve(w, interleaved=interleaved) for w in waits)
+        p = ServiceProcess.from_blocks(
+            "Interleaved", And(Step("a", "A", stats=a, **STAFF), Step("b", "B", stats=b, **STAFF))
+        )
+        sim = simulate(p, cases=50, replications=1)
+        assert sim.cycle_time.value == timedelta(minutes=minutes)
+        noted = any("interleaves run one branch after another" in x for x in sim.assumptions)
+        assert noted is interleaved
 
 
 # -- logs in ----------------------------------------------------------------------------------
