@@ -83,12 +83,16 @@ bpr.errors.RenderError: render() draws a ServiceProcess, a Gaps, a Redesign or a
 
 from __future__ import annotations
 
+import collections
+import functools
+import itertools
 import math
+import re
 import shutil
 import subprocess
 import textwrap
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -102,7 +106,6 @@ from bpr.model import (
     Flow,
     Gateway,
     GatewayKind,
-    Node,
     ServiceProcess,
     Step,
     StepKind,
@@ -159,6 +162,21 @@ _TITLE_WIDTH = 60  # characters per line of a drawing's title
 # What lanes and connectors add to the spans of a row's nodes: lane margins, and a connector
 # with its flow at each end.
 _FOLD_MARGIN = 110.0
+_MAX_CUT = 1  # the most flows a fold may cut
+# What a pair of fold connectors costs the reader, as height to follow (points): the eye
+# leaves the flow to find the other circle, about two rows of steps further. With it a long
+# plain sequence folds (20 steps: 320 pt in 5 rows beats a 1,320 pt column), but a process
+# whose lanes leave a few steps per row reads better top to bottom.
+_CONNECTOR_COST = 150.0
+_GAP = 6.0  # points between drawings stacked one under the other
+_BOX_WIDTH = 180.0  # about the width of a box standing for a block, in points
+_SHAPES = (f"{_SVG}polygon", f"{_SVG}path", f"{_SVG}ellipse")  # the outlines of a node
+_LATIN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_PERSIAN_LETTERS = (
+    "الف", "ب", "پ", "ت", "ث", "ج", "چ", "ح", "خ", "د", "ذ", "ر", "ز", "ژ", "س", "ش", "ص",
+    "ض", "ط", "ظ", "ع", "غ", "ف", "ق", "ک", "گ", "ل", "م", "ن", "و", "ه", "ی",
+)  # fmt: skip
+_COORDINATES = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 _LEGEND_CHAR = 5.6  # points per character of a legend label (9 pt DejaVu Sans, generous)
 _LEGEND_BOX = 30.0  # points a legend sample adds to its label: margins, border, spacing
 
@@ -168,7 +186,22 @@ _WORDS = {
     "mandatory": ("§ mandatory", "§ الزامی"),
     "citizen_present": ("citizen present", "حضور شهروند"),
     "kind_unknown": ("kind unknown", "نوع نامشخص"),
-    "connector": ("continues at the circle with the same number", "ادامه در دایره هم‌شماره"),
+    "connector": ("① continues at the circle with the same number", "① ادامه در دایره هم‌شماره"),
+    "part": ("Part {}", "بخش {}"),
+    "part_box": ("⊞ Part {} · {} steps", "⊞ بخش {} · {} مرحله"),
+    "parts": (
+        "⊞ a part drawn on its own below, between the circles of its letter",
+        "⊞ بخشی که جداگانه در زیر آمده، میان دایره‌های هم‌حرف",
+    ),
+    "joins": ("• paths join", "• پیوستن مسیرها"),
+    "no_lanes_agency": (
+        "no lanes: no step has an agency",
+        "بدون تفکیک سازمان‌ها: سازمان هیچ مرحله‌ای معلوم نیست",
+    ),
+    "no_lanes_actor": (
+        "no lanes: no step has an actor",
+        "بدون تفکیک نقش‌ها: نقش هیچ مرحله‌ای معلوم نیست",
+    ),
     "times": ("n={}", "{} بار"),
     "of_cases": ("{} of cases", "{} پرونده‌ها"),
     "skipped": ("skipped by {}", "جاافتاده در {}"),
@@ -226,6 +259,57 @@ _NO_OVERLAY = _Overlay()
 
 
 @attrs.frozen
+class _Connector:
+    """A small circle where a flow leaves or enters a drawing: in a fold, the flow goes on at
+    the circle with the same number in another row (``to <node>``, ``from <node>``); in a
+    part drawn on its own, the circles with the part's letter are where it begins and ends."""
+
+    id: str
+    text: str
+    kind: Literal["fold", "part"] = "fold"
+
+
+@attrs.frozen
+class _Box:
+    """A block drawn as one box (``⊞ Part A``); what it holds is drawn as part A."""
+
+    id: str
+    letter: str
+    steps: tuple[Step, ...]
+
+
+@attrs.frozen
+class _Block:
+    """A single-entry, single-exit block of a drawing: every flow from outside it goes to
+    ``entry`` and every flow out of it leaves from ``exit``."""
+
+    entry: str
+    exit: str
+    nodes: frozenset[str]
+    steps: int
+
+
+@attrs.frozen
+class _Graph:
+    """What one drawing shows: its nodes (the process's own, boxes and connectors), its
+    flows, each with the key of its overlay mark, and its title.
+
+    ``top`` is the count of the most frequent flow of the whole process, so that a flow is as
+    thick in every part; ``name`` titles the SVG group of the drawing.
+    """
+
+    nodes: tuple[Any, ...]
+    flows: tuple[tuple[Flow, tuple[str, str]], ...]
+    top: int
+    name: str
+    title: tuple[str, ...]
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(flow.source, flow.target) for flow, _ in self.flows]
+
+
+@attrs.frozen
 class _Row:
     """One row of a folded drawing: the nodes it draws, whether it carries the title, and the
     number of the connector of each node that a flow from another row enters."""
@@ -236,12 +320,25 @@ class _Row:
 
 
 @attrs.frozen
-class _Connector:
-    """Where a flow leaves a row of a folded drawing (``to <node>``) or enters one
-    (``from <node>``): a small circle with the number both ends share."""
+class _Layout:
+    """One way of drawing a graph: its SVG roots (several rows when folded) and the fold
+    connector numbers it used."""
 
-    id: str
-    number: int
+    roots: tuple[Any, ...]
+    numbers: int = 0
+
+    @property
+    def width(self) -> float:
+        return max(_size(root)[0] for root in self.roots)
+
+    @property
+    def height(self) -> float:
+        return sum(_size(root)[1] for root in self.roots) + _GAP * (len(self.roots) - 1)
+
+    @property
+    def cost(self) -> float:
+        """The height a reader follows, each pair of connectors counted as extra height."""
+        return self.height + _CONNECTOR_COST * self.numbers
 
 
 @attrs.frozen
@@ -254,15 +351,27 @@ class _Dot:
     struck: frozenset[str]  # DOT node names whose text is struck through
 
 
+@attrs.define
+class _Counters:
+    """The part letters and fold numbers one call of :func:`render` has given out."""
+
+    letters: int = 0
+    numbers: int = 0
+
+
 @attrs.frozen
 class _Look:
-    """What every part of one drawing shares: lanes, language, width, names and engine."""
+    """What every part of one drawing shares: lanes, language, width, names and engine, and
+    while it is drawn, the Graphviz output of each DOT source (drawings are measured several
+    times) and the letters and numbers given out."""
 
     lanes: Lanes
     lang: Lang
     width: float | None
     engine: Engine
     names: Mapping[str, str] = attrs.field(factory=dict)
+    memo: dict[str, bytes] = attrs.field(factory=dict, eq=False, repr=False)
+    counters: _Counters = attrs.field(factory=_Counters, eq=False, repr=False)
 
     @property
     def rankdir(self) -> str:
@@ -271,6 +380,17 @@ class _Look:
     def name(self, text: str, persian: str | None = None) -> str:
         """``text`` in the drawing's language (``persian``: the Persian name it carries)."""
         return name(text, self.lang, persian or self.names.get(text))
+
+    def letter(self, offset: int = 0) -> str:
+        """The letter of the next part but ``offset``, in the drawing's alphabet."""
+        alphabet = _PERSIAN_LETTERS if self.lang == "fa" else _LATIN_LETTERS
+        index, letters = self.counters.letters + offset, ""
+        while True:
+            index, rest = divmod(index, len(alphabet))
+            letters = alphabet[rest] + letters
+            if index == 0:
+                return letters
+            index -= 1
 
 
 # -- public entry point --------------------------------------------------------------------
@@ -300,7 +420,8 @@ def render(
         as circles, the initial one with its token and the final one doubled, transitions as
         boxes, silent ones black). Anything else is a :class:`bpr.RenderError`.
     lanes
-        One swimlane per ``"agency"`` or per ``"actor"``; ``None`` draws no lanes.
+        One swimlane per ``"agency"`` or per ``"actor"``; ``None`` draws no lanes. When no
+        step has the field, the drawing has no lanes and its legend says why.
     lang
         ``"fa"`` draws right to left with Persian words and digits, each step's ``name_fa``
         (when it has one) and Persian names of agencies where known; ``"en"`` draws left to
@@ -315,8 +436,9 @@ def render(
         For gaps: leave out findings in fewer cases than this share.
     width
         The widest the drawing may be, in points (default :data:`PAGE_WIDTH`); a wider
-        process is folded into rows (see :mod:`bpr.render`). ``None`` never folds. Petri
-        nets are not folded.
+        process is drawn top to bottom, folded or cut into parts (see :mod:`bpr.render`).
+        ``None`` draws every process in one piece in its reading direction. Petri nets are
+        drawn in one piece.
     names
         Persian names (by name as written) of steps, agencies or the process, for
         ``lang="fa"``, where the model has none (a step's ``name_fa`` comes first).
@@ -351,23 +473,29 @@ def render(
     from bpr.redesign import Redesign
 
     _check_options(lanes, lang, width)
-    look = _Look(lanes, lang, width, engine, dict(names or {}))
     if isinstance(obj, Net):
-        return _svg_text([_drawn(_net_dot(obj), engine)], look)
+        return _svg_text([_drawn(_net_dot(obj), _Look(None, lang, None, engine))], lang)
+    draw: Callable[[_Look], list[Any]]
     if isinstance(obj, ServiceProcess):
-        roots, steps = _drawn_process(obj, look), obj.steps
+        steps, draw = obj.steps, functools.partial(_drawn_process, obj)
     elif isinstance(obj, Gaps):
-        roots, steps = _drawn_gaps(obj, look, min_share), _documented(obj).steps
+        steps = _documented(obj).steps
+        draw = functools.partial(_drawn_gaps, obj, min_share=min_share)
     elif isinstance(obj, Redesign):
-        roots, steps = _drawn_redesign(obj, look), obj.as_is.steps + obj.to_be.steps
+        steps, draw = obj.as_is.steps + obj.to_be.steps, functools.partial(_drawn_redesign, obj)
     else:
         raise RenderError(
             "render() draws a ServiceProcess, a Gaps, a Redesign or a Net; got a "
             f"{type(obj).__name__}"
         )
+    # Lanes that would all be "(unknown)" say nothing and cost width: none are drawn.
+    laned = lanes if any(_lane_key(step, lanes) for step in steps) else None
+    look = _Look(laned, lang, width, engine, dict(names or {}))
+    roots = draw(look)
     if legend and steps:
-        roots += [_drawn(dot, engine) for dot in _legend_dots(steps, look)]
-    return _svg_text(roots, look)
+        notes = _notes(roots, lanes if laned is None else None, lang)
+        roots += [_drawn(dot, look) for dot in _legend_dots(steps, look, notes)]
+    return _svg_text(roots, lang)
 
 
 def _check_options(lanes: Any, lang: Any, width: Any) -> None:
@@ -379,64 +507,304 @@ def _check_options(lanes: Any, lang: Any, width: Any) -> None:
         raise RenderError(f"width {width!r}: give at least 200 (points) or None")
 
 
-def _svg_text(roots: list[Any], look: _Look) -> str:
+def _svg_text(roots: list[Any], lang: Lang) -> str:
     from lxml import etree
 
-    root = roots[0] if len(roots) == 1 else _stack(roots, right=look.lang == "fa")
+    root = roots[0] if len(roots) == 1 else _stack(roots, right=lang == "fa")
     return etree.tostring(root, encoding="unicode")
 
 
-# -- folding to the page width -------------------------------------------------------------
+# -- choosing a layout ---------------------------------------------------------------------
 
 
 def _drawn_process(
     process: ServiceProcess, look: _Look, overlay: _Overlay = _NO_OVERLAY
 ) -> list[Any]:
-    """``process`` drawn as one SVG root, or as rows of at most ``look.width`` points."""
-    whole = _drawn(_process_dot(process, look=look, overlay=overlay), look.engine)
-    if look.width is None or _size(whole)[0] <= look.width:
-        return [whole]
-    flows = [(f.source, f.target) for f in (*process.flows, *overlay.added_flows)]
-    rows = _split(_spans(whole, look.lang), look.width, flows)
+    """``process`` drawn to fit ``look.width``: the whole, then the part of each box it
+    shows, parts in the order of their letters (a part's own boxes after every part of its
+    level)."""
+    whole = _graph_of(process, overlay, look)
+    if look.width is None:
+        return [_drawing(whole, look, overlay, across=True)]
+    roots: list[Any] = []
+    queue = collections.deque([whole])
+    while queue:
+        graph = queue.popleft()
+        layout, parts = _laid_out(graph, look, overlay)
+        roots += layout.roots
+        queue.extend(_detail(graph, block, box, look) for block, box in parts)
+    return roots
+
+
+def _laid_out(
+    graph: _Graph, look: _Look, overlay: _Overlay
+) -> tuple[_Layout, list[tuple[_Block, _Box]]]:
+    """The best layout of ``graph`` within the width (:func:`_best`), with as few of its
+    blocks drawn as boxes as that takes (:func:`_to_box`), and those blocks."""
+    order = [node.id for node in graph.nodes]
+    # A box standing for the whole drawing (a part's own block) would say nothing.
+    whole = {node.id for node in graph.nodes if isinstance(node, Step | Gateway)}
+    choices = [block for block in _blocks(graph) if block.steps and block.nodes != whole]
+    steps = sum(isinstance(node, Step) for node in graph.nodes)
+    boxed: list[_Block] = []
     while True:
-        parts = _rows(rows, flows)
-        drawn = [
-            _drawn(_process_dot(process, look=look, overlay=overlay, row=part), look.engine)
-            for part in parts
-        ]
+        shown, boxes = _collapsed(graph, boxed, look)
+        layout, narrowest = _best(shown, look, overlay)
+        left = [b for b in choices if not any(b.nodes <= c.nodes for c in boxed)]
+        if layout.width <= look.width or not left:
+            break
+        drawn = dict(zip(boxed, boxes, strict=True))
+        chosen = _to_box(left, narrowest, drawn, steps)
+        boxed = sorted(
+            [c for c in boxed if not c.nodes <= chosen.nodes] + [chosen],
+            key=lambda block: order.index(block.entry),
+        )
+    look.counters.letters += len(boxes)
+    look.counters.numbers += layout.numbers
+    return layout, list(zip(boxed, boxes, strict=True))
+
+
+def _to_box(blocks: list[_Block], root: Any, boxed: Mapping[_Block, _Box], steps: int) -> _Block:
+    """The block to draw as a box next, of a drawing of ``steps`` steps whose narrowest
+    layout so far is ``root``.
+
+    First the largest of the blocks that hold several steps but at most half of the drawing's
+    (a box standing for most of a drawing leaves little to see in it); then the smallest of
+    the larger ones; then single steps (their box saves the least). Of equals, the widest in
+    ``root``.
+    """
+    extents = _extents(root)
+    drawn_as = {node: box.id for block, box in boxed.items() for node in block.nodes}
+
+    def extent(block: _Block) -> float:
+        xs = [x for n in {drawn_as.get(n, n) for n in block.nodes} for x in extents.get(n, ())]
+        return max(xs) - min(xs)
+
+    def order(block: _Block) -> tuple[int, int, float]:
+        if block.steps == 1:
+            return (2, 0, -extent(block))
+        if 2 * block.steps <= steps:
+            return (0, -block.steps, -extent(block))
+        return (1, block.steps, -extent(block))
+
+    return min(blocks, key=order)
+
+
+def _best(graph: _Graph, look: _Look, overlay: _Overlay) -> tuple[_Layout, Any]:
+    """The layout that reads best among those that fit the width: across (left to right, or
+    right to left in Persian) whenever it fits, otherwise top to bottom or folded into rows,
+    whichever is shorter to follow (:attr:`_Layout.cost`); when none fits, the narrowest.
+    Second, the narrowest drawing of the graph in one piece."""
+    across = _Layout((_drawing(graph, look, overlay, across=True),))
+    assert look.width is not None  # a width of None draws across, without choosing
+    if across.width <= look.width:
+        return across, across.roots[0]
+    down = _Layout((_drawing(graph, look, overlay, across=False),))
+    layouts = [across, down]
+    folded = _folded(graph, across.roots[0], look, overlay)
+    if folded is not None:
+        layouts.append(folded)
+    narrowest = min(across, down, key=lambda layout: layout.width).roots[0]
+    fitting = [layout for layout in layouts if layout.width <= look.width]
+    if fitting:
+        return min(fitting, key=lambda layout: layout.cost), narrowest
+    return min(layouts, key=lambda layout: (layout.width, layout.height)), narrowest
+
+
+def _drawing(graph: _Graph, look: _Look, overlay: _Overlay, *, across: bool) -> Any:
+    """``graph`` drawn across the page in the reading direction or top to bottom; top to
+    bottom in Persian is mirrored, so that lanes and branches read from the right."""
+    down_rtl = not across and look.lang == "fa"
+    dot = _graph_dot(graph, look, overlay, rankdir=look.rankdir if across else "TB")
+    root = _drawn(dot, look)
+    if down_rtl:
+        _mirror(root)
+    return root
+
+
+def _graph_of(process: ServiceProcess, overlay: _Overlay, look: _Look) -> _Graph:
+    """The whole of ``process`` with ``overlay``'s additions, titled with its name."""
+    flows = (*process.flows, *overlay.added_flows)
+    return _Graph(
+        nodes=(*process.nodes, *overlay.added_steps),
+        flows=tuple((flow, (flow.source, flow.target)) for flow in flows),
+        top=max((flow.frequency or 0 for flow in flows), default=0),
+        name=process.name,
+        title=tuple(textwrap.wrap(look.name(process.name), _TITLE_WIDTH)),
+    )
+
+
+# -- parts: blocks drawn as boxes ----------------------------------------------------------
+
+
+def _blocks(graph: _Graph) -> list[_Block]:
+    """The smallest single-entry, single-exit block from each gateway of ``graph`` to a later
+    gateway, largest first.
+
+    A block's exit post-dominates its entry (every path from the entry to the end passes it)
+    and its entry dominates its exit; the block is what the entry reaches before the exit,
+    and nothing outside it may flow into it but at the entry. Loops are fine: a flow back to
+    the entry from inside is inside.
+    """
+    import networkx as nx
+
+    nodes = {node.id: node for node in graph.nodes}
+    forward = nx.DiGraph()
+    forward.add_nodes_from(nodes)
+    forward.add_edges_from(graph.pairs)
+    backward = forward.reverse()
+    # Tuples never clash with node ids, which are strings.
+    root, sink = ("root",), ("sink",)
+    forward.add_edges_from((root, n) for n in nodes if forward.in_degree(n) == 0)
+    backward.add_edges_from((sink, n) for n in nodes if backward.in_degree(n) == 0)
+    dominator = nx.immediate_dominators(forward, root)
+    post_dominator = nx.immediate_dominators(backward, sink)
+    blocks = []
+    for entry, node in nodes.items():
+        if not isinstance(node, Gateway) or entry not in dominator:
+            continue
+        exit_ = post_dominator.get(entry, sink)
+        while exit_ != sink:
+            block = None
+            if isinstance(nodes[exit_], Gateway) and _dominates(dominator, entry, exit_, root):
+                block = _block(forward, nodes, entry, exit_)
+            if block is not None:
+                blocks.append(block)
+                break
+            exit_ = post_dominator[exit_]
+    order = list(nodes)
+    return sorted(blocks, key=lambda b: (-b.steps, -len(b.nodes), order.index(b.entry)))
+
+
+def _dominates(dominator: Mapping[Any, Any], first: str, node: Any, root: Any) -> bool:
+    while node != root:
+        if node == first:
+            return True
+        node = dominator[node]
+    return False
+
+
+def _block(graph: Any, nodes: Mapping[str, Any], entry: str, exit_: str) -> _Block | None:
+    """The block from ``entry`` to ``exit_``, or ``None`` when something outside flows into
+    it elsewhere or it holds a start or end."""
+    inside, todo = {entry}, [entry]
+    while todo:
+        node = todo.pop()
+        if node != exit_:
+            todo += [n for n in graph.successors(node) if n not in inside]
+            inside.update(graph.successors(node))
+    closed = all(p in inside for n in inside - {entry} for p in graph.predecessors(n))
+    if not (closed and all(isinstance(nodes[n], Step | Gateway) for n in inside)):
+        return None
+    steps = sum(isinstance(nodes[n], Step) for n in inside)
+    return _Block(entry, exit_, frozenset(inside), steps)
+
+
+def _collapsed(graph: _Graph, blocks: list[_Block], look: _Look) -> tuple[_Graph, list[_Box]]:
+    """``graph`` with each block drawn as a box where its entry was (the boxes, lettered in
+    that order, come second). A box's single way out needs no probability."""
+    boxes = [
+        _Box(
+            f"part {look.letter(i)}",
+            look.letter(i),
+            tuple(n for n in graph.nodes if n.id in block.nodes and isinstance(n, Step)),
+        )
+        for i, block in enumerate(blocks)
+    ]
+    pairs = list(zip(blocks, boxes, strict=True))
+    owner = {node: box.id for block, box in pairs for node in block.nodes}
+    at_entry = {block.entry: box for block, box in pairs}
+    ways_out = collections.Counter(
+        owner[s] for s, t in graph.pairs if s in owner and owner.get(t) != owner[s]
+    )
+    flows: dict[tuple[str, str], tuple[Flow, tuple[str, str]]] = {}
+    for flow, key in graph.flows:
+        source = owner.get(flow.source, flow.source)
+        target = owner.get(flow.target, flow.target)
+        if flow.source in owner and source == target:
+            continue
+        shown = attrs.evolve(flow, source=source, target=target)
+        if flow.source in owner and ways_out[source] == 1:
+            shown = attrs.evolve(shown, probability=None)
+        flows.setdefault((source, target), (shown, key))
+    nodes = tuple(
+        at_entry.get(n.id, n) for n in graph.nodes if n.id in at_entry or n.id not in owner
+    )
+    return attrs.evolve(graph, nodes=nodes, flows=tuple(flows.values())), boxes
+
+
+def _detail(graph: _Graph, block: _Block, box: _Box, look: _Look) -> _Graph:
+    """What ``box`` stands for, between two circles with its letter, titled with it."""
+    begin = _Connector(f"{box.id} begins", box.letter, "part")
+    end = _Connector(f"{box.id} ends", box.letter, "part")
+    flows = [(Flow(begin.id, block.entry), (begin.id, block.entry))]
+    for flow, key in graph.flows:
+        if flow.source in block.nodes:
+            shown = flow if flow.target in block.nodes else attrs.evolve(flow, target=end.id)
+            flows.append((shown, key))
+    title = _word("part", look.lang).format(box.letter)
+    return attrs.evolve(
+        graph,
+        nodes=(begin, *(n for n in graph.nodes if n.id in block.nodes), end),
+        flows=tuple(dict.fromkeys(flows)),
+        name=title,
+        title=(title,),
+    )
+
+
+# -- folding into rows ---------------------------------------------------------------------
+
+
+def _folded(graph: _Graph, whole: Any, look: _Look, overlay: _Overlay) -> _Layout | None:
+    """``graph`` (drawn across as ``whole``) folded into rows of at most ``look.width``, or
+    ``None`` when a fold would cut more than :data:`_MAX_CUT` flows: beyond that, the circles
+    are harder to follow than the flows they replace.
+
+    A row that is still too wide is cut again; only a row of a single rank is left as it is.
+    """
+    assert look.width is not None  # only a width is folded to
+    flows = graph.pairs
+    rows, cut = _split(_spans(whole, look.lang), look.width, flows)
+    while cut <= _MAX_CUT:
+        parts = _rows(rows, flows, look.counters.numbers)
+        drawn = [_drawing(_row(graph, part), look, overlay, across=True) for part in parts]
         wide = {
             i
             for i, root in enumerate(drawn)
             if _size(root)[0] > look.width and len(_ranks(_spans(root, look.lang), rows[i])) > 1
         }
         if not wide:
-            return drawn
-        rows = [
-            piece
-            for i, row in enumerate(rows)
-            for piece in (
-                _split(_spans(drawn[i], look.lang), look.width, flows, keep=row, at_least=2)
-                if i in wide
-                else [row]
-            )
-        ]
+            return _Layout(tuple(drawn), numbers=len(parts[0].numbers))
+        pieces = []
+        for i, row in enumerate(rows):
+            if i in wide:
+                split, worst = _split(
+                    _spans(drawn[i], look.lang), look.width, flows, keep=row, at_least=2
+                )
+                pieces += split
+                cut = max(cut, worst)
+            else:
+                pieces.append(row)
+        rows = pieces
+    return None
 
 
 def _spans(root: Any, lang: Lang) -> dict[str, tuple[float, float]]:
     """Each drawn node's extent along the reading direction: (start, end) in points."""
-    spans = {}
-    for group in root.iter(f"{_SVG}g"):
-        if "node" not in group.get("class", "").split():
-            continue
-        xs = [
-            float(x)
-            for shape in group.iter(f"{_SVG}polygon", f"{_SVG}path", f"{_SVG}ellipse")
-            for x in _xs(shape)
-        ]
-        if xs:
-            low, high = min(xs), max(xs)
-            spans[group.find(f"{_SVG}title").text] = (-high, -low) if lang == "fa" else (low, high)
-    return spans
+    extents = _extents(root).items()
+    if lang == "fa":
+        return {node: (-high, -low) for node, (low, high) in extents}
+    return dict(extents)
+
+
+def _extents(root: Any) -> dict[str, tuple[float, float]]:
+    """Each drawn node's left and right x, in points."""
+    return {
+        group.find(f"{_SVG}title").text: (min(xs), max(xs))
+        for group in root.iter(f"{_SVG}g")
+        if "node" in group.get("class", "").split()
+        and (xs := [x for shape in group.iter(*_SHAPES) for x in _xs(shape)])
+    }
 
 
 def _xs(shape: Any) -> list[float]:
@@ -476,9 +844,10 @@ def _split(
     *,
     keep: Iterable[str] | None = None,
     at_least: int = 1,
-) -> list[list[str]]:
+) -> tuple[list[list[str]], int]:
     """Rows of whole ranks, each spanning at most ``width`` less what lanes and connectors
-    add, in reading order; at least ``at_least`` rows when there are enough ranks.
+    add, in reading order; at least ``at_least`` rows when there are enough ranks. Second,
+    the most flows any of its cuts crosses.
 
     A row ends where the fewest flows cross to the next ranks (each is a pair of connectors)
     among the cuts that fill at least half of the row, the latest of equals.
@@ -486,7 +855,7 @@ def _split(
     ranks = _ranks(spans, spans if keep is None else keep)
     crossing = _crossings(ranks, flows)
     budget = width - _FOLD_MARGIN
-    rows: list[list[str]] = []
+    cuts: list[int] = []
     first = 0
     while first < len(ranks):
         last = first
@@ -494,18 +863,19 @@ def _split(
             last += 1
         if last + 1 < len(ranks):
             half = ranks[first][0] + budget / 2
-            cuts = [j for j in range(first, last + 1) if ranks[j][1] >= half] or [last]
-            last = min(cuts, key=lambda j: (crossing[j], -j))
-        rows.append([i for *_, members in ranks[first : last + 1] for i in members])
+            fitting = [j for j in range(first, last + 1) if ranks[j][1] >= half] or [last]
+            last = min(fitting, key=lambda j: (crossing[j], -j))
+            cuts.append(last)
         first = last + 1
-    if len(rows) < at_least <= len(ranks):
+    if len(cuts) + 1 < at_least <= len(ranks):
         middle = len(ranks) / 2
-        cut = min(range(len(ranks) - 1), key=lambda j: (crossing[j], abs(j + 1 - middle)))
-        rows = [
-            [i for *_, m in ranks[: cut + 1] for i in m],
-            [i for *_, m in ranks[cut + 1 :] for i in m],
-        ]
-    return rows
+        cuts = [min(range(len(ranks) - 1), key=lambda j: (crossing[j], abs(j + 1 - middle)))]
+    bounds = [-1, *cuts, len(ranks) - 1]
+    rows = [
+        [i for *_, members in ranks[start + 1 : end + 1] for i in members]
+        for start, end in itertools.pairwise(bounds)
+    ]
+    return rows, max((crossing[j] for j in cuts), default=0)
 
 
 def _crossings(
@@ -522,29 +892,26 @@ def _crossings(
     return crossing
 
 
-def _rows(rows: list[list[str]], flows: list[tuple[str, str]]) -> list[_Row]:
+def _rows(rows: list[list[str]], flows: list[tuple[str, str]], given: int) -> list[_Row]:
     """The rows with their connectors: one number per node that a flow enters from another
-    row, numbered in reading order."""
+    row, numbered in reading order after the ``given`` numbers."""
     row_of = {node: i for i, row in enumerate(rows) for node in row}
     order = {node: k for k, node in enumerate(n for row in rows for n in row)}
     entered = sorted(
         {t for s, t in flows if s in row_of and t in row_of and row_of[s] != row_of[t]},
         key=order.__getitem__,
     )
-    numbers = {node: k for k, node in enumerate(entered, 1)}
+    numbers = {node: k for k, node in enumerate(entered, given + 1)}
     return [_Row(frozenset(row), i == 0, numbers) for i, row in enumerate(rows)]
 
 
-def _cut(
-    nodes: list[Node], flows: list[Flow], row: _Row
-) -> tuple[list[Node | _Connector], list[tuple[Flow, tuple[str, str]]]]:
-    """The nodes and flows one row draws, with connectors where flows leave or enter it; each
-    flow comes with the key of its overlay mark."""
-    kept: list[Node | _Connector] = [n for n in nodes if n.id in row.nodes]
+def _row(graph: _Graph, row: _Row) -> _Graph:
+    """The nodes and flows one row draws, with connectors where flows leave or enter it; only
+    the first row keeps the title."""
+    kept: list[Any] = [n for n in graph.nodes if n.id in row.nodes]
     drawn: list[tuple[Flow, tuple[str, str]]] = []
     connectors: dict[str, _Connector] = {}
-    for flow in flows:
-        key = (flow.source, flow.target)
+    for flow, key in graph.flows:
         leaves, enters = flow.source in row.nodes, flow.target in row.nodes
         if leaves and enters:
             drawn.append((flow, key))
@@ -552,45 +919,34 @@ def _cut(
             end = f"{'to' if leaves else 'from'} {flow.target}"
             if end in connectors and enters:
                 continue  # flows from several places enter through one connector
-            connectors.setdefault(end, _Connector(end, row.numbers[flow.target]))
+            connectors.setdefault(end, _Connector(end, str(row.numbers[flow.target])))
             shown = attrs.evolve(flow, target=end) if leaves else Flow(end, flow.target)
             drawn.append((shown, key))
-    kept += list(connectors.values())
-    return kept, drawn
+    return attrs.evolve(
+        graph,
+        nodes=(*kept, *connectors.values()),
+        flows=tuple(drawn),
+        title=graph.title if row.first else (),
+    )
 
 
 # -- DOT -----------------------------------------------------------------------------------
 
 
-def _process_dot(
-    process: ServiceProcess,
-    *,
-    look: _Look,
-    overlay: _Overlay = _NO_OVERLAY,
-    row: _Row | None = None,
-) -> _Dot:
-    """The DOT of ``process`` with ``overlay``'s marks and additions (of one ``row`` of it
-    when folded)."""
+def _graph_dot(graph: _Graph, look: _Look, overlay: _Overlay, *, rankdir: str) -> _Dot:
+    """The DOT of ``graph`` with ``overlay``'s marks, laid out in ``rankdir``."""
     import graphviz
 
-    nodes: list[Any] = [*process.nodes, *overlay.added_steps]
-    flows = [*process.flows, *overlay.added_flows]
-    top = max((f.frequency or 0 for f in flows), default=0)
-    names = {node.id: f"n{i}" for i, node in enumerate(nodes, 1)}
-    drawn = [(flow, (flow.source, flow.target)) for flow in flows]
-    if row is not None:
-        nodes, drawn = _cut(nodes, flows, row)
-        names |= {n.id: f"c{i}" for i, n in enumerate(nodes) if isinstance(n, _Connector)}
-    titled = row is None or row.first
-    title = textwrap.wrap(look.name(process.name), _TITLE_WIDTH) if titled else []
-    graph = graphviz.Digraph(
+    names = {node.id: f"n{i}" for i, node in enumerate(graph.nodes, 1)}
+    graph_ = graphviz.Digraph(
         "process",
         graph_attr={
-            "rankdir": look.rankdir,
+            "rankdir": rankdir,
             "newrank": "true",
-            "label": _text(title),
+            "label": _text(graph.title),
             "labelloc": "t",
-            "labeljust": "r" if look.lang == "fa" else "l",
+            # A top-to-bottom Persian drawing is mirrored afterwards: its left becomes right.
+            "labeljust": "r" if rankdir == "RL" else "l",
             "fontsize": "14",
             "fontname": _MEASURE_FONT,
             "nodesep": "0.3",
@@ -599,12 +955,13 @@ def _process_dot(
         node_attr={"fontname": _MEASURE_FONT, "fontsize": "11", "color": _LINE},
         edge_attr={"fontname": _MEASURE_FONT, "fontsize": "9", "color": _LINE, "fontcolor": _LINE},
     )
-    lanes = _assign_lanes(nodes, [flow for flow, _ in drawn], look.lanes)
+    joins = _joins(graph)
+    lanes = _assign_lanes(list(graph.nodes), graph.pairs, look.lanes)
     for i, (lane, members) in enumerate(lanes.items()):
         if lane is None:
-            _add_nodes(graph, members, overlay, names, look)
+            _add_nodes(graph_, members, overlay, names, look, joins)
             continue
-        with graph.subgraph(name=f"cluster_lane{i}") as lane_graph:
+        with graph_.subgraph(name=f"cluster_lane{i}") as lane_graph:
             lane_graph.attr(
                 label=_text([_lane_title(lane, look)]),
                 # Graphviz mirrors a cluster's label with the ranks: "l" is the reading start.
@@ -616,18 +973,43 @@ def _process_dot(
                 fontsize="12",
                 **{"class": "lane"},
             )
-            _add_nodes(lane_graph, members, overlay, names, look)
-    for flow, key in drawn:
+            _add_nodes(lane_graph, members, overlay, names, look, joins)
+    connectors = {node.id for node in graph.nodes if isinstance(node, _Connector)}
+    # Where a choice divides the paths; a parallel split sends every case down every branch.
+    parallel = {
+        n.id for n in graph.nodes if isinstance(n, Gateway) and n.kind is GatewayKind.PARALLEL
+    }
+    ways_out = collections.Counter(s for s, _ in graph.pairs if s not in parallel)
+    for flow, key in graph.flows:
         mark = overlay.flows.get(key, _PLAIN)
-        if flow.source.startswith("from "):
+        if flow.source in connectors:
             mark = attrs.evolve(mark, note=None)  # the label stays on the leaving side
-        graph.edge(names[flow.source], names[flow.target], **_flow_attrs(flow, mark, top, look))
-    struck = frozenset(names[i] for i, mark in overlay.nodes.items() if mark.strike)
+        attrs_ = _flow_attrs(flow, mark, graph.top, look, divides=ways_out[flow.source] > 1)
+        graph_.edge(names[flow.source], names[flow.target], **attrs_)
+    struck = frozenset(names[i] for i, mark in overlay.nodes.items() if mark.strike and i in names)
     return _Dot(
-        source=graph.source,
-        title=process.name,
+        source=graph_.source,
+        title=graph.name,
         ids={dot_name: node_id for node_id, dot_name in names.items()},
         struck=struck,
+    )
+
+
+def _joins(graph: _Graph) -> frozenset[str]:
+    """Exclusive joins that only pass cases on to another gateway: drawn as small points, so
+    that a chain of gateways does not read as a chain of decisions."""
+    into = collections.Counter(target for _, target in graph.pairs)
+    out: dict[str, list[str]] = collections.defaultdict(list)
+    for source, target in graph.pairs:
+        out[source].append(target)
+    gateways = {n.id: n for n in graph.nodes if isinstance(n, Gateway)}
+    return frozenset(
+        node_id
+        for node_id, gateway in gateways.items()
+        if gateway.kind is GatewayKind.EXCLUSIVE
+        and into[node_id] >= 2
+        and len(out[node_id]) == 1
+        and out[node_id][0] in gateways
     )
 
 
@@ -683,10 +1065,11 @@ def _add_nodes(
     overlay: _Overlay,
     names: Mapping[str, str],
     look: _Look,
+    joins: frozenset[str],
 ) -> None:
     for node in nodes:
         mark = overlay.nodes.get(node.id, _PLAIN)
-        graph.node(names[node.id], **_node_attrs(node, mark, look))
+        graph.node(names[node.id], **_node_attrs(node, mark, look, join=node.id in joins))
 
 
 def _lane_title(lane: str, look: _Look) -> str:
@@ -711,15 +1094,23 @@ def _lane_key(step: Step, lanes: Lanes) -> str:
     return str(value) if value else ""
 
 
-def _assign_lanes(nodes: list[Any], flows: list[Flow], lanes: Lanes) -> dict[str | None, list[Any]]:
-    """Nodes by lane (``""`` is the unknown lane, ``None`` no lane), lanes in reading order."""
+def _assign_lanes(
+    nodes: list[Any], flows: list[tuple[str, str]], lanes: Lanes
+) -> dict[str | None, list[Any]]:
+    """Nodes by lane (``""`` is the unknown lane, ``None`` no lane), lanes in reading order.
+
+    A box is in the lane of its steps when they share one.
+    """
     if lanes is None:
         return {None: list(nodes)}
     step_lane = {n.id: _lane_key(n, lanes) for n in nodes if isinstance(n, Step)}
+    for box in (n for n in nodes if isinstance(n, _Box)):
+        if len(shared := {_lane_key(step, lanes) for step in box.steps}) == 1:
+            step_lane[box.id] = shared.pop()
     neighbours: dict[str, set[str]] = {n.id: set() for n in nodes}
-    for flow in flows:
-        neighbours[flow.source].add(flow.target)
-        neighbours[flow.target].add(flow.source)
+    for source, target in flows:
+        neighbours[source].add(target)
+        neighbours[target].add(source)
     by_lane: dict[str | None, list[Any]] = {lane: [] for lane in step_lane.values()}
     by_lane[None] = []
     for node in nodes:
@@ -731,16 +1122,22 @@ def _assign_lanes(nodes: list[Any], flows: list[Flow], lanes: Lanes) -> dict[str
     return {lane: members for lane, members in by_lane.items() if members}
 
 
-def _node_attrs(node: Any, mark: _Mark, look: _Look) -> dict[str, str]:
+def _node_attrs(node: Any, mark: _Mark, look: _Look, *, join: bool = False) -> dict[str, str]:
     if isinstance(node, _Connector):
         return _connector_attrs(node, look.lang)
+    if isinstance(node, _Box):
+        return _box_attrs(node, look)
     if isinstance(node, Step):
         attrs_ = _step_attrs(node)
         lines = _step_lines(node, look)
         note = textwrap.wrap(mark.note, _LABEL_WIDTH + 4) if mark.note else []
         attrs_["label"] = _text([*lines, *note])
     else:
-        attrs_ = _gateway_attrs(node) if isinstance(node, Gateway) else _event_attrs(node)
+        if isinstance(node, Gateway):
+            attrs_ = _JOIN_ATTRS if join else _gateway_attrs(node)
+        else:
+            attrs_ = _event_attrs(node)
+        attrs_ = dict(attrs_)
         # Gateways and events are small shapes: their words go beside them.
         beside = [text for text in (node.name, mark.note) if text]
         if beside:
@@ -797,6 +1194,34 @@ def _gateway_attrs(gateway: Gateway) -> dict[str, str]:
     }
 
 
+# An exclusive join that only passes cases on to another gateway.
+_JOIN_ATTRS = MappingProxyType(
+    {
+        "shape": "point",
+        "style": "filled",
+        "fillcolor": _LINE,
+        "width": "0.09",
+        "class": "gateway exclusive join",
+    }
+)
+
+
+def _box_attrs(box: _Box, look: _Look) -> dict[str, str]:
+    """A box standing for a part: its letter and size, then the first steps it holds."""
+    head = _word("part_box", look.lang).format(box.letter, digits(str(len(box.steps)), look.lang))
+    names = ", ".join(look.name(step.name, step.name_fa) for step in box.steps)
+    shown = textwrap.wrap(names, _LABEL_WIDTH + 4, max_lines=3, placeholder=" …")
+    return {
+        "shape": "box",
+        "style": "rounded,filled",
+        "fillcolor": "#eef2f7",
+        "penwidth": "2",
+        "margin": "0.12,0.06",
+        "label": _text([head, *shown]),
+        "class": "block",
+    }
+
+
 def _event_attrs(event: Event) -> dict[str, str]:
     return {
         "shape": "circle",
@@ -814,25 +1239,31 @@ def _connector_attrs(connector: _Connector, lang: Lang) -> dict[str, str]:
     return {
         "shape": "circle",
         "style": "filled",
-        "fillcolor": "#fff8e1",
-        "color": "#b28704",
-        "width": "0.3",
+        "fillcolor": "#fff8e1" if connector.kind == "fold" else "#eef2f7",
+        "color": "#b28704" if connector.kind == "fold" else "#4d4d4d",
+        "width": "0.32",
         "fixedsize": "true",
         "fontsize": "10",
-        "label": digits(str(connector.number), lang),
-        "class": "connector",
+        "label": digits(connector.text, lang),
+        "class": f"connector {connector.kind}",
     }
 
 
-def _flow_attrs(flow: Flow, mark: _Mark, top: int, look: _Look) -> dict[str, str]:
+def _flow_attrs(
+    flow: Flow, mark: _Mark, top: int, look: _Look, *, divides: bool = True
+) -> dict[str, str]:
+    """A flow's look. Its count is written only where a choice divides the paths
+    (``divides``): elsewhere the thickness shows it, and a count on every flow of a sequence
+    widens the drawing and says nothing new."""
     parts = []
     if flow.probability is not None:
         parts.append(digits(f"{flow.probability * 100:.3g}%", look.lang))
-    if flow.frequency is not None:
+    if flow.frequency is not None and divides:
         parts.append(_word("times", look.lang).format(digits(str(flow.frequency), look.lang)))
     if mark.note:
         parts.append(mark.note)
-    attrs_ = {"label": _text([" · ".join(parts)])} if parts else {}
+    # One line each: a label as narrow as its widest figure widens the drawing least.
+    attrs_ = {"label": _text(parts)} if parts else {}
     if flow.frequency and top:
         # Thicker lines for the paths most cases take, as in process maps.
         attrs_["penwidth"] = f"{1 + 2 * flow.frequency / top:.2f}"
@@ -843,9 +1274,29 @@ def _flow_attrs(flow: Flow, mark: _Mark, top: int, look: _Look) -> dict[str, str
     return attrs_
 
 
-def _legend_dots(steps: Iterable[Step], look: _Look) -> list[_Dot]:
+def _notes(roots: list[Any], unlaned: Lanes, lang: Lang) -> list[str]:
+    """What the legend must explain beyond steps: the shapes the drawings use (fold circles,
+    part boxes, join points), and why there are no lanes (``unlaned``: the field no step has).
+    """
+    classes = {
+        name
+        for root in roots
+        for group in root.iter(f"{_SVG}g")
+        for name in group.get("class", "").split()
+    }
+    notes = [_word(key, lang) for key in ("connector", "parts", "joins") if _NOTED[key] in classes]
+    if unlaned is not None:
+        notes.append(_word(f"no_lanes_{unlaned}", lang))
+    return notes
+
+
+# The class of the drawn shape each legend note explains.
+_NOTED = MappingProxyType({"connector": "fold", "parts": "block", "joins": "join"})
+
+
+def _legend_dots(steps: Iterable[Step], look: _Look, notes: Iterable[str] = ()) -> list[_Dot]:
     """Rows of sample boxes, as many as the width needs: the kinds used, then the markers
-    used, the first row opened by the word "Legend".
+    used, then ``notes`` as plain text, the first row opened by the word "Legend".
 
     Each row is a graph of its own, stacked under the process, so that it neither moves the
     process's nodes nor stretches to the process's rank widths.
@@ -863,6 +1314,7 @@ def _legend_dots(steps: Iterable[Step], look: _Look) -> list[_Dot]:
         samples.append((_word("mandatory", look.lang), {}))
     if any(s.citizen_present for s in steps):
         samples.append((_word("citizen_present", look.lang), dict(_PRESENT)))
+    samples += [(note, {"shape": "plaintext", "style": ""}) for note in notes]
     title = _word("legend", look.lang)
     rows: list[list[tuple[str, dict[str, str]]]] = [[(title, {"shape": "plaintext"})]]
     budget, used_width = (look.width or math.inf) - 20, len(title) * _LEGEND_CHAR + _LEGEND_BOX
@@ -900,14 +1352,41 @@ def _legend_row(samples: list[tuple[str, dict[str, str]]], look: _Look, title: s
     return _Dot(source=graph.source, title=title, ids={}, struck=frozenset())
 
 
-def _drawn(dot: _Dot, engine: Engine) -> Any:
-    """``dot`` drawn by Graphviz and cleaned: an SVG root element."""
-    return _finish_svg(_run_graphviz(dot.source, engine), dot)
+def _drawn(dot: _Dot, look: _Look) -> Any:
+    """``dot`` drawn by Graphviz (once per source in one drawing) and cleaned: a new SVG root
+    element."""
+    if dot.source not in look.memo:
+        look.memo[dot.source] = _run_graphviz(dot.source, look.engine)
+    return _finish_svg(look.memo[dot.source], dot)
 
 
 def _draw(dots: list[_Dot], engine: Engine) -> str:
     """Each DOT drawn and cleaned, then stacked top to bottom in one SVG."""
-    return _svg_text([_drawn(dot, engine) for dot in dots], _Look(None, "en", None, engine))
+    look = _Look(None, "en", None, engine)
+    return _svg_text([_drawn(dot, look) for dot in dots], "en")
+
+
+def _mirror(root: Any) -> None:
+    """Reflect a Graphviz drawing left to right, its text still readable: the x of every
+    point, and the side a left-to-right text is anchored on (a right-to-left text already
+    runs from its anchor the mirrored way)."""
+    graph = root.find(f"{_SVG}g")
+    margin = float(re.search(r"translate\(([-\d.]+)", graph.get("transform")).group(1))
+    axis = _size(root)[0] - 2 * margin  # x becomes axis - x
+
+    def flipped(text: str) -> str:
+        return _COORDINATES.sub(lambda m: f"{axis - float(m[1]):.2f},{m[2]}", text)
+
+    for element in root.iter():
+        for key in ("points", "d"):
+            if element.get(key):
+                element.set(key, flipped(element.get(key)))
+        for key in ("cx", "x"):
+            if element.get(key):
+                element.set(key, f"{axis - float(element.get(key)):.2f}")
+        anchor = element.get("text-anchor")
+        if anchor in ("start", "end") and element.get("direction") != "rtl":
+            element.set("text-anchor", "end" if anchor == "start" else "start")
 
 
 def _stack(roots: list[Any], *, right: bool = False) -> Any:
@@ -915,10 +1394,9 @@ def _stack(roots: list[Any], *, right: bool = False) -> Any:
     aligned to the left (or to the ``right``)."""
     from lxml import etree
 
-    gap = 6.0
     sizes = [_size(root) for root in roots]
     width = max(w for w, _ in sizes)
-    height = sum(h for _, h in sizes) + gap * (len(roots) - 1)
+    height = sum(h for _, h in sizes) + _GAP * (len(roots) - 1)
     outer = etree.Element(f"{_SVG}svg", nsmap=roots[0].nsmap)
     outer.set("width", f"{width:.2f}pt")
     outer.set("height", f"{height:.2f}pt")
@@ -931,7 +1409,7 @@ def _stack(roots: list[Any], *, right: bool = False) -> Any:
         root.set("width", f"{w:.2f}")
         root.set("height", f"{h:.2f}")
         outer.append(root)
-        y += h + gap
+        y += h + _GAP
     return outer
 
 

@@ -28,14 +28,18 @@ from bpr import (
     render,
 )
 from bpr.render import (
+    _NO_OVERLAY,
     FONT_FAMILY,
     KIND_COLORS,
     PAGE_WIDTH,
     _draw,
+    _drawing,
+    _folded,
+    _graph_dot,
+    _graph_of,
     _Look,
     _Mark,
     _Overlay,
-    _process_dot,
 )
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -267,9 +271,10 @@ def test_flows_carry_their_frequency_and_thicken_with_it():
     )
     root = parse(render(process, engine="wasm", width=None))
     edges = {title(g): g for g in groups(root, "edge")}
-    assert texts(edges["g->a"]) == ["80% · n=40"]
-    assert texts(edges["g->b"]) == ["20% · n=10"]
-    assert texts(edges["s->g"]) == ["n=50"]
+    assert texts(edges["g->a"]) == ["80%", "n=40"]
+    assert texts(edges["g->b"]) == ["20%", "n=10"]
+    # A count is written where the paths divide; elsewhere the thickness shows it.
+    assert texts(edges["s->g"]) == texts(edges["j->e"]) == []
 
     def width(edge: str) -> float:
         return float(edges[edge].find("s:path", NS).get("stroke-width"))
@@ -316,18 +321,17 @@ def test_a_step_of_unknown_kind_is_white_with_a_dotted_border():
 # -- folding to the page -------------------------------------------------------------------
 
 
-def chain(n: int) -> ServiceProcess:
-    """``n`` steps in a row, the agency changing every third step: far wider than a page."""
-    steps = [
-        Step(f"s{i}", f"Step number {i} of the service", agency=f"Agency {i // 3}")
-        for i in range(n)
-    ]
+def chain(n: int, agency: str | None = None) -> ServiceProcess:
+    """``n`` steps in a row at ``agency``: far wider than a page, a plain sequence."""
+    steps = [Step(f"s{i}", f"Step number {i} of the service", agency=agency) for i in range(n)]
     return ServiceProcess.from_blocks("Long service", *steps)
 
 
 def rows_of(root: etree._Element) -> list[etree._Element]:
-    """The process rows of a stacked drawing (its nested svgs that are not the legend)."""
-    return [row for row in root.findall("s:svg", NS) if not groups(row, "legend")]
+    """The process drawings of a stacked drawing (its nested svgs that are not the legend),
+    or the drawing itself when it stacks nothing."""
+    stacked = root.findall("s:svg", NS)
+    return [row for row in stacked if not groups(row, "legend")] if stacked else [root]
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -400,6 +404,181 @@ def test_width_none_never_folds_and_a_tiny_width_is_an_error():
     assert len(rows_of(parse(render(chain(20), engine="wasm", width=None)))) == 1
     with pytest.raises(RenderError, match="width 50"):
         render(chain(3), width=50)
+
+
+# -- choosing a layout ---------------------------------------------------------------------
+
+
+def width_of(root: etree._Element) -> float:
+    return float(root.get("width").removesuffix("pt"))
+
+
+def centre(group: etree._Element) -> tuple[float, float]:
+    x0, y0, x1, y1 = bbox(group)
+    return (x0 + x1) / 2, (y0 + y1) / 2
+
+
+def test_a_process_that_fits_across_the_page_is_drawn_across():
+    root = parse(render(permit(), engine="wasm", legend=False, width=1000))
+    [drawing] = rows_of(root)
+    assert width_of(root) <= 1000
+    assert centre(node(drawing, "start"))[0] < centre(node(drawing, "end"))[0]
+    assert groups(drawing, "connector") == []
+
+
+def two_branches() -> ServiceProcess:
+    """Two long branches side by side, at two agencies: every cut across would cut both."""
+    left = [Step(f"l{i}", f"Left branch, step number {i}", agency="Police") for i in range(8)]
+    right = [Step(f"r{i}", f"Right branch, step number {i}", agency="Bank") for i in range(8)]
+    return ServiceProcess.from_blocks("Two branches", And(left, right))
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_process_that_cannot_fold_is_drawn_top_to_bottom(lang):
+    process = two_branches()
+    assert width_of(parse(render(process, engine="wasm", width=None, lang=lang))) > PAGE_WIDTH
+    root = parse(render(process, engine="wasm", lang=lang))
+    [drawing] = rows_of(root)
+    assert width_of(root) <= PAGE_WIDTH
+    assert groups(drawing, "connector") == [] and groups(drawing, "block") == []
+    assert {title(g) for g in groups(drawing, "step")} == {s.id for s in process.steps}
+    # Each branch runs down the page, the case from the top to the bottom.
+    assert centre(node(drawing, "start"))[1] < centre(node(drawing, "l0"))[1]
+    assert centre(node(drawing, "l0"))[1] < centre(node(drawing, "l7"))[1]
+    assert centre(node(drawing, "l7"))[1] < centre(node(drawing, "end"))[1]
+    # In Persian the drawing is mirrored, its text kept readable: the lanes read from the
+    # right, and each lane's title sits at its right.
+    police, bank = (bbox(node(drawing, step)) for step in ("l0", "r0"))
+    assert (police[0] < bank[0]) == (lang == "en")
+    for lane in groups(drawing, "lane"):
+        x0, _, x1, _ = bbox(lane)
+        [text] = lane.findall("s:text", NS)
+        assert (float(text.get("x")) < (x0 + x1) / 2) == (lang == "en"), texts(lane)
+    assert texts(node(drawing, "l0")) == ["Left branch, step", "number 0"]
+
+
+def test_a_fold_that_would_cut_more_than_one_flow_is_refused():
+    look = _Look(None, "en", PAGE_WIDTH, "wasm")
+    for process, refused in ((two_branches(), True), (chain(20), False)):
+        graph = _graph_of(process, _NO_OVERLAY, look)
+        across = _drawing(graph, look, _NO_OVERLAY, across=True)
+        folded = _folded(graph, across, look, _NO_OVERLAY)
+        assert (folded is None) == refused
+    # The chain folds at single flows: one number per cut, one circle at each end.
+    assert folded.numbers == len(folded.roots) - 1 >= 3
+
+
+def wide_block(lang_steps: int = 3) -> ServiceProcess:
+    """Six optional branches of three steps run in parallel: too wide across (each branch is
+    long), top to bottom (six columns) and folded (a fold would cut six flows)."""
+    branches = [
+        Xor(
+            [Step(f"b{i}{j}", f"Branch {i}, step {j} of the work") for j in range(lang_steps)],
+            None,
+            probabilities=[0.9, 0.1],
+        )
+        for i in range(6)
+    ]
+    return ServiceProcess.from_blocks(
+        "Wide", Step("a", "Apply for the permit"), And(*branches), Step("z", "Issue the permit")
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_blocks_that_fit_no_layout_are_drawn_as_boxes_and_on_their_own(lang):
+    process = wide_block()
+    root = parse(render(process, engine="wasm", lang=lang))
+    drawings = rows_of(root)
+    assert all(width_of(d) <= PAGE_WIDTH for d in [root, *drawings])
+    overview, parts = drawings[0], drawings[1:]
+    boxes = {title(g).removeprefix("part "): g for g in groups(overview, "block")}
+    assert len(boxes) == len(parts) >= 2
+    shown = {title(g) for g in groups(overview, "step")}
+    for part, (letter, box) in zip(parts, boxes.items(), strict=True):
+        # A part is titled with its box's letter, begins and ends at circles with the letter,
+        # and draws the steps its box names.
+        assert texts(part)[0] == ("Part " if lang == "en" else "بخش ") + letter
+        circles = {title(g): texts(g) for g in groups(part, "connector")}
+        assert circles == {f"part {letter} begins": [letter], f"part {letter} ends": [letter]}
+        steps = [title(g) for g in groups(part, "step")]
+        branch = {s[:2] for s in steps}
+        assert len(branch) == 1 and len(steps) == 3  # one whole branch
+        assert texts(box)[0].startswith("⊞")
+        assert digits_in(texts(box)[0]) == "3"
+        shown |= set(steps)
+    # Every step is drawn once, in the overview or in one part.
+    assert sorted(shown) == sorted(s.id for s in process.steps)
+    assert sum(len(groups(d, "step")) for d in drawings) == len(process.steps)
+    # Letters run in reading order: A, B, C... (الف، ب، پ... in Persian).
+    expected = "ABCDEF" if lang == "en" else ["الف", "ب", "پ", "ت", "ث", "ج"]
+    assert list(boxes) == list(expected[: len(boxes)])
+    assert render(process, engine="wasm", lang=lang) == render(process, engine="wasm", lang=lang)
+
+
+def digits_in(text: str) -> str:
+    """The digits of ``text`` (Persian ones as ASCII)."""
+    return "".join(str(unicodedata.digit(c)) for c in text if c.isdigit())
+
+
+def test_the_flows_of_a_part_join_the_flows_around_its_box():
+    process = wide_block()
+    drawings = rows_of(parse(render(process, engine="wasm", legend=False)))
+    drawn = set()
+    for drawing in drawings:
+        for edge in groups(drawing, "edge"):
+            drawn.add(tuple(title(edge).split("->")))
+    boxes = [title(g) for g in groups(drawings[0], "block")]
+    expected = {(flow.source, flow.target) for flow in process.flows}
+    # Each flow is drawn as it is, or ends at a box (flows into the block) and leaves it (its
+    # way out), or runs inside a part, entered from its first circle and left to its last.
+    parts = zip(boxes, drawings[1:], strict=True)
+    inside = {box: {title(g) for g in groups(part, "node")} for box, part in parts}
+    owner = {n: box for box, nodes in inside.items() for n in nodes}
+    shown = set()
+    for source, target in expected:
+        s, t = owner.get(source, source), owner.get(target, target)
+        if (s, t) == (source, target) or s == t:
+            shown.add((source, target))
+        elif s in inside:
+            shown |= {(s, t), (source, f"{s} ends")}
+        else:
+            shown |= {(s, t), (f"{t} begins", target)}
+    assert drawn == shown
+
+
+def test_lanes_that_would_all_be_unknown_are_left_out_and_the_legend_says_why():
+    process = ServiceProcess.from_blocks("No agencies", Step("a", "Apply"), Step("b", "Check"))
+    root = parse(render(process, engine="wasm"))
+    assert lanes(root) == {}
+    assert "no lanes: no step has an agency" in texts(root)
+    by_actor = parse(render(process, engine="wasm", lanes="actor", lang="fa"))
+    assert lanes(by_actor) == {}
+    assert "بدون تفکیک نقش‌ها: نقش هیچ مرحله‌ای معلوم نیست" in texts(by_actor)
+    # One step with an agency is enough for lanes; the others are "(unknown)".
+    some = ServiceProcess.from_blocks("P", Step("a", "Apply", agency="City"), Step("b", "Check"))
+    assert sorted(lanes(parse(render(some, engine="wasm")))) == ["(unknown)", "City"]
+    assert not any("no lanes" in t for t in texts(parse(render(some, engine="wasm"))))
+
+
+def test_an_exclusive_join_right_before_another_gateway_is_a_point():
+    process = ServiceProcess.from_blocks(
+        "Options",
+        Step("a", "Apply"),
+        Xor(Step("b", "Pay a fee"), None),
+        Xor(Step("c", "Send by post"), None),
+        Step("d", "Issue"),
+    )
+    root = parse(render(process, engine="wasm"))
+    joins = groups(root, "join")
+    # The first choice's join leads straight into the second choice: a point, no symbol.
+    [join] = joins
+    assert texts(join) == [] and join.find("s:ellipse", NS) is not None
+    x0, _, x1, _ = bbox(join)
+    assert x1 - x0 < 10
+    assert len(groups(root, "gateway")) == 4 and len(groups(root, "diamond") or joins) == 1
+    diamonds = [g for g in groups(root, "gateway") if g is not join]
+    assert all(texts(g) == ["×"] for g in diamonds)
+    assert "• paths join" in texts(root)
 
 
 # -- Persian -------------------------------------------------------------------------------
@@ -604,7 +783,8 @@ def test_overlay_marks_strikes_and_adds_elements():
         added_steps=(extra,),
         added_flows=(Flow("land", "copy"), Flow("copy", "fire")),
     )
-    dot = _process_dot(process, look=_Look("agency", "en", None, "wasm"), overlay=overlay)
+    look = _Look("agency", "en", None, "wasm")
+    dot = _graph_dot(_graph_of(process, overlay, look), look, overlay, rankdir="LR")
     root = parse(_draw([dot], "wasm"))
 
     struck = node(root, "reject")
