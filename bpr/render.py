@@ -20,28 +20,48 @@ How a diagram reads
   A step whose kind nobody gave is white with a dotted border.
 * A double, heavier border means the citizen must be there in person; a leading ``§`` means
   the law makes the step mandatory; the second line, in brackets, is the channel.
-* Gateways are diamonds: ``×`` exclusive, ``+`` parallel. A case starts at the thin circle and
-  ends at the thick one.
-* A flow is labelled with its branch probability (``70%``) and, when a log was mined, how often
-  it was taken (``n=120``); frequent flows are drawn thicker.
-* A legend lists the kinds and markers the diagram uses, in as many rows as the page needs.
+* Gateways are diamonds: ``×`` exclusive, ``+`` parallel. An exclusive join that only passes
+  cases on to another gateway is a small dot, so that a chain of gateways does not read as a
+  chain of decisions. A case starts at the thin circle and ends at the thick one.
+* A flow out of a choice is labelled with its branch probability (``70%``) and, when a log was
+  mined, how often it was taken (``n=120``); other flows carry no count (their thickness
+  shows it: frequent flows are drawn thicker).
+* A legend lists the kinds and markers the diagram uses, and the shapes that need a word (dots,
+  circles, boxes, missing lanes), in as many rows as the page needs.
 
 Gateways and events sit in a lane when every step next to them is in that lane. Steps with no
-agency (or actor) share one lane titled "(unknown)".
+agency (or actor) share one lane titled "(unknown)"; when no step has one, the drawing has no
+lanes and its legend says why.
 
 Fitting a page
 --------------
 A drawing is at most ``width`` points wide (:data:`PAGE_WIDTH`, the text width of an A4
 landscape page, by default), so that it prints at its own size and shows without scrolling in
-a report at 1280 pixels. A process drawn wider is **folded**: cut between ranks (the columns of
-steps that Graphviz lines up) into rows laid out one under the other, each with its own lanes;
-a row ends where the fewest flows cross to the next ranks, so a fold rarely cuts a block.
-A flow that goes from one row to another ends at a small numbered circle and starts again at
-the circle with the same number in the other row, as flowcharts do across pages. A row that is
-still too wide is cut again; only a row of a single rank is left as it is.
+a report at 1280 pixels. Which layout a process gets is measured, not guessed: each candidate
+is drawn by Graphviz and its size read back.
+
+* **Across** (left to right, or right to left in Persian) whenever that fits.
+* Otherwise **top to bottom** (a long sequence becomes height, branches and lanes spread across
+  the width) or **folded**, whichever fits and is shorter to follow: a fold's height plus, for
+  each pair of connectors, what finding the other circle costs the reader (150 points). A
+  fold cuts the drawing between ranks (the columns of steps Graphviz lines up) into rows laid
+  out one under the other, each with its own lanes; a flow that goes from one row to the next
+  ends at a small numbered circle and starts again at the circle with the same number, as
+  flowcharts do across pages. A fold is only made where a single flow crosses (a point of
+  plain sequence): cutting through branches would replace flows by circles that are harder
+  to follow than the flows.
+* When neither fits, **blocks** (single-entry, single-exit parts such as a choice, a parallel
+  section or a loop) are drawn as boxes, ``⊞ Part A · 5 steps`` with the first step names,
+  until the drawing fits; each block is then drawn on its own below, titled "Part A", from a
+  circle ``A`` where it begins to one where it ends, and laid out the same way (its own
+  blocks become parts B, C...). Blocks of several steps holding at most half of the drawing
+  are boxed first, largest first; then the smallest larger block; single steps last. A
+  drawing with no block left to box is drawn in its narrowest layout, wider than ``width``.
 
 In Persian (``lang="fa"``) everything reads right to left: the flow, the rows (aligned to the
-right), the lane titles and the legend; words are Persian and numbers have Persian digits.
+right), the lane titles and the legend; a top-to-bottom drawing is mirrored (its text kept
+readable), so that its lanes and branches start at the right. Words are Persian, parts are
+lettered الف، ب، پ... and numbers have Persian digits.
 Step names are the steps' ``name_fa``, and names of agencies and documents come from
 ``names`` or the glossary of agencies and documents common in Iranian government services
 that ``bpr`` carries, where a Persian name is known.
@@ -68,12 +88,15 @@ Examples
 >>> svg.startswith("<svg") and "Apply" in svg and "70%" in svg
 True
 
-A long process folds into rows no wider than the page:
+A long plain sequence folds into rows no wider than the page, joined by numbered circles:
 
 >>> long = ServiceProcess.from_blocks(
-...     "Long", *(Step(f"s{i}", f"Step number {i}", agency="Registry") for i in range(20)))
+...     "Long", *(Step(f"s{i}", f"Step number {i}") for i in range(20)))
 >>> import re
->>> float(re.search(r'width="([0-9.]+)pt"', render(long, engine="wasm")).group(1)) <= PAGE_WIDTH
+>>> svg = render(long, engine="wasm")
+>>> float(re.search(r'width="([0-9.]+)pt"', svg).group(1)) <= PAGE_WIDTH
+True
+>>> svg.count('class="node connector fold"') > 0
 True
 >>> render("Permit")
 Traceback (most recent call last):
@@ -638,8 +661,9 @@ def _graph_of(process: ServiceProcess, overlay: _Overlay, look: _Look) -> _Graph
 
 
 def _blocks(graph: _Graph) -> list[_Block]:
-    """The smallest single-entry, single-exit block from each gateway of ``graph`` to a later
-    gateway, largest first.
+    """The single-entry, single-exit blocks of ``graph``, largest first: the smallest one
+    from each gateway to a later gateway, and each branch of a choice or parallel split that
+    is one (from its first node to its last before the join).
 
     A block's exit post-dominates its entry (every path from the entry to the end passes it)
     and its entry dominates its exit; the block is what the entry reaches before the exit,
@@ -659,7 +683,7 @@ def _blocks(graph: _Graph) -> list[_Block]:
     backward.add_edges_from((sink, n) for n in nodes if backward.in_degree(n) == 0)
     dominator = nx.immediate_dominators(forward, root)
     post_dominator = nx.immediate_dominators(backward, sink)
-    blocks = []
+    found: dict[frozenset[str], _Block] = {}
     for entry, node in nodes.items():
         if not isinstance(node, Gateway) or entry not in dominator:
             continue
@@ -667,13 +691,17 @@ def _blocks(graph: _Graph) -> list[_Block]:
         while exit_ != sink:
             block = None
             if isinstance(nodes[exit_], Gateway) and _dominates(dominator, entry, exit_, root):
-                block = _block(forward, nodes, entry, exit_)
-            if block is not None:
-                blocks.append(block)
+                block = _block(forward, nodes, entry, _reach(forward, entry, exit_))
+            if block is not None and block.exit == exit_:
+                found.setdefault(block.nodes, block)
+                for first in forward.successors(entry):
+                    branch = _reach(forward, first, exit_) - {exit_}
+                    if first != exit_ and (part := _block(forward, nodes, first, branch)):
+                        found.setdefault(part.nodes, part)
                 break
             exit_ = post_dominator[exit_]
     order = list(nodes)
-    return sorted(blocks, key=lambda b: (-b.steps, -len(b.nodes), order.index(b.entry)))
+    return sorted(found.values(), key=lambda b: (-b.steps, -len(b.nodes), order.index(b.entry)))
 
 
 def _dominates(dominator: Mapping[Any, Any], first: str, node: Any, root: Any) -> bool:
@@ -684,20 +712,29 @@ def _dominates(dominator: Mapping[Any, Any], first: str, node: Any, root: Any) -
     return False
 
 
-def _block(graph: Any, nodes: Mapping[str, Any], entry: str, exit_: str) -> _Block | None:
-    """The block from ``entry`` to ``exit_``, or ``None`` when something outside flows into
-    it elsewhere or it holds a start or end."""
-    inside, todo = {entry}, [entry]
+def _reach(graph: Any, start: str, stop: str) -> set[str]:
+    """The nodes ``start`` reaches without passing ``stop`` (``stop`` too when reached)."""
+    inside, todo = {start}, [start]
     while todo:
         node = todo.pop()
-        if node != exit_:
-            todo += [n for n in graph.successors(node) if n not in inside]
-            inside.update(graph.successors(node))
+        if node != stop:
+            new = [n for n in graph.successors(node) if n not in inside]
+            inside.update(new)
+            todo += new
+    return inside
+
+
+def _block(graph: Any, nodes: Mapping[str, Any], entry: str, inside: set[str]) -> _Block | None:
+    """The nodes ``inside`` as a block entered at ``entry``, or ``None`` when something
+    outside flows into them elsewhere, more than one of them flows out, or they hold a start
+    or an end."""
+    leaving = {n for n in inside for m in graph.successors(n) if m not in inside}
     closed = all(p in inside for n in inside - {entry} for p in graph.predecessors(n))
-    if not (closed and all(isinstance(nodes[n], Step | Gateway) for n in inside)):
+    kinds = all(isinstance(nodes[n], Step | Gateway) for n in inside)
+    if len(leaving) != 1 or not (closed and kinds):
         return None
     steps = sum(isinstance(nodes[n], Step) for n in inside)
-    return _Block(entry, exit_, frozenset(inside), steps)
+    return _Block(entry, leaving.pop(), frozenset(inside), steps)
 
 
 def _collapsed(graph: _Graph, blocks: list[_Block], look: _Look) -> tuple[_Graph, list[_Box]]:
