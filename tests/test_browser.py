@@ -6,7 +6,8 @@ console error or uncaught exception, fetches nothing from any other host (the re
 self-contained; the site uses no CDN or web fonts), and every diagram is drawn at a non-zero
 size. The report's diagrams must also fit a 1280-pixel-wide window without scrolling sideways
 and keep their text at least 10 pixels high, as the browser draws them (the font size of each
-SVG text element times the scale its coordinate system is drawn at). A full-page screenshot of
+SVG text element times the scale its coordinate system is drawn at): the bundled example's,
+and those of a model discovered from a real log (receipt). A full-page screenshot of
 each page goes to ``tests/_artifacts/`` for CI to keep.
 
 Off CI, the tests skip when chromium (or, for the docs, mkdocs) is missing; with ``CI=true``
@@ -277,7 +278,29 @@ def test_report_opens_without_errors_and_shows_its_diagrams(browser, tmp_path, l
     # The as-is, the gaps overlay and the as-is/to-be comparison, each inline.
     assert [d["tag"] for d in diagrams] == ["svg", "svg", "svg"]
     assert browser.evaluate("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
-    # Each fits the 1280-pixel window with readable text: the page never scrolls sideways.
+    assert_diagrams_fit(browser)
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_diagrams_of_a_discovered_model_fit_the_window(browser, tmp_path, lang):
+    # A real log: the receipt log's discovered model has 27 steps and three times as many
+    # gateways, and no step has an agency.
+    from bpr.analysis import analyze
+    from bpr.report import report
+
+    analysis = analyze(ROOT / "tests" / "data" / "logs" / "receipt.xes.gz", simulate=False)
+    assert len(analysis.as_is.steps) >= 20 and len(analysis.as_is.gateways) >= 40
+    report(analysis, lang=lang).save(tmp_path / "report.html")
+
+    diagrams = check_page(browser, tmp_path, "report.html", f"report-receipt-{lang}.png")
+
+    assert [d["tag"] for d in diagrams] == ["svg", "svg"]  # the as-is and the comparison
+    assert_diagrams_fit(browser)
+
+
+def assert_diagrams_fit(browser: DevTools) -> None:
+    """Each of the page's diagrams fits the 1280-pixel window with readable text: the page
+    never scrolls sideways, nor does a diagram."""
     fit = json.loads(browser.evaluate(FIT))
     assert fit["page"] <= fit["window"] == 1280
     for diagram in fit["diagrams"]:
