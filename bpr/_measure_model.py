@@ -6,8 +6,23 @@ model order, exclusive splits by their branch probabilities, loops included. Exp
 of steps and of step-to-step transitions come from the fundamental matrix; the non-linear
 metrics (distinct agencies, distinct documents, rework) are sums of hitting probabilities,
 each read off the same fundamental matrix with a system as small as the set of steps it asks
-about. Times come from the distribution of the path duration, propagated through the graph
-with parallel blocks collapsed to the maximum of their branches.
+about.
+
+Times come from the distribution of the time from start to end. A step's time is its
+analyst's ``duration`` (a point) or what the log observed (the distributions of its waiting
+and working times, :attr:`bpr.DurationStats.distribution`, taken as independent; no waiting
+in the share of its runs that opened their case). Means are exact: expected visits of each
+node (a linear system) times its mean time. Quantiles are read off the distribution, computed
+on a grid of points by damped Fourier transforms, where a sum of independent durations is a
+product, a loop a geometric series and a choice a weighted sum, all exact on the grid: the
+graph's nodes are eliminated one by one, as in turning an automaton into a regular
+expression. When every duration is a whole number of one unit and the quantiles lie within
+GRID units, the grid's points are that unit apart and the quantiles exact (models written by
+hand, with durations in minutes); otherwise the grid has GRID points and a quantile is within
+about a thousandth of its value. A parallel block takes its longest branch (the time by which
+every branch has ended), except one discovered from a log that interleaves its branches
+(:attr:`bpr.StepStats.interleaved`), whose steps' waiting times run from the case's previous
+event, whichever branch: its branches take their time one after another, as in the log.
 
 :func:`measure_stretch` measures one stretch of a process between two steps that every case
 passes exactly once; the redesign planner adds stretches up (see :mod:`bpr._regions`).
@@ -73,6 +88,8 @@ _DAY = 86400.0
 
 #: Points of the grid on which a duration distribution that is not exact is computed.
 GRID = 1 << 14
+#: Points of the grids that find where a quantile lies before it is read on one of GRID.
+COARSE = 1 << 11
 #: Damping of a grid's transforms: mass beyond the grid's end folds back weighed by
 #: exp(-DAMPING) at most (and rounding near its end grows by as much: 1e-16 becomes 7e-9).
 DAMPING = 18.0
@@ -630,13 +647,13 @@ class _Grid:
         return self.forward(np.bincount(index[inside], mass[inside], minlength=self.size))
 
 
-def _grid(span: float, unit: float | None) -> _Grid:
+def _grid(span: float, unit: float | None, points: int = GRID) -> _Grid:
     """A grid reaching ``span`` seconds: of ``unit`` steps when all durations are whole
-    numbers of it and few enough, else of GRID points."""
-    if unit is not None and span / unit < GRID - 2:
+    numbers of it and few enough, else of ``points`` points."""
+    if unit is not None and span / unit < points - 2:
         size = 1 << max(4, math.ceil(math.log2(span / unit + 2)))
         return _Grid(unit, size, True)
-    return _Grid(span / (GRID - 2), GRID, False)
+    return _Grid(span / (points - 2), points, False)
 
 
 _SINK = "\ue000sink"
@@ -718,29 +735,48 @@ class _Timing:
         import numpy as np
 
         nodes = self._region(entry, stops)
-        inside = set(nodes)
         out: dict[str, dict[str, Any]] = {}
         into: dict[str, set[str]] = {n: set() for n in [*nodes, _SINK]}
         for n in nodes:
             own = self._node_transform(n, grid)
             out[n] = {}
-            for target, p in self.succ[n]:
-                if p <= 0:
-                    continue
-                target = target if target in inside else _SINK
-                weight = p if own is None else p * own
-                out[n][target] = out[n].get(target, 0.0) + weight
+            for target, weight in self._flows(n, nodes):
+                out[n][target] = out[n].get(target, 0.0) + (weight if own is None else weight * own)
                 into[target].add(n)
-        rest = [n for n in nodes if n != entry]
-        while rest:
-            node = min(rest, key=lambda n: (len(into[n]) * len(out[n]), self.order[n]))
-            rest.remove(node)
+        for node in self._elimination(entry, stops):
             _eliminate(node, out, into)
         again = out[entry].pop(entry, 0.0)
         result = out[entry].get(_SINK, 0.0) / (1.0 - again)
         return (
             result if isinstance(result, np.ndarray) else np.full(grid.size // 2 + 1, result + 0j)
         )
+
+    def _flows(self, node: str, region: list[str]) -> list[tuple[str, float]]:
+        """The flows out of ``node`` that a case can take, those leaving ``region`` to the
+        sink."""
+        inside = self.cache.setdefault(("inside", tuple(region)), frozenset(region))
+        return [(t if t in inside else _SINK, p) for t, p in self.succ[node] if p > 0]
+
+    def _elimination(self, entry: str, stops: frozenset[str]) -> list[str]:
+        """The order in which to eliminate the nodes after ``entry``: each time the node with
+        the fewest flows in times out, so that few new flows are made (found once, by
+        eliminating flows without values)."""
+        key = ("order", entry, stops)
+        if key not in self.cache:
+            nodes = self._region(entry, stops)
+            out = {n: dict.fromkeys(t for t, _ in self._flows(n, nodes)) for n in nodes}
+            into: dict[str, set[str]] = {n: set() for n in [*nodes, _SINK]}
+            for n, targets in out.items():
+                for target in targets:
+                    into[target].add(n)
+            rest, order = [n for n in nodes if n != entry], []
+            while rest:
+                node = min(rest, key=lambda n: (len(into[n]) * len(out[n]), self.order[n]))
+                rest.remove(node)
+                order.append(node)
+                _eliminate(node, out, into, symbolic=True)
+            self.cache[key] = order
+        return self.cache[key]
 
     def _node_transform(self, node: str, grid: _Grid) -> np.ndarray | None:
         key = (node, grid)
@@ -771,16 +807,23 @@ class _Timing:
         return sorted(seen, key=self.order.__getitem__)
 
 
-def _eliminate(node: str, out: dict[str, dict[str, Any]], into: dict[str, set[str]]) -> None:
-    """Remove ``node``, joining each flow into it to each flow out of it."""
+def _eliminate(
+    node: str, out: dict[str, dict[str, Any]], into: dict[str, set[str]], symbolic: bool = False
+) -> None:
+    """Remove ``node``, joining each flow into it to each flow out of it (only the flows,
+    without their values, when ``symbolic``)."""
     again = out[node].pop(node, 0.0)
     into[node].discard(node)
-    through = 1.0 / (1.0 - again)
+    through = None if symbolic else 1.0 / (1.0 - again)
     leaving = out.pop(node)
     for source in into.pop(node):
-        weight = out[source].pop(node) * through
+        weight = out[source].pop(node)
         for target, onward in leaving.items():
-            out[source][target] = out[source].get(target, 0.0) + weight * onward
+            if symbolic:
+                out[source][target] = None
+            else:
+                joined = weight * through * onward
+                out[source][target] = out[source].get(target, 0.0) + joined
             into[target].add(source)
     for target in leaving:
         into[target].discard(node)
@@ -834,30 +877,39 @@ def _from_starts(timing: _Timing, stops: frozenset[str] = frozenset()) -> float:
 def _quantile(timing: _Timing, q: float, mean: float) -> tuple[float, bool]:
     """The smallest time by which a share ``q`` of cases has ended, and whether it is exact.
 
-    The first grid reaches twice the mean; a grid that ends before the quantile is made four
-    times longer, one that ends far beyond it shorter (the quantile at 80 % of it), so that its
+    Coarse grids of COARSE points find where the quantile lies: the first reaches twice the
+    mean, and one that ends before the quantile is made four times longer. The quantile is
+    then read on a grid of GRID points that places it at 80 % of its length, so that its
     points are close enough.
     """
-    import numpy as np
-
     if mean <= 0.0:
         return 0.0, True
     span = 2.0 * mean
     for _ in range(32):
-        grid = _grid(span, timing.unit)
-        transforms = [timing.transform(e.id, frozenset(), grid) for e in timing.process.starts]
-        cdf = grid.cdf(sum(transforms) / len(transforms))
-        k = int(np.searchsorted(cdf, q - _SAME_PROBABILITY))
-        if k == grid.size:
-            span *= 4.0
-        elif grid.exact or 5 * k >= 3 * grid.size:
-            return k * grid.step, grid.exact
-        else:
-            span = 1.25 * (k + 1) * grid.step
+        grid = _grid(span, timing.unit, COARSE)
+        k = _reached(timing, grid, q)
+        if k < grid.size:
+            if grid.exact:
+                return k * grid.step, True
+            grid = _grid(1.25 * (k + 1) * grid.step, timing.unit)
+            k = _reached(timing, grid, q)
+            if k < grid.size:
+                return k * grid.step, grid.exact
+        span *= 4.0
     raise ModelError(
         f"process {timing.process.name!r}: the {q:.0%} quantile of the cycle time lies beyond "
         f"{span:.3g} s, more than any grid reaches"
     )
+
+
+def _reached(timing: _Timing, grid: _Grid, q: float) -> int:
+    """The first point of ``grid`` by which a share ``q`` of cases has ended (``grid.size``
+    when none has)."""
+    import numpy as np
+
+    transforms = [timing.transform(e.id, frozenset(), grid) for e in timing.process.starts]
+    cdf = grid.cdf(sum(transforms) / len(transforms))
+    return int(np.searchsorted(cdf, q - _SAME_PROBABILITY))
 
 
 def _times(

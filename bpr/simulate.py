@@ -26,10 +26,15 @@ Where the numbers come from
 ---------------------------
 * Durations, first found wins: the system rule; ``Step.duration`` (the mean of an exponential
   distribution, or fixed with ``distribution="fixed"``); the log given as ``log=`` (its observed
-  working times, resampled); ``Step.stats`` (a lognormal with the observed median and mean, or
-  an exponential where the mean does not exceed the median); a default of 30 minutes. Where a
-  log has no start times, only the time since the case's previous event is known; it already
-  includes the waiting, so it is replayed as a delay that holds no clerk.
+  working times, resampled); ``Step.stats`` (drawn from the observed distribution,
+  :attr:`bpr.DurationStats.distribution`; where only the median and mean are known, a
+  lognormal with them, or an exponential where the mean does not exceed the median); a
+  default of 30 minutes. Where a log has no start times, only the time since the case's
+  previous event is known; it already includes the waiting, so it is replayed as a delay that
+  holds no clerk (none at all in the share of a step's runs that opened their case). A
+  parallel block discovered from a log that interleaves its branches
+  (:attr:`bpr.StepStats.interleaved`) runs its branches one after another, as the log timed
+  them.
 * Arrivals: one case per hour on average, or the log's rate (cases over its time span).
 * Pool sizes: ``resources=``; else the number of distinct resources the log shows for the
   pool's steps; else the fewest clerks that keep the pool below 80 % busy on average.
