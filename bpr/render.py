@@ -192,7 +192,6 @@ _MAX_CUT = 1  # the most flows a fold may cut
 # whose lanes leave a few steps per row reads better top to bottom.
 _CONNECTOR_COST = 150.0
 _GAP = 6.0  # points between drawings stacked one under the other
-_BOX_WIDTH = 180.0  # about the width of a box standing for a block, in points
 _SHAPES = (f"{_SVG}polygon", f"{_SVG}path", f"{_SVG}ellipse")  # the outlines of a node
 _LATIN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _PERSIAN_LETTERS = (
