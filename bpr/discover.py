@@ -703,7 +703,10 @@ def _shared_errors(group: list[_Tree], rounds: _Rounds) -> dict[_Tree, float]:
 
 
 def _regrouped(
-    node: _Tree, repeats: Mapping[_Tree, _Repeats], own: Mapping[_Tree, frozenset[_Tree]]
+    node: _Tree,
+    repeats: Mapping[_Tree, _Repeats],
+    own: Mapping[_Tree, frozenset[_Tree]],
+    rounds: Mapping[_Tree, _Rounds],
 ) -> _Tree:
     """``node`` with every loop of ``own`` regrouped as a parallel block.
 
@@ -717,33 +720,35 @@ def _regrouped(
     :func:`_own` picks get one; the others share a branch, a loop of a choice of them, as
     before. What runs in every round (``c`` in ``*(->(c, X(tau, a)), tau)``) stays a loop in
     the block; when it is a choice, those of its branches that need one get a branch too, and
-    the rest of it becomes optional like a shared branch.
+    the rest of it becomes optional like a shared branch. A branch whose parts the log never
+    repeats within one run of the loop does not repeat: it is only optional.
     """
     if not node.children:
         return node
     if node not in own:
-        return _compound(node.operator, tuple(_regrouped(c, repeats, own) for c in node.children))
-    shape, mine = repeats[node], own[node]
-
-    def new(part: _Tree) -> _Tree:
-        return _regrouped(part, repeats, own)
+        children = tuple(_regrouped(c, repeats, own, rounds) for c in node.children)
+        return _compound(node.operator, children)
+    shape, mine, ran = repeats[node], own[node], rounds[node]
 
     def optional(parts: list[_Tree]) -> list[_Tree]:
-        """A branch that repeats ``parts``, each of them any number of times in a row."""
+        """The branch of ``parts`` (one of them each time), again while the log repeats them."""
         if not parts:
             return []
-        return [_choice((_leaf(None), _repeated(_choice(tuple(parts)))))]
+        branch = _choice(tuple(_regrouped(p, repeats, own, rounds) for p in parts))
+        if sum(ran.rounds[p] for p in parts) > ran.entered(parts):
+            branch = _repeated(branch)
+        return [_choice((_leaf(None), branch))]
 
     branches = []
     if shape.alternatives and mine & set(shape.alternatives):
-        branches += optional([new(a) for a in shape.alternatives if a not in mine])
-        branches += [b for a in shape.alternatives if a in mine for b in optional([new(a)])]
+        branches += optional([a for a in shape.alternatives if a not in mine])
+        branches += [b for a in shape.alternatives if a in mine for b in optional([a])]
     elif shape.core:
         kind = node.children[0].operator
-        core = [new(c) for c in shape.core]
+        core = [_regrouped(c, repeats, own, rounds) for c in shape.core]
         branches.append(_repeated(core[0] if len(core) == 1 else _compound(kind, tuple(core))))
-    branches += [b for p in shape.parts if p in mine for b in optional([new(p)])]
-    branches += optional([new(p) for p in shape.parts if p not in mine])
+    branches += [b for p in shape.parts if p in mine for b in optional([p])]
+    branches += optional([p for p in shape.parts if p not in mine])
     return branches[0] if len(branches) == 1 else _compound("and", tuple(branches))
 
 
@@ -781,7 +786,7 @@ def _inductive(variants: Variants, noise: float) -> _Graph:
         cases = sum(variants.values())
         own = {loop: mine for loop in repeats if (mine := _own(repeats[loop], rounds[loop], cases))}
         if own:
-            tree = _regrouped(tree, repeats, own)
+            tree = _regrouped(tree, repeats, own, rounds)
             runs = _runs(tree, variants)
     counts: Counter[_Tree] = Counter()
     graph = _Graph(len(tree.alphabet))
