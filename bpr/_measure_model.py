@@ -60,7 +60,7 @@ from bpr.model import (
 if TYPE_CHECKING:
     import numpy as np
 
-    from bpr.model import DurationStats
+    from bpr.model import DurationStats, StepStats
 
 __all__ = [
     "COUNTS",
@@ -550,7 +550,8 @@ def _step_law(kind: str) -> Callable[[Step], _Law | None]:
     no waiting at all in the share of executions that opened their case (nothing came before
     them). A step observed in a log but with neither working nor waiting time only ever opened
     cases of a log without start times: its event is where the cycle time starts, so it takes
-    0 s.
+    0 s; unless it has events that did not open their case, whose time is then unknown (a log
+    without times).
     """
 
     def law(step: Step) -> _Law | None:
@@ -558,11 +559,12 @@ def _step_law(kind: str) -> Callable[[Step], _Law | None]:
         if step.duration is not None:
             total = working = _Law.point(step.duration.total_seconds())
         elif stats is not None:
+            if _untimed(stats):
+                return None
             parts = [] if stats.working is None else [_Law.observed(stats.working)]
             if stats.waiting is not None:
                 # The cases the step opened waited for nothing.
-                opened = stats.opened / stats.events if stats.events else 0.0
-                parts.append(_Law.observed(stats.waiting).or_zero(opened))
+                parts.append(_Law.observed(stats.waiting).or_zero(_opened(stats)))
             total = functools.reduce(_Law.plus, parts, _Law.point(0.0))
             working = None if stats.working is None else _Law.observed(stats.working)
         else:
@@ -575,6 +577,18 @@ def _step_law(kind: str) -> Callable[[Step], _Law | None]:
         return total
 
     return law
+
+
+def _opened(stats: StepStats) -> float:
+    """The share of a step's events that opened their case (0 where not recorded)."""
+    return (stats.opened or 0) / stats.events if stats.events else 0.0
+
+
+def _untimed(stats: StepStats) -> bool:
+    """Observed without any time although some of its events followed others: a log with no
+    times."""
+    unknown = stats.working is None and stats.waiting is None
+    return unknown and stats.opened is not None and stats.opened < stats.events
 
 
 def step_seconds(kind: str) -> Callable[[Step], float | None]:

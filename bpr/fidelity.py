@@ -124,7 +124,7 @@ class Fidelity:
     def ok(self) -> bool:
         """Whether every known figure is within its tolerance."""
         verdicts = [*self.steps["share_within"], *self.steps["executions_within"]]
-        verdicts += [v for v in self.figures["within"] if v is not None]
+        verdicts += [v for v in self.figures["within"] if isinstance(v, bool)]
         return all(verdicts)
 
     def problems(self) -> list[str]:
@@ -380,7 +380,9 @@ def _tolerance(figure: str) -> str:
 
 
 def _verdict(within: bool | None) -> str:
-    return "unknown" if within is None else "within" if within else "beyond"
+    if not isinstance(within, bool):  # None, or NaN where pandas made one of it
+        return "unknown"
+    return "within" if within else "beyond"
 
 
 def _float(value: float | None) -> float:

@@ -211,17 +211,20 @@ class StepStats:
     ``working`` is the time between the step's start and completion (known only where the log
     has start timestamps); ``waiting`` is the time from the previous event of the case to the
     step's start, over the events that have one; ``opened`` counts the others, the cases the
-    step opened, which waited for nothing. ``interleaved`` says that the step was discovered in
-    a parallel block whose branches the log interleaves: its waiting time runs from the case's
-    previous event, whichever branch that was, so such a block takes the time of all its steps
-    one after another, as in the log, not that of its longest branch.
+    step opened, which waited for nothing (``None``: not recorded, by an older bpr).
+    ``interleaved`` says that the step was discovered in a parallel block whose branches the
+    log interleaves: its waiting time runs from the case's previous event, whichever branch
+    that was, so such a block takes the time of all its steps one after another, as in the
+    log, not that of its longest branch.
     """
 
     events: int = attrs.field(validator=attrs.validators.ge(0))
     cases: int = attrs.field(validator=attrs.validators.ge(0))
     working: DurationStats | None = None
     waiting: DurationStats | None = None
-    opened: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    opened: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
     interleaved: bool = False
 
 

@@ -533,8 +533,7 @@ def _step_law(
         return law, False
     if stats is not None and stats.waiting is not None:
         notes.step(_ELAPSED, step)
-        opened = stats.opened / stats.events if stats.events else 0.0
-        law = _observed(stats.waiting, opened)
+        law = _observed(stats.waiting, (stats.opened or 0) / stats.events if stats.events else 0.0)
         notes.step(_drawn(law, "elapsed"), step)
         return law, True
     notes.step(f"no duration known: {_shown(DEFAULT_DURATION)} on average", step)

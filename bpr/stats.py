@@ -131,7 +131,8 @@ class LogStats:
         DataFrame ``activity, events, mean, median, p90, min, max, distribution``: how long
         each activity waited, from the completion of the event before it in its case to its
         start (the directly-follows durations, grouped by target); ``events`` counts the
-        events that have one before them. Sorted like ``activities``; ``None`` when the log has no times.
+        events that have one before them. Sorted like ``activities``; ``None`` when the log
+        has no times.
     """
 
     activities: pd.DataFrame = _FRAME

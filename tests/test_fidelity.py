@@ -200,6 +200,20 @@ def test_summary_table_and_display(four_cases):
     assert repr(report) == "Fidelity(4 activities, 4 cases: within every tolerance)"
 
 
+def test_a_log_without_times_leaves_cycle_times_unknown_on_both_sides():
+    """A control-flow-only log: no cycle time in the log, and none in the model either (its
+    steps followed others, and how long after is unknown): unknown, never 0 days."""
+    events = pd.DataFrame({"case": list("112223"), "activity": ["A", "B", "A", "C", "B", "A"]})
+    model = discover(events)
+    figures = model.fidelity.figures
+    for figure in ("cycle_time_mean", "cycle_time_median"):
+        assert pd.isna(figures.loc[figure, "log"]) and pd.isna(figures.loc[figure, "model"])
+        assert figures.loc[figure, "within"] is None
+    assert model.fidelity.summary().loc["cycle_time_mean", "verdict"] == "unknown"
+    assert measure(model).cycle_time is None
+    assert model.fidelity.ok  # the counts are within tolerance; unknown is no verdict
+
+
 def test_a_model_that_cannot_reproduce_its_log_warns():
     """The directly-follows graph of the receipt log forgets which steps a case already did:
     T06, done in 91 % of cases, comes out in far fewer. discover warns, and the report holds
