@@ -291,9 +291,7 @@ def stats_from_frame(frame: pd.DataFrame) -> LogStats:
             "end": _reduce(np.maximum, done, firsts),
         },
         working=_frame_working_time(frame, activity_codes, labels),
-        waiting=_grouped_durations(
-            activity[follows + 1], waits, lambda key: (labels[key],), PARTS
-        ),
+        waiting=_grouped_durations(activity[follows + 1], waits, lambda key: (labels[key],), PARTS),
         timed=timed,
     )
 

@@ -183,7 +183,7 @@ def test_start_times_give_working_time_and_waiting_between_steps(stats_of) -> No
                 (2, 50 * M, 50 * M, 82 * M, 10 * M, 90 * M),
                 (1, 30 * M, 30 * M, 30 * M, 30 * M, 30 * M),
             ],
-        ),
+        ).assign(distribution=[(20 * M, H), (10 * M, 90 * M), (30 * M,)]),
     )
     # The waiting before each activity: the same durations grouped by target.
     pd.testing.assert_frame_equal(
@@ -196,10 +196,29 @@ def test_start_times_give_working_time_and_waiting_between_steps(stats_of) -> No
                 (1, H, H, H, H, H),
                 (1, H, H, H, H, H),
             ],
-        ),
+        ).assign(distribution=[(0 * M, 40 * M), (H,), (H,)]),
     )
     assert list(stats.cases["start"]) == list(utc("2024-05-01 09:00", "2024-05-02 08:00"))
     assert list(stats.cases["duration"]) == [270 * M, 70 * M]
+
+
+def test_the_distribution_is_the_means_of_twenty_equal_parts(stats_of) -> None:
+    """25 waits of 1 to 25 minutes: each of the 20 parts holds 1.25 of them. The first part is
+    the 1-minute wait and a quarter of the 2-minute one, (1 + 2 / 4) / 1.25 = 1.2 minutes; the
+    second the rest of the 2-minute wait and half the 3-minute one, (2 * 3 / 4 + 3 / 2) / 1.25
+    = 2.4 minutes; the parts' means average to the mean, 13 minutes."""
+    rows = [(f"c{i}", a, t, 0) for i in range(25) for a, t in (("A", 0), ("B", i + 1))]
+    frame = events(
+        [
+            (c, a, f"2024-01-01 00:{t:02d}", 2 * i + (a == "B"))
+            for i, (c, a, t, _) in enumerate(rows)
+        ]
+    )
+    waits = stats_of(frame).waiting_time.set_index("activity").at["B", "distribution"]
+    assert len(waits) == 20
+    assert waits[:2] == (timedelta(minutes=1.2), timedelta(minutes=2.4))
+    assert sum(waits, timedelta()) / 20 == 13 * M
+    assert list(waits) == sorted(waits)
 
 
 def test_means_and_quantiles_round_half_up_to_the_microsecond(stats_of) -> None:
