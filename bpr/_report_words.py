@@ -525,6 +525,13 @@ ASSUMPTIONS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
             "و هر مراجعه یک رشته گام پیاپی در یک مکان است.",
         ),
         (
+            r"^parallel blocks whose branches the log interleaves run one branch after another",
+            "Steps the log shows in any order (a parallel block of the discovered model) are "
+            "simulated one after another, as the log timed them.",
+            "گام‌هایی که رویدادنگار به هر ترتیبی نشان می‌دهد (یک بلوک موازی مدل کشف‌شده) مانند "
+            "زمان‌بندی رویدادنگار، یکی پس از دیگری شبیه‌سازی شدند.",
+        ),
+        (
             r"^the log has no start times",
             "The log has no start times: working time and the waiting share are unknown.",
             "رویدادنگار زمان شروع ندارد: زمان کار و سهم انتظار نامشخص است.",

@@ -17,7 +17,7 @@ import pytest
 
 import bpr
 from bpr.examples import vehicle_transfer
-from tests.conftest import RECEIPT_MAIN_LINE, DATA
+from tests.conftest import DATA, RECEIPT_MAIN_LINE
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 RECEIPT = DATA / "logs" / "receipt.xes.gz"

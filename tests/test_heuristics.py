@@ -15,7 +15,6 @@ from bpr import (
     Flow,
     Gateway,
     ServiceProcess,
-    Source,
     Step,
     StepKind,
     StepStats,

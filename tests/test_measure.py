@@ -393,15 +393,15 @@ def test_loop_that_never_ends_is_refused():
 
 
 def test_visits_split_by_agency():
-    police = {"actor": "front_office", "agency": "Police", **OFFICE}
+    police = {"actor": "front_office", "agency": "Police", "kind": "submit", **OFFICE}
     p = ServiceProcess.from_blocks(
         "Visits",
         _step("a", "Police counter", 10, **police),
         _step("b", "Police photo", 5, **police),
-        _step("c", "Pay at the bank", 10, actor="citizen", agency="Bank", **OFFICE),
+        _step("c", "Pay at the bank", 10, actor="citizen", agency="Bank", kind="pay", **OFFICE),
         _step("d", "Hand in at the police", 5, **police),
         _step("e", "Police back office", 30, actor="back_office", agency="Police",
-              channel="internal"),
+              channel="internal", kind="verify"),
         _step("f", "Collect at the police", 5, **police),
     )  # fmt: skip
     assert_length(

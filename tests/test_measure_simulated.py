@@ -23,29 +23,40 @@ CASES = 20_000
 K = 0.3 / 0.7  # expected passes back through a loop that returns with probability 0.3
 
 
+# A written model states its documents: those not listed are none.
+NONE = {"documents_in": (), "documents_out": ()}
+
+
 def _office(sid: str, name: str, agency: str, **fields: object) -> Step:
     return Step(sid, name, actor="front_office", agency=agency, channel="in_person",
-                citizen_present=True, **fields)  # fmt: skip
+                citizen_present=True, **(NONE | fields))  # fmt: skip
 
 
 def _back(sid: str, name: str, agency: str, **fields: object) -> Step:
-    return Step(sid, name, actor="back_office", agency=agency, channel="internal", **fields)
+    return Step(sid, name, actor="back_office", agency=agency, channel="internal",
+                **(NONE | fields))  # fmt: skip
 
 
 def _annotations(process: ServiceProcess) -> dict[str, dict[str, object]]:
     """The model's step types as an annotation table, so the log is typed like the model."""
-    return {
-        s.name: {
-            "kind": s.kind.value,
-            "actor": s.actor.value,
+    def row(s: Step) -> dict[str, object]:
+        fields = {
+            "kind": s.kind,
+            "actor": s.actor,
             "agency": s.agency,
-            "channel": s.channel.value,
+            "channel": s.channel,
             "citizen_present": s.citizen_present,
-            "documents_in": ";".join(sorted(s.documents_in)),
-            "documents_out": ";".join(sorted(s.documents_out)),
+            "documents_in": _documents(s.documents_in),
+            "documents_out": _documents(s.documents_out),
         }
-        for s in process.steps
-    }
+        # What the model leaves unknown stays out of the table, unknown in the log too.
+        return {k: getattr(v, "value", v) for k, v in fields.items() if v is not None}
+
+    return {s.name: row(s) for s in process.steps}
+
+
+def _documents(names: frozenset[str] | None) -> str | None:
+    return None if names is None else ";".join(sorted(names)) or "none"
 
 
 # The parallel block's steps all have one role (City back office), and no two consecutive
@@ -59,16 +70,17 @@ COUNTED = ServiceProcess.from_blocks(
     _office("s2", "Fetch the toll clearance", "Municipality", kind="inquiry"),
     Xor(
         Step("s3", "Pay online", kind="pay", actor="citizen", agency="Bank", channel="web",
-             documents_in="receipt"),
+             documents_in="receipt", documents_out=()),
         Step("s4", "Pay at the bank", kind="pay", actor="citizen", agency="Bank",
-             channel="in_person", citizen_present=True, documents_in="receipt; ID card"),
+             channel="in_person", citizen_present=True, documents_in="receipt; ID card",
+             documents_out=()),
         probabilities=[0.6, 0.4],
     ),
     And(
         _back("s5", "Inquire the criminal record", "City", kind="inquiry"),
         [
             _back("s6", "Inquire the land registry", "City", kind="inquiry"),
-            _back("s7", "Record the answers", "City"),
+            _back("s7", "Record the answers", "City", kind="other"),
         ],
     ),
     Loop(
