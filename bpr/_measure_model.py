@@ -700,7 +700,9 @@ class _Timing:
                 if target in where:
                     move[where[n], where[target]] += p
         times = np.array([self._node_mean(n) for n in nodes])
-        visits = _solve(self.process, (np.eye(len(nodes)) - move).T, np.eye(len(nodes))[0])
+        # The region is in reading order: the entry need not come first.
+        arrival = np.eye(len(nodes))[where[entry]]
+        visits = _solve(self.process, (np.eye(len(nodes)) - move).T, arrival)
         return float(visits @ times)
 
     def _node_mean(self, node: str) -> float:

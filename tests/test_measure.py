@@ -717,3 +717,18 @@ def test_metrics_page_is_up_to_date():
     page = generator.PAGE.read_text(encoding="utf-8")
     assert generator.render(page) == page
     assert "| `visits` | 7 | 5 | −2 |" in page
+
+
+def test_a_parallel_branch_is_timed_from_its_entry_whatever_the_node_order():
+    # A branch that runs its step one time in ten, beside one that always takes 30 minutes:
+    # the block takes 60 min in 10 % of cases and 30 min otherwise, 33 min on average,
+    # however the nodes happen to be listed (here the step before the gateways).
+    built = ServiceProcess.from_blocks(
+        "Order",
+        And(Xor(_step("b", "Rare check", 60), None, probabilities=[0.1, 0.9]),
+            _step("c", "Usual check", 30)),
+    )  # fmt: skip
+    steps_first = sorted(built.nodes, key=lambda n: not isinstance(n, Step))
+    reordered = ServiceProcess("Order", nodes=steps_first, flows=built.flows)
+    for process in (built, reordered):
+        assert measure(process).cycle_time_mean == 33 * MIN
