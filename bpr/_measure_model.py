@@ -846,14 +846,17 @@ def _eliminate(
 
 
 def _interleaved(process: ServiceProcess, block: _Parallel) -> bool:
-    """Whether every step of ``block`` was discovered in a block whose branches the log
-    interleaves (so the block takes as long as all its steps one after another)."""
+    """Whether the steps of ``block`` were discovered in a block whose branches the log
+    interleaves (so the block takes as long as all its steps one after another): every step
+    with observed statistics says so. A step without them (made or merged by a redesign
+    change inside the block) does not change how the block runs."""
     members = set().union(
         *(_reach(process.graph, e, block.join) for e in block.entries if e is not None)
     )
-    steps = [process.node(m) for m in members]
-    steps = [s for s in steps if isinstance(s, Step)]
-    return bool(steps) and all(s.stats is not None and s.stats.interleaved for s in steps)
+    observed = [
+        s.stats for m in members if isinstance(s := process.node(m), Step) and s.stats is not None
+    ]
+    return bool(observed) and all(stats.interleaved for stats in observed)
 
 
 def _timing(

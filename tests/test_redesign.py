@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 
 from bpr import (
     Actor,
+    And,
     Channel,
     DurationStats,
     Event,
@@ -544,3 +545,27 @@ def test_the_example_rationales_read_plainly(transfer):
     _assert_rationales_read_plainly(transfer)
     constrained = redesign(vehicle_transfer(), constraints={"locked": ["s02"]})
     _assert_rationales_read_plainly(constrained)
+
+
+def test_composing_steps_of_a_block_the_log_interleaves_saves_a_step_and_no_time():
+    """Two consecutive steps in one branch of a discovered (interleaved) block merge into one
+    timed by the sum of their means: one step fewer, the same mean cycle time; the block
+    keeps running its branches one after another as the log timed them."""
+
+    def stats(minutes: float) -> StepStats:
+        wait = timedelta(minutes=minutes)
+        return StepStats(events=10, cases=10, waiting=DurationStats(wait, wait, wait),
+                         interleaved=True)  # fmt: skip
+
+    clerk = dict(actor="back_office", agency="City", kind="verify", channel="internal",
+                 documents_in=(), documents_out=(), mandatory=True)  # fmt: skip
+    p = ServiceProcess.from_blocks(
+        "Block",
+        And(Step("a", "Check A", stats=stats(30), **clerk),
+            [Step("b", "Check B", stats=stats(20), **clerk),
+             Step("c", "Check C", stats=stats(10), **clerk)]),
+    )  # fmt: skip
+    assert measure(p).cycle_time_mean == timedelta(minutes=60)
+    (compose,) = [x for x in redesign(p).proposals if x.heuristic == "compose"]
+    assert compose.applied and compose.impact["steps"] == -1.0
+    assert compose.impact["cycle_time"] == pytest.approx(0.0, abs=1e-12)
