@@ -676,7 +676,7 @@ def language(net: Net, *, max_markings: int = MAX_MARKINGS) -> Language:
     ------
     bpr.ModelError
         When no run reaches the final marking, or the net has more than ``max_markings``
-        reachable markings (it is probably unbounded).
+        reachable markings (many concurrent optional branches, or an unbounded net).
     """
     graph = _ReachabilityGraph(net, max_markings)
     live = graph.live()
@@ -730,9 +730,12 @@ class _ReachabilityGraph:
                     if target not in seen:
                         if len(seen) >= max_markings:
                             raise ModelError(
-                                f"the net {net.name!r} has more than {max_markings} reachable "
-                                "markings; it is probably unbounded (a transition that makes "
-                                "tokens in a cycle)"
+                                f"the net {net.name!r} has more than {max_markings:,} reachable "
+                                "markings: too many for a state machine (a parallel block of "
+                                "many optional or repeatable branches has as many markings as "
+                                "ways to be part-way through each branch, and an unbounded net "
+                                "has no end of them); check conformance with alignments, or "
+                                "token replay on the workflow net, instead"
                             )
                         seen.add(target)
                         queue.append(target)
