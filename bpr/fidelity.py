@@ -379,7 +379,8 @@ def _within(
     absolute, relative = TOLERANCES[figure]
     if figure == "share" and cases:
         # What the log's share can tell apart: a share over few cases is itself uncertain.
-        absolute = max(absolute, SAMPLING * math.sqrt(model * (1.0 - model) / cases))
+        share = min(max(model, 0.0), 1.0)  # a sum of probabilities can pass 1 by rounding
+        absolute = max(absolute, SAMPLING * math.sqrt(share * (1.0 - share) / cases))
     return bool(abs(model - log) <= max(absolute, relative * abs(log)) + 1e-12)
 
 

@@ -205,7 +205,9 @@ class Simulation:
         Mean, median and 90th percentile of the case duration (arrival to last step done).
     working_time, waiting_time, travel_time : Estimate
         Per case: the summed working time of its steps, the rest of its cycle time (queues,
-        closed hours, travel, replayed delays; parallel work can make it small), and travel.
+        closed hours, travel, replayed delays; parallel work can make it small), and travel
+        (unknown, ``Estimate(None)``, when whether the citizen must be present is unknown for
+        a step: the simulation runs such a step without a trip, but cannot say it takes none).
     utilisation : Mapping[str, Estimate]
         Each staff pool's share of its open hours spent working.
     step_waiting : Mapping[str, Estimate]
@@ -665,6 +667,7 @@ class _Setup:
     origin: datetime
     calendar: BusinessCalendar | None
     notes: tuple[str, ...]
+    travel_known: bool = True  # every step's presence is known
 
 
 def _check_count(name: str, value: Any) -> int:
@@ -816,7 +819,8 @@ def _setup(
     capacities = _capacities(plan, process.name, resources, inherited, facts, gap, calendar, notes)
     if calendar is None:
         notes.add("no calendar: staff and offices work around the clock (calendar= not given)")
-    return _Setup(plan, capacities, draw_arrivals, origin, calendar, notes.all())
+    travel_known = all(presence(s) is not None for s in process.steps)
+    return _Setup(plan, capacities, draw_arrivals, origin, calendar, notes.all(), travel_known)
 
 
 def _event_log(log: Any) -> EventLog:
@@ -1086,7 +1090,7 @@ class _Replication:
                 "cycle_time_p90": float(np.percentile(cycle, 90)),
                 "working_time": float(working.mean()),
                 "waiting_time": float((cycle - working).mean()),
-                "travel_time": float(np.mean(self.travelled)),
+                "travel_time": float(np.mean(self.travelled)) if setup.travel_known else math.nan,
             },
             utilisation={
                 pool: self.busy[k] / (setup.capacities[pool] * open_time) if open_time else 0.0
