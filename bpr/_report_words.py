@@ -141,6 +141,12 @@ FA: Mapping[str, str] = {
     "what to do": "اقدام پیشنهادی",
     "none": "هیچ",
     "The simulation was not run (it was switched off).": "شبیه‌سازی اجرا نشد (خاموش شده بود).",
+    "The simulation was not run: the log has no times, so no step's duration is known and "
+    "simulated times would show only assumed defaults.": "شبیه‌سازی اجرا نشد: رویدادنگار زمان "
+    "ندارد، پس مدت هیچ گامی معلوم نیست و زمان‌های شبیه‌سازی‌شده فقط پیش‌فرض‌های فرضی را نشان "
+    "می‌دادند.",
+    "A log with the time of each event gives them.": "رویدادنگاری با زمان هر رویداد آن‌ها را "
+    "می‌دهد.",
     "Run the analysis without": "تحلیل را بدون گزینه",
     "to see the effect of the redesign on times, with 95% confidence intervals.": (
         "اجرا کنید تا اثر بازطراحی بر زمان‌ها با بازه اطمینان ۹۵٪ دیده شود."

@@ -102,7 +102,8 @@ class Analysis:
     gaps : Gaps or None
         The log against the documented procedure, when one was given.
     simulation : SimulationComparison or None
-        The as-is and the to-be simulated on common random numbers, unless switched off.
+        The as-is and the to-be simulated on common random numbers, unless switched off or
+        the log has no times (no step's duration is known: only defaults would be simulated).
     seed, cases, replications : int
         The simulation's settings.
     calendar : BusinessCalendar or None
@@ -578,7 +579,8 @@ def analyze(
     stages.start("redesigning")
     plan = redesign(as_is, log=log, constraints=constraints)
     simulation = None
-    if simulate:
+    # A log without times gives no step a duration: a simulation would show only defaults.
+    if simulate and log.timed:
         from bpr.simulate import compare_simulations
 
         stages.start("simulating as-is and to-be")

@@ -309,6 +309,7 @@ def _view(analysis: Analysis, t: _Words) -> dict[str, Any]:
         "findings": _findings(analysis, t, names),
         "compared": _compared(analysis, t),
         "simulation": None if analysis.simulation is None else _simulation(analysis, t),
+        "untimed": not analysis.log.timed,
         "repairs": _repairs(analysis, t),
         "columns": [
             {

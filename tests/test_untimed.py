@@ -92,6 +92,10 @@ def test_redesign_and_analysis_run_to_the_end(untimed_xes: Path, tmp_path: Path)
     html = bpr.report(analysis).save(tmp_path / "report.html").read_text(encoding="utf-8")
     assert "no timestamps: events kept in file order" in html
     assert "The log has no times" in html
+    # Nothing to simulate: no step's duration is known, and the page says why.
+    assert analysis.simulation is None
+    assert "The simulation was not run: the log has no times" in html
+    assert analysis.as_is_length.cycle_time_mean is None
 
 
 def test_a_csv_without_a_time_column_is_analysed_too(tmp_path: Path) -> None:
