@@ -145,8 +145,7 @@ FA: Mapping[str, str] = {
     "simulated times would show only assumed defaults.": "شبیه‌سازی اجرا نشد: رویدادنگار زمان "
     "ندارد، پس مدت هیچ گامی معلوم نیست و زمان‌های شبیه‌سازی‌شده فقط پیش‌فرض‌های فرضی را نشان "
     "می‌دادند.",
-    "A log with the time of each event gives them.": "رویدادنگاری با زمان هر رویداد آن‌ها را "
-    "می‌دهد.",
+    "A log with the time of each event gives them.": "رویدادنگاری با زمان هر رویداد آن‌ها را می‌دهد.",
     "Run the analysis without": "تحلیل را بدون گزینه",
     "to see the effect of the redesign on times, with 95% confidence intervals.": (
         "اجرا کنید تا اثر بازطراحی بر زمان‌ها با بازه اطمینان ۹۵٪ دیده شود."

@@ -39,6 +39,7 @@ def _back(sid: str, name: str, agency: str, **fields: object) -> Step:
 
 def _annotations(process: ServiceProcess) -> dict[str, dict[str, object]]:
     """The model's step types as an annotation table, so the log is typed like the model."""
+
     def row(s: Step) -> dict[str, object]:
         fields = {
             "kind": s.kind,
