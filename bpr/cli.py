@@ -650,8 +650,13 @@ def _print_summary(analysis: Analysis) -> None:
     table.add_column("figure")
     table.add_column("value", justify="right")
     for figure, row in analysis.summary().iterrows():
-        table.add_row(escape(str(figure)), escape(words.value(row["value"], row["unit"])))
+        # The report's labels: each figure with its statistic, observed or estimated.
+        label = words.figure(str(figure))
+        table.add_row(escape(label), escape(words.value(row["value"], row["unit"])))
     _out.print(table)
+    for metric, missing in analysis.length.unknown.items():
+        if metric in ("visits", "documents"):  # the figures a director reads first
+            say(f"{metric} unknown: {escape(str(missing))}")
     _say_calendar(analysis.calendar)
     _say_burden(analysis.length)
 
