@@ -327,17 +327,9 @@ INFO_COLUMNS: tuple[str, ...] = (
     "typed_by",
     "rule",
 )
-# The fields an analyst is asked for first, in the order the template shows them.
-_ASKED = (
-    "kind",
-    "actor",
-    "agency",
-    "channel",
-    "citizen_present",
-    "mandatory",
-    "documents_in",
-    "documents_out",
-)
+# The fields an analyst is asked for first, in the order the template shows them: who does
+# what, where and how, whether the law requires it, and its documents.
+_ASKED = (*ANNOTATION_COLUMNS[:6], *_DOCUMENTS)
 #: Below this confidence a classifier's guess is listed for checking.
 CHECK_BELOW = 0.75
 
