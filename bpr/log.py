@@ -65,13 +65,15 @@ Timestamp('2023-08-03 07:00:00+0000', tz='UTC')
 from __future__ import annotations
 
 import codecs
+import contextlib
 import html
 import logging
 import re
 import shutil
 import tempfile
+import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -228,6 +230,10 @@ class EventLog:
         self._con = con
         self._table = _TABLE if con is not None else None
         self._frame = frame
+        # A DuckDB connection serves one thread at a time: every query goes through a cursor
+        # of its own (_query), and the statistics are computed once, under this lock.
+        self._lock = threading.Lock()
+        self._stats: LogStats | None = None
 
     @property
     def repairs(self) -> pd.DataFrame:
@@ -243,8 +249,23 @@ class EventLog:
         """A copy of the events as a DataFrame in canonical columns and order."""
         if self._frame is not None:
             return self._frame.copy()
+        return self._query(f'SELECT * FROM {_TABLE} ORDER BY "case", timestamp, position')
+
+    def _query(self, sql: str) -> pd.DataFrame:
+        """The result of `sql` on the events table, through a cursor of this call's own."""
+        with self._cursor() as cursor:
+            return _frame(cursor, sql)
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the log's database for one thread (a DuckDB connection is not
+        thread-safe; its cursors, each used by one thread, are)."""
         assert self._con is not None
-        return _frame(self._con, f'SELECT * FROM {_TABLE} ORDER BY "case", timestamp, position')
+        cursor = self._con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
 
     def _value_counts(self, column: str, *, first_of_case: bool = False) -> pd.DataFrame:
         """Events per activity and value of ``column``: columns ``activity, value, n``.
@@ -260,22 +281,27 @@ class EventLog:
                 values = values.where(~events["case"].duplicated())
             counts = events.groupby([events["activity"], values], dropna=False, sort=True).size()
             return counts.rename_axis(["activity", "value"]).reset_index(name="n")
-        assert self._con is not None
         value = _q(column)
         if first_of_case:
             first = 'row_number() OVER (PARTITION BY "case" ORDER BY timestamp, position) = 1'
             value = f"CASE WHEN {first} THEN {value} END"
-        return _frame(
-            self._con,
+        return self._query(
             f"SELECT activity, value, count(*) AS n FROM (SELECT activity, {value} AS value "
             f"FROM {_TABLE}) GROUP BY activity, value ORDER BY activity, value",
         )
 
     def stats(self) -> LogStats:
-        """The log's statistics (activity counts, directly-follows, variants...)."""
+        """The log's statistics (activity counts, directly-follows, variants...).
+
+        Computed once, on first use, and shared by every later call (from any thread): an
+        analysis asks for them in discovery, measuring and the fidelity check.
+        """
         from bpr.stats import compute_stats
 
-        return compute_stats(self)
+        with self._lock:
+            if self._stats is None:
+                self._stats = compute_stats(self)
+            return self._stats
 
     def __repr__(self) -> str:
         return (

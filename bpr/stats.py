@@ -223,7 +223,8 @@ def compute_stats(log: EventLog) -> LogStats:
     Timedelta('0 days 01:30:00')
     """
     if log.engine == "duckdb":
-        return stats_from_duckdb(log._con, log._table)
+        with log._cursor() as cursor:
+            return stats_from_duckdb(cursor, log._table)
     if log.engine == "pandas":
         return stats_from_frame(log._frame)
     raise LogError(
