@@ -20,28 +20,41 @@ False
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 import attrs
 
 from bpr.model import Actor, Channel, Step, StepKind
 
 __all__ = [
+    "COUNTER_OFFICE",
     "ONLINE_CHANNELS",
+    "PRESENT_CHANNELS",
+    "SYSTEM_DURATION",
     "TYPED_METRICS",
     "Missing",
+    "at_counter_office",
     "day_floor",
     "is_citizen_facing",
+    "is_online",
     "is_paper_inquiry",
     "lacking",
     "missing",
     "presence",
+    "system_seconds",
     "visit_place",
 ]
 
 #: Channels through which a citizen completes a step without going anywhere.
 ONLINE_CHANNELS = frozenset({Channel.WEB, Channel.MOBILE, Channel.IVR, Channel.SMS})
-_CITIZEN_CHANNELS = ONLINE_CHANNELS | {Channel.IN_PERSON, Channel.COUNTER_OFFICE}
-_PRESENT_CHANNELS = frozenset({Channel.IN_PERSON, Channel.COUNTER_OFFICE})
+#: Channels that need the citizen at an office.
+PRESENT_CHANNELS = frozenset({Channel.IN_PERSON, Channel.COUNTER_OFFICE})
+_CITIZEN_CHANNELS = ONLINE_CHANNELS | PRESENT_CHANNELS
+#: The place of every step done at a counter office: any of them is one place near home.
+COUNTER_OFFICE = "counter office"
+#: A system step takes this long when nobody said otherwise: a machine call, not a person's
+#: work.
+SYSTEM_DURATION = timedelta(seconds=1)
 # Who works without the citizen in front of them.
 _BEHIND_ACTORS = frozenset({Actor.BACK_OFFICE, Actor.SYSTEM, Actor.EXTERNAL_AGENCY})
 # Channels the citizen does not work through: a letter by mail is received, not acted in.
@@ -61,7 +74,7 @@ def presence(step: Step) -> bool | None:
     if step.citizen_present is not None:
         return step.citizen_present
     if step.channel is not None:
-        return step.channel in _PRESENT_CHANNELS
+        return step.channel in PRESENT_CHANNELS
     if step.actor in _BEHIND_ACTORS:
         return False
     return None
@@ -106,16 +119,51 @@ def is_paper_inquiry(step: Step) -> bool | None:
     return None
 
 
+def at_counter_office(step: Step) -> bool:
+    """The step is done at a counter office: the counter office does it, or the citizen
+    comes through the counter-office channel (whatever agency the service belongs to).
+
+    >>> at_counter_office(Step("s", "Submit", agency="Police", actor="counter_office"))
+    True
+    >>> at_counter_office(Step("s", "Submit", agency="Police", channel="in_person"))
+    False
+    """
+    return step.channel is Channel.COUNTER_OFFICE or step.actor is Actor.COUNTER_OFFICE
+
+
 def visit_place(step: Step) -> str | None:
-    """Where the citizen goes for a citizen-present step: any counter office counts as one
-    place near home (a single window), otherwise the step's agency (``None``: unknown).
+    """Where the citizen goes for a citizen-present step: :data:`COUNTER_OFFICE` for a step
+    done at a counter office (any of them counts as one place near home, a single window),
+    otherwise the step's agency (``None``: unknown).
+
+    A counter office taking a request for the Police is where the citizen goes, not the
+    Police: that is the point of delegating to it.
 
     >>> visit_place(Step("s", "Submit", agency="Police", channel="counter_office"))
     'counter office'
-    >>> visit_place(Step("s", "Submit", agency="Police", channel="in_person"))
-    'Police'
+    >>> police = Step("s", "Submit", agency="Police", channel="in_person")
+    >>> visit_place(police), visit_place(attrs.evolve(police, actor="counter_office"))
+    ('Police', 'counter office')
     """
-    return "counter office" if step.channel is Channel.COUNTER_OFFICE else step.agency
+    return COUNTER_OFFICE if at_counter_office(step) else step.agency
+
+
+def is_online(step: Step) -> bool:
+    """The citizen does the step through an online channel (web, mobile, IVR, SMS).
+
+    >>> is_online(Step("p", "Pay", channel="web")), is_online(Step("p", "Pay"))
+    (True, False)
+    """
+    return step.channel in ONLINE_CHANNELS
+
+
+def system_seconds(step: Step) -> float:
+    """Seconds a system step takes: its ``duration`` when given, else :data:`SYSTEM_DURATION`.
+
+    >>> system_seconds(Step("c", "Check", actor="system"))
+    1.0
+    """
+    return (SYSTEM_DURATION if step.duration is None else step.duration).total_seconds()
 
 
 def day_floor(step: Step) -> float | None:
@@ -132,7 +180,7 @@ def day_floor(step: Step) -> float | None:
         return None
     if not facing:
         return 0.0
-    return 0.5 if step.channel in ONLINE_CHANNELS else 1.0
+    return 0.5 if is_online(step) else 1.0
 
 
 # -- what a metric needs ---------------------------------------------------------------------

@@ -46,7 +46,7 @@ import networkx as nx
 from bpr._edit import Editor
 from bpr._graph import acyclic
 from bpr._measure_model import step_seconds
-from bpr._steps import presence
+from bpr._steps import SYSTEM_DURATION, presence, visit_place
 from bpr.model import (
     Actor,
     Channel,
@@ -70,9 +70,6 @@ __all__ = [
     "Heuristic",
 ]
 
-#: A system step takes this long: a machine call, not a person's work.
-SYSTEM_DURATION = timedelta(seconds=1)
-COUNTER_OFFICE = "Counter office"
 #: Two steps whose median gap in the log reaches this are waiting for something between them
 #: (a signature, a file from elsewhere, a queue): they are not composed into one task.
 COMPOSE_MAX_WAIT = timedelta(days=1)
@@ -90,7 +87,12 @@ def _frozen_names(value: object) -> frozenset[str]:
 
 
 def _frozen_kinds(value: object) -> frozenset[StepKind]:
-    return frozenset(StepKind(v) for v in _frozen_names(value))
+    # A named ModelError, not enum's bare ValueError, for a kind that does not exist.
+    from bpr.model import enum_value
+
+    return frozenset(
+        enum_value(StepKind, v, "Constraints", "no_automation") for v in _frozen_names(value)
+    )
 
 
 @attrs.frozen
@@ -365,10 +367,6 @@ def _chains(process: ServiceProcess) -> list[list[Step]]:
     return chains
 
 
-def _place(step: Step) -> str | None:
-    return COUNTER_OFFICE if step.channel is Channel.COUNTER_OFFICE else step.agency
-
-
 def _system_step(step: Step, name: str) -> Step:
     return attrs.evolve(
         step,
@@ -540,11 +538,11 @@ def _single_window(process: ServiceProcess, constraints: Constraints) -> Iterato
         s
         for s in process.steps
         if presence(s)
-        and _place(s) is not None
+        and visit_place(s) is not None
         and not s.fixed_channel
         and not constraints.is_locked(s)
     ]
-    places = {_place(s) for s in movable}
+    places = {visit_place(s) for s in movable}
     if len(places) < 2:
         return
     changed = [

@@ -92,11 +92,10 @@ from bpr._measure_model import (
     _parallel_blocks,
     _serialised,
 )
-from bpr._steps import presence
+from bpr._steps import COUNTER_OFFICE, SYSTEM_DURATION, presence, system_seconds, visit_place
 from bpr.errors import LogError, ModelError
 from bpr.model import (
     Actor,
-    Channel,
     DurationStats,
     Event,
     EventKind,
@@ -130,8 +129,6 @@ __all__ = [
 DEFAULT_INTERARRIVAL = timedelta(hours=1)
 #: Working time of a step that has no annotation, no statistics and no log data.
 DEFAULT_DURATION = timedelta(minutes=30)
-#: Time a system step takes unless annotated: a machine call, not a person's work.
-SYSTEM_DURATION = timedelta(seconds=1)
 #: A pool of unknown size gets the fewest clerks that keep it at most this busy on average.
 TARGET_UTILISATION = 0.8
 #: When the simulated time starts without ``start=`` or a log: a Saturday, the first working
@@ -148,7 +145,8 @@ _SCALARS = (
     "waiting_time",
     "travel_time",
 )
-_COUNTER_OFFICE = "counter office"
+# The place of a citizen-present step whose agency nobody gave: one office, not known which.
+_SOME_OFFICE = "(an office)"
 
 
 @attrs.frozen
@@ -463,14 +461,13 @@ def _staffed(step: Step | None) -> bool:
     return step is not None and _needs_clerk(step)
 
 
-def _place(step: Step) -> tuple[str, str | None] | None:
-    """Where the citizen must be for the step, or ``None`` (not there, or not known to be:
-    :func:`_plan_steps` notes the steps whose presence is unknown)."""
+def _place(step: Step) -> str | None:
+    """Where the citizen must be for the step (:func:`~bpr._steps.visit_place`), or ``None``
+    (not there, or not known to be: :func:`_plan_steps` notes the steps whose presence is
+    unknown)."""
     if not presence(step):
         return None
-    if Channel.COUNTER_OFFICE is step.channel or step.actor is Actor.COUNTER_OFFICE:
-        return (_COUNTER_OFFICE, None)
-    return ("office", step.agency)
+    return visit_place(step) or _SOME_OFFICE
 
 
 def _log_facts(log: EventLog, process: ServiceProcess) -> _LogFacts:
@@ -517,10 +514,9 @@ def _step_law(
 ) -> tuple[_Law, bool]:
     """The duration law of a step (see the module notes), and whether it is a replayed delay."""
     if step.actor is Actor.SYSTEM:
-        if step.duration is not None:
-            return _Law("fixed", step.duration.total_seconds()), False
-        notes.step(f"system steps take {SYSTEM_DURATION.total_seconds():g} s", step)
-        return _Law("fixed", SYSTEM_DURATION.total_seconds()), False
+        if step.duration is None:
+            notes.step(f"system steps take {SYSTEM_DURATION.total_seconds():g} s", step)
+        return _Law("fixed", system_seconds(step)), False
     if step.duration is not None:
         return _Law(distribution, step.duration.total_seconds()), False
     if observed is not None:
@@ -561,7 +557,7 @@ class _StepPlan:
     law: _Law
     pool: int  # index into _Plan.pools, -1 for none
     calendared: bool
-    place: tuple[str, str | None] | None
+    place: str | None
     travel: float
     delay: bool  # replayed elapsed time: holds no clerk and is not working time
 
@@ -874,8 +870,8 @@ def _plan_steps(
         )
 
 
-def _travel_seconds(trips: Travel, place: tuple[str, str | None]) -> float:
-    leg = trips.counter_office if place[0] == _COUNTER_OFFICE else trips.office
+def _travel_seconds(trips: Travel, place: str) -> float:
+    leg = trips.counter_office if place == COUNTER_OFFICE else trips.office
     return leg.total_seconds()
 
 
