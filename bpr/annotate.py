@@ -72,7 +72,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from bpr._steps import presence
+from bpr._steps import PRESENT_CHANNELS, presence
 from bpr._tables import read_table, write_table
 from bpr.errors import AnnotationError
 from bpr.labels import normalize
@@ -141,7 +141,6 @@ _CHANNEL_WORDS = {
     "internal": Channel.INTERNAL,
     "system": Channel.SYSTEM,
 }
-_PRESENT_CHANNELS = frozenset({Channel.IN_PERSON, Channel.COUNTER_OFFICE})
 _RANK = {"annotation": 0, "attribute": 1, "classifier": 2}
 
 
@@ -505,7 +504,7 @@ def _presence_from_channel(decided: dict[str, _Decision]) -> dict[str, _Decision
     if channel is None or (present is not None and _RANK[present.source] <= _RANK[channel.source]):
         return decided
     rule = f"follows from channel {channel.value.value}"
-    value = channel.value in _PRESENT_CHANNELS
+    value = channel.value in PRESENT_CHANNELS
     return decided | {"citizen_present": _Decision(value, channel.source, channel.confidence, rule)}
 
 
