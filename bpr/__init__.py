@@ -5,24 +5,43 @@ and its undocumented steps, and redesign it for digitization.
 """
 
 from bpr.analysis import Analysis, analyze
-from bpr.annotate import annotate, annotation_table, typing_report, write_annotation_table
+from bpr.annotate import (
+    ANNOTATION_COLUMNS,
+    CHECK_BELOW,
+    INFO_COLUMNS,
+    AnnotationTable,
+    annotate,
+    annotation_table,
+    step_types,
+    typing_report,
+    write_annotation_table,
+)
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
 from bpr.conformance import Gaps, find_undocumented
 from bpr.discover import discover
-from bpr.document import Procedure, document
+from bpr.document import Branch, Procedure, ProcedureStep, Route, document
 from bpr.errors import (
     AnnotationError,
     BprError,
+    ColumnError,
     FormatError,
     LogError,
     ModelError,
     RenderError,
 )
-from bpr.fidelity import Fidelity, FidelityWarning, fidelity
-from bpr.heuristics import HEURISTICS, Constraints, Evidence, Heuristic
+from bpr.fidelity import SAMPLING, TOLERANCES, Fidelity, FidelityWarning, fidelity
+from bpr.heuristics import (
+    COMPOSE_MAX_WAIT,
+    HEURISTICS,
+    WASTE_CONFIDENCE,
+    Candidate,
+    Constraints,
+    Evidence,
+    Heuristic,
+)
 from bpr.log import EventLog, read_log
-from bpr.measure import Length, measure
+from bpr.measure import COUNTS, METRICS, OBTAIN, QUEUE, TIMES, TRAVEL, Length, Tariff, measure
 from bpr.model import (
     Actor,
     And,
@@ -42,26 +61,75 @@ from bpr.model import (
     Xor,
 )
 from bpr.pnml import Net, petri_net, read_pnml, write_pnml
-from bpr.redesign import Finding, Proposal, Redesign, redesign
-from bpr.render import render
+from bpr.redesign import (
+    DEFAULT_WEIGHTS,
+    NOT_APPLIED,
+    Alternative,
+    Finding,
+    Proposal,
+    Redesign,
+    redesign,
+)
+from bpr.render import FONT_FAMILY, KIND_COLORS, PAGE_WIDTH, render
 from bpr.report import Report, report
 from bpr.serialize import read_process, write_process
-from bpr.simulate import Simulation, compare_simulations, simulate
+from bpr.simulate import (
+    DEFAULT_DURATION,
+    DEFAULT_INTERARRIVAL,
+    DEFAULT_START,
+    SYSTEM_DURATION,
+    TARGET_UTILISATION,
+    Estimate,
+    Simulation,
+    SimulationComparison,
+    Travel,
+    compare_simulations,
+    simulate,
+)
 from bpr.stats import LogStats
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ANNOTATION_COLUMNS",
+    "CHECK_BELOW",
+    "COMPOSE_MAX_WAIT",
+    "COUNTS",
+    "DEFAULT_DURATION",
+    "DEFAULT_INTERARRIVAL",
+    "DEFAULT_START",
+    "DEFAULT_WEIGHTS",
+    "FONT_FAMILY",
     "HEURISTICS",
+    "INFO_COLUMNS",
+    "KIND_COLORS",
+    "METRICS",
+    "NOT_APPLIED",
+    "OBTAIN",
+    "PAGE_WIDTH",
+    "QUEUE",
+    "SAMPLING",
+    "SYSTEM_DURATION",
+    "TARGET_UTILISATION",
+    "TIMES",
+    "TOLERANCES",
+    "TRAVEL",
+    "WASTE_CONFIDENCE",
     "Actor",
+    "Alternative",
     "Analysis",
     "And",
     "AnnotationError",
+    "AnnotationTable",
     "BprError",
+    "Branch",
     "BusinessCalendar",
+    "Candidate",
     "Channel",
+    "ColumnError",
     "Constraints",
     "DurationStats",
+    "Estimate",
     "Event",
     "EventKind",
     "EventLog",
@@ -82,16 +150,21 @@ __all__ = [
     "ModelError",
     "Net",
     "Procedure",
+    "ProcedureStep",
     "Proposal",
     "Redesign",
     "RenderError",
     "Report",
+    "Route",
     "ServiceProcess",
     "Simulation",
+    "SimulationComparison",
     "Source",
     "Step",
     "StepKind",
     "StepStats",
+    "Tariff",
+    "Travel",
     "Xor",
     "analyze",
     "annotate",
@@ -111,6 +184,7 @@ __all__ = [
     "render",
     "report",
     "simulate",
+    "step_types",
     "typing_report",
     "write_annotation_table",
     "write_bpmn",

@@ -1,6 +1,6 @@
 """Length of the cases of an event log (the log side of :func:`bpr.measure`).
 
-Each activity is typed once, as :func:`bpr.discover` types a step (:func:`bpr.annotate.step_types`:
+Each activity is typed once, as :func:`bpr.discover` types a step (:func:`bpr.step_types`:
 annotations, then event attributes, then the classifier), so a log and the model discovered
 from it are measured with the same step types. Every metric is computed per case with
 vectorised pandas operations, then summarised over cases.

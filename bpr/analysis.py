@@ -13,7 +13,7 @@
 7. **simulate** the as-is and the to-be on common random numbers
    (:func:`bpr.compare_simulations`, with the log's arrival rate and durations).
 
-:meth:`Analysis.save` writes the results as files and :func:`bpr.report.report` as one HTML page.
+:meth:`Analysis.save` writes the results as files and :func:`bpr.report` as one HTML page.
 The same inputs give byte-identical files.
 
 Examples
@@ -311,9 +311,9 @@ class Analysis:
     def save(self, folder: str | os.PathLike[str], *, lang: str = "en") -> dict[str, Path]:
         """Write every result into ``folder`` (made if needed).
 
-        Files: ``report.html`` (:func:`bpr.report.report` in ``lang``), ``as-is.json``,
-        ``to-be.json`` (:func:`bpr.write_process`), ``as-is.bpmn``, ``to-be.bpmn``, the SVGs
-        of :meth:`diagrams`, ``metrics.csv`` (:meth:`metrics`, each duration named with its
+        ``report.html`` (:func:`bpr.report` in ``lang``), ``as-is.json``, ``to-be.json``
+        (:func:`bpr.write_process`), ``as-is.bpmn``, ``to-be.bpmn``, the SVGs of
+        :meth:`diagrams`, ``metrics.csv`` (:meth:`metrics`, each duration named with its
         statistic and unit by :func:`csv_metric`), ``proposals.csv``
         (:meth:`bpr.Redesign.to_frame`, its effects in ``change_<metric>`` columns, the
         cycle time's in hours), with a documented procedure ``gaps.csv``
@@ -515,7 +515,7 @@ def analyze(
     travel, queue, obtain, tariff
         The citizen-burden cost model (:func:`bpr.measure`): travel and queueing time per
         visit, time to obtain a document (the defaults of :mod:`bpr.measure` when not given)
-        and the money an hour of the citizen's time costs (:class:`bpr.measure.Tariff`;
+        and the money an hour of the citizen's time costs (:class:`bpr.Tariff`;
         without it the burden has no cost).
     progress
         Told as each stage starts (see :data:`Progress`).

@@ -6,7 +6,7 @@ grows with the number of distinct traces, not of events), turns it into a
 what the log says: how often each step ran and how long it took, how often each flow was
 taken and, on exclusive splits, the branch probabilities. Step types (kind, actor, agency,
 channel, ...) come from an annotation table, then from event attributes, then from the
-bilingual classifier; :func:`bpr.annotate.typing_report` says which source set what. Every
+bilingual classifier; :func:`bpr.typing_report` says which source set what. Every
 model is checked against its log (:mod:`bpr.fidelity`): ``process.fidelity`` holds the check,
 and a :class:`~bpr.FidelityWarning` says when a figure is beyond its tolerance.
 
@@ -201,7 +201,7 @@ def discover(
     FidelityWarning
         When a figure of the model (the share of cases or the executions of a step, steps
         or rework per case, the mean or median cycle time) is further from the log's than
-        its tolerance (:data:`bpr.fidelity.TOLERANCES`); the message names the furthest.
+        its tolerance (:data:`bpr.TOLERANCES`); the message names the furthest.
 
     Raises
     ------

@@ -368,7 +368,7 @@ def measure(
                 f"measure: {name} must be a non-negative datetime.timedelta, got {value!r}"
             )
     if tariff is not None and not isinstance(tariff, Tariff):
-        raise BprError(f"measure: tariff must be a bpr.measure.Tariff, got {tariff!r}")
+        raise BprError(f"measure: tariff must be a bpr.Tariff, got {tariff!r}")
     if isinstance(process_or_log, ServiceProcess):
         length = _measure_model(process_or_log, annotations=annotations, by=by, **rates)
         return _costed(length, tariff)

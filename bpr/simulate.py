@@ -796,7 +796,7 @@ def _setup(
             f"simulate: calendar must be a bpr.BusinessCalendar, got {type(calendar).__name__}"
         )
     if travel is not None and not isinstance(travel, Travel):
-        raise ModelError(f"simulate: travel must be a bpr.simulate.Travel, got {travel!r}")
+        raise ModelError(f"simulate: travel must be a bpr.Travel, got {travel!r}")
     notes = _Notes()
     facts = None if log is None else _log_facts(_event_log(log), process)
     if facts is not None and facts.unmatched:
