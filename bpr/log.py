@@ -95,6 +95,7 @@ from bpr.timestamps import (
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
+    import pyarrow as pa
 
     from bpr.stats import LogStats
 
@@ -263,6 +264,7 @@ class EventLog:
         assert self._con is not None
         cursor = self._con.cursor()
         try:
+            cursor.execute("SET TimeZone = 'UTC'")  # a setting of the connection, not the cursor
             yield cursor
         finally:
             cursor.close()
@@ -351,7 +353,7 @@ class _Source:
     name: str
     kind: str  # "csv", "parquet", "xes" or "frame"
     path: Path | None = None
-    data: Any = None  # the DataFrame or Arrow table of a "frame" source
+    data: Any = None  # the DataFrame of a "frame" source
     encoding: str = "utf-8"
 
 
@@ -470,6 +472,8 @@ class _Reading:
             return f"read_csv({_lit(str(path))}, header = true, encoding = {_lit(encoding)}{typed})"
         if src.kind == "parquet":
             return f"read_parquet({_lit(str(src.path))})"
+        if src.kind == "xes":
+            return _XES_TABLE
         self.con.register("bpr_source", src.data)
         return "bpr_source"
 
@@ -1064,50 +1068,174 @@ def _choose_roles(columns: list[str], given: dict[str, str | None], name: str) -
     return {role: column for role, column in chosen.items() if role not in ("timestamp", "start")}
 
 
+_XES_TABLE = "bpr_xes"
+_XES_ROW = "__bpr_row"
+_NUMBERS = frozenset({"BIGINT", "DOUBLE"})
+
+
+class _XesLoader:
+    """Puts the batches of :func:`bpr.xes.stream_xes` into one DuckDB table, in file order.
+
+    A batch may bring new columns (added to the table) or a column of another type: integers
+    and decimals widen to DOUBLE, anything else to text. A column whose values are all missing
+    so far is text until a batch gives it a type.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.types: dict[str, str] = {}
+        self.untyped: set[str] = set()
+        self.rows = 0
+
+    def __call__(self, batch: pa.Table) -> None:
+        import pyarrow as pa
+
+        batch = batch.append_column(
+            _XES_ROW, pa.array(range(self.rows, self.rows + batch.num_rows), pa.int64())
+        )
+        self.rows += batch.num_rows
+        nulls = {f.name for f in batch.schema if pa.types.is_null(f.type)}
+        batch = batch.select(
+            [c for c in batch.column_names if c not in nulls or c not in self.types]
+        )
+        self.con.register("bpr_batch", batch)
+        types = {row[0]: row[1] for row in self.con.execute("DESCRIBE bpr_batch").fetchall()}
+        cast = {c: "VARCHAR" for c in nulls & types.keys()}
+        if not self.types:
+            columns = ", ".join(f"CAST({_q(c)} AS {t}) AS {_q(c)}"
+                                if (t := cast.get(c)) else _q(c) for c in types)  # fmt: skip
+            self.con.execute(f"CREATE TEMP TABLE {_XES_TABLE} AS SELECT {columns} FROM bpr_batch")
+            self.types = {c: cast.get(c, t) for c, t in types.items()}
+            self.untyped = set(cast)
+        else:
+            for column, kind in types.items():
+                self.widen(column, cast.get(column, kind), column in cast)
+            self.con.execute(f"INSERT INTO {_XES_TABLE} BY NAME SELECT * FROM bpr_batch")
+        self.con.unregister("bpr_batch")
+
+    def widen(self, column: str, kind: str, untyped: bool) -> None:
+        """Make the table's column able to hold a batch's values of type `kind`."""
+        table = f"ALTER TABLE {_XES_TABLE}"
+        if column not in self.types:
+            self.con.execute(f"{table} ADD COLUMN {_q(column)} {kind}")
+            self.types[column] = kind
+            if untyped:
+                self.untyped.add(column)
+            return
+        held = self.types[column]
+        if untyped or held == kind:
+            return
+        if column in self.untyped:
+            wider = kind
+            self.untyped.discard(column)
+        elif {held, kind} <= _NUMBERS:
+            wider = "DOUBLE"
+        else:
+            wider = "VARCHAR"
+        if wider != held:
+            self.con.execute(f"{table} ALTER {_q(column)} TYPE {wider}")
+            self.types[column] = wider
+
+
 def _read_xes(reading: _Reading, given: dict[str, str | None]) -> tuple[dict[str, str], str]:
-    """Read an XES source into an Arrow table; its chosen columns and where start came from."""
-    from bpr.xes import pair_lifecycle, read_xes
+    """Stream an XES source into DuckDB; its chosen columns and where start came from."""
+    from bpr.xes import stream_xes
 
     src = reading.source
     assert src.path is not None
-    xes = read_xes(src.path)
-    for note in xes.notes:
+    loader = _XesLoader(reading.con)
+    notes = stream_xes(src.path, loader)
+    for note in notes:
         reading.repair(note.kind, note.count, "first examples: " + "; ".join(note.examples))
-    table = xes.table
-    if table.num_rows == 0:
+    if loader.rows == 0:
         raise LogError(
             f"{src.name}: the log has no events; an XES log holds <event> elements "
             "inside <trace> elements"
         )
-    chosen = _choose_roles(table.column_names, given, src.name)
+    columns = [c for c in loader.types if c != _XES_ROW]
+    chosen = _choose_roles(columns, given, src.name)
     start_from = chosen.get("start", "")
-    if _LIFECYCLE in table.column_names and "start" not in chosen:
-        pairing = pair_lifecycle(
-            table,
-            case=chosen["case"],
-            activity=chosen["activity"],
-            timestamp=chosen.get("timestamp", _NO_TIME),
-            lifecycle=_LIFECYCLE,
-        )
-        reading.repair(
-            "unpaired start events dropped",
-            pairing.unpaired_starts,
-            "lifecycle start events that no complete event of the same activity and case follows",
-        )
-        reading.repair(
-            "events with other lifecycle transitions dropped",
-            sum(n for _, n in pairing.other_transitions),
-            ", ".join(f"{t!r}: {n}" for t, n in pairing.other_transitions)
-            + " (only start and complete events delimit an activity instance)",
-        )
-        table = pairing.table
-        if table.column(pairing.start_column).null_count < table.num_rows:
-            chosen["start"] = pairing.start_column
+    reading.source = attrs.evolve(src, data=_XES_TABLE)
+    if _LIFECYCLE in columns and "start" not in chosen:
+        start_column = _pair_lifecycle(reading, chosen, columns)
+        if start_column is not None:
+            chosen["start"] = start_column
             start_from = f"{chosen['timestamp']} of lifecycle start events"
-        else:
-            table = table.drop_columns([pairing.start_column])
-    reading.source = attrs.evolve(src, data=table)
+    else:
+        reading.con.execute(f"ALTER TABLE {_XES_TABLE} DROP COLUMN {_XES_ROW}")
     return chosen, start_from
+
+
+def _pair_lifecycle(reading: _Reading, chosen: dict[str, str], columns: list[str]) -> str | None:
+    """Pair each complete event with the earliest unmatched start of its activity and case.
+
+    Events are taken in file order. A start that no complete follows is dropped, and so are
+    events with other transitions (schedule, assign, suspend...): they do not say when an
+    activity instance starts or ends; both are counted as repairs. Returns the column holding
+    the start times, or None when no complete event has a start.
+
+    A complete event takes a start when more starts than paired completes came before it, so,
+    with ``s`` and ``c`` the starts and completes so far in its (case, activity), the number of
+    unpaired completes so far is the running maximum of ``c - s`` (at least 0): a complete is
+    paired when it does not raise that maximum, and then takes start number ``c - unpaired``.
+    """
+    con = reading.con
+    case, activity, lifecycle = _q(chosen["case"]), _q(chosen["activity"]), _q(_LIFECYCLE)
+    time = _q(chosen["timestamp"]) if "timestamp" in chosen else "NULL"
+    start_column = "start" if "start" not in columns else f"{_LIFECYCLE}=start"
+    blank = "chr(32) || chr(9) || chr(10) || chr(13)"
+    group = f"PARTITION BY {case}, {activity} ORDER BY {_XES_ROW}"
+    same = (
+        f"s.{case} IS NOT DISTINCT FROM p.{case} AND s.{activity} IS NOT DISTINCT FROM p.{activity}"
+    )
+    con.execute(
+        f"CREATE TEMP TABLE bpr_kinds AS SELECT {_XES_ROW}, {case}, {activity}, {time} AS t, "
+        f"coalesce(lower(trim(CAST({lifecycle} AS VARCHAR), {blank})), 'complete') AS kind "
+        f"FROM {_XES_TABLE}"
+    )
+    con.execute(
+        "CREATE TEMP TABLE bpr_pairs AS "
+        f"WITH counted AS (SELECT *, count(*) FILTER (kind = 'start') OVER w AS s, "
+        f"count(*) FILTER (kind = 'complete') OVER w AS c FROM bpr_kinds "
+        f"WHERE kind IN ('start', 'complete') WINDOW w AS ({group} ROWS UNBOUNDED PRECEDING)), "
+        "completes AS (SELECT *, greatest(0, max(c - s) OVER w) AS lost, "
+        "greatest(0, coalesce(max(c - s) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING "
+        f"AND 1 PRECEDING), 0)) AS lost_before FROM counted WHERE kind = 'complete' "
+        f"WINDOW w AS ({group})), "
+        f"starts AS (SELECT {case}, {activity}, t, row_number() OVER ({group}) AS n "
+        "FROM bpr_kinds WHERE kind = 'start') "
+        f"SELECT p.{_XES_ROW}, CAST(s.t AS VARCHAR) AS t FROM completes p JOIN starts s "
+        f"ON {same} AND s.n = p.c - p.lost WHERE p.lost = p.lost_before"
+    )
+    row = con.execute(
+        "SELECT count(*) FILTER (kind = 'start') - (SELECT count(*) FROM bpr_pairs), "
+        "(SELECT count(*) FROM bpr_pairs WHERE t IS NOT NULL) FROM bpr_kinds"
+    ).fetchall()[0]
+    others = con.execute(
+        f"SELECT CAST({lifecycle} AS VARCHAR), count(*) FROM {_XES_TABLE} JOIN bpr_kinds "
+        f"USING ({_XES_ROW}) WHERE kind NOT IN ('start', 'complete') GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    reading.repair(
+        "unpaired start events dropped",
+        row[0],
+        "lifecycle start events that no complete event of the same activity and case follows",
+    )
+    reading.repair(
+        "events with other lifecycle transitions dropped",
+        sum(n for _, n in others),
+        ", ".join(f"{t!r}: {n}" for t, n in others)
+        + " (only start and complete events delimit an activity instance)",
+    )
+    paired = f", p.t AS {_q(start_column)}" if row[1] else ""
+    con.execute(
+        f"CREATE TEMP TABLE bpr_paired AS SELECT x.* EXCLUDE ({_XES_ROW}, {lifecycle}){paired} "
+        f"FROM {_XES_TABLE} x JOIN bpr_kinds k USING ({_XES_ROW}) LEFT JOIN bpr_pairs p "
+        f"USING ({_XES_ROW}) WHERE k.kind = 'complete' ORDER BY x.{_XES_ROW}"
+    )
+    for table in ("bpr_kinds", "bpr_pairs", _XES_TABLE):
+        con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE bpr_paired RENAME TO {_XES_TABLE}")
+    return start_column if row[1] else None
 
 
 def _read_columns(
@@ -1244,7 +1372,7 @@ def read_log(
     _check_options(calendar, timezone, time_format, engine, duplicates)
     src = _locate(source, encoding)
     if engine == "auto":
-        engine = "duckdb" if src.kind in ("csv", "parquet") else "pandas"
+        engine = "duckdb" if src.kind in ("csv", "parquet", "xes") else "pandas"
     given = {
         "case": case,
         "activity": activity,

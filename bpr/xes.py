@@ -5,7 +5,9 @@ laughs") or an external entity that reads a local file or a URL. XES never needs
 declaration, so a file with a ``<!DOCTYPE`` is refused by a first look at its prolog (expat,
 stopped at the declaration, before any entity is declared, let alone expanded); the parser
 proper (lxml ``iterparse``) then runs with entity resolution and network access off anyway.
-The file streams trace by trace, so memory holds the rows, not the XML tree.
+The file streams trace by trace, and :func:`stream_xes` hands the rows on in tables of
+:data:`BATCH` rows, so memory holds one batch of rows and one trace of the XML tree, however many
+events the file has (:func:`bpr.read_log` puts the batches into DuckDB).
 
 Events become rows: event attributes under their keys, trace attributes under ``case:`` plus the
 key (so the trace's ``concept:name`` is ``case:concept:name``), as in pm4py's data frames.
@@ -37,7 +39,8 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +52,10 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from lxml import etree
 
-__all__ = ["Pairing", "XesLog", "XesNote", "pair_lifecycle", "read_xes"]
+__all__ = ["BATCH", "XesLog", "XesNote", "read_xes", "stream_xes"]
+
+#: Rows per table handed on by :func:`stream_xes`.
+BATCH = 20_000
 
 _SCALARS = frozenset({"string", "date", "int", "float", "boolean", "id"})
 _NESTED = frozenset({"list", "container"})
@@ -71,20 +77,6 @@ class XesLog:
 
     table: pa.Table
     notes: tuple[XesNote, ...]
-
-
-@attrs.frozen
-class Pairing:
-    """Events after pairing lifecycle start and complete events into activity instances.
-
-    `table` holds one row per complete event (and per event without a transition), with the
-    matched start event's timestamp in the column `start_column` (null when unmatched).
-    """
-
-    table: pa.Table
-    start_column: str
-    unpaired_starts: int
-    other_transitions: tuple[tuple[str, int], ...]
 
 
 class _Notes:
@@ -133,11 +125,18 @@ def _nested(elem: etree._Element) -> Any:
 
 
 class _Reader:
-    """Turns traces and events into rows."""
+    """Turns traces and events into rows, handed to `emit` as tables of `batch` rows."""
 
-    def __init__(self) -> None:
+    def __init__(self, emit: Callable[[pa.Table], None] | None, batch: int) -> None:
         self.rows: list[dict[str, Any]] = []
         self.notes = _Notes()
+        self.emit = emit
+        self.batch = batch
+
+    def flush(self) -> None:
+        if self.emit is not None and self.rows:
+            self.emit(_table(self.rows))
+            self.rows = []
 
     def where(self, elem: etree._Element) -> str:
         return f"line {elem.sourceline}"
@@ -181,6 +180,8 @@ class _Reader:
         for child in elem:
             if _local(child.tag) == "event":
                 self.rows.append({**self.attributes(child, ""), **case})
+        if len(self.rows) >= self.batch:
+            self.flush()
 
     def stray_event(self, elem: etree._Element) -> None:
         # An event outside any trace has no case; read_log drops and reports it.
@@ -260,14 +261,51 @@ def _parse(path: Path, reader: _Reader) -> None:
 
 
 def read_xes(path: Path) -> XesLog:
-    """The events of the XES file at `path` (``.xes`` or ``.xes.gz``).
+    """The events of the XES file at `path` (``.xes`` or ``.xes.gz``), as one table.
 
-    Raises :class:`LogError` naming the file when it is not well-formed XML, not XES, declares a
-    document type, or is a truncated or corrupt gzip stream.
+    Holds every event in memory; :func:`stream_xes` hands them on in batches instead. Raises
+    :class:`LogError` as :func:`stream_xes` does.
     """
+    reader = _Reader(None, BATCH)
+    _run(path, reader)
+    return XesLog(_table(reader.rows), reader.notes.freeze())
+
+
+def stream_xes(
+    path: Path, emit: Callable[[pa.Table], None], *, batch: int | None = None
+) -> tuple[XesNote, ...]:
+    """Read the XES file at `path`, calling ``emit(table)`` for each `batch` rows in file order.
+
+    `batch` defaults to :data:`BATCH`.
+
+    A table holds the attributes its rows have (a later table may add columns, or give a
+    column another type); rows are never split from their trace mid-way, so a table may hold
+    a little more than `batch` rows. Returns what the reader worked around.
+
+    Raises :class:`LogError` naming the file when it is not well-formed XML, not XES, declares
+    a document type, or is a truncated or corrupt gzip stream.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> trace = '<trace><string key="concept:name" value="c{}"/><event/><event/></trace>'
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "three.xes"
+    >>> _ = path.write_text("<log>" + "".join(map(trace.format, range(3))) + "</log>")
+    >>> tables = []
+    >>> stream_xes(path, tables.append, batch=3)
+    ()
+    >>> [t.num_rows for t in tables]
+    [4, 2]
+    """
+    reader = _Reader(emit, BATCH if batch is None else batch)
+    _run(path, reader)
+    reader.flush()
+    return reader.notes.freeze()
+
+
+def _run(path: Path, reader: _Reader) -> None:
     from lxml import etree
 
-    reader = _Reader()
     try:
         _parse(path, reader)
     except etree.XMLSyntaxError as exc:
@@ -280,7 +318,6 @@ def read_xes(path: Path) -> XesLog:
             f"{path}: the gzip stream is truncated or corrupt ({exc}); "
             "download or export the file again"
         ) from exc
-    return XesLog(_table(reader.rows), reader.notes.freeze())
 
 
 def _column(values: list[Any]) -> pa.Array:
@@ -298,52 +335,3 @@ def _table(rows: list[dict[str, Any]]) -> pa.Table:
 
     keys = list(dict.fromkeys(k for row in rows for k in row))
     return pa.table({k: _column([row.get(k) for row in rows]) for k in keys})
-
-
-def pair_lifecycle(
-    table: pa.Table, *, case: str, activity: str, timestamp: str, lifecycle: str
-) -> Pairing:
-    """Pair each complete event with the earliest unmatched start of the same activity and case.
-
-    Rows are read in document order. A start that no complete follows is dropped (counted in
-    `unpaired_starts`); events with other transitions (schedule, assign, suspend...) do not
-    describe when an activity instance starts or ends and are dropped (counted per transition).
-
-    >>> import pyarrow as pa
-    >>> t = pa.table({"c": ["1", "1", "1"], "a": ["x", "x", "y"],
-    ...               "t": ["09:00", "10:00", "11:00"],
-    ...               "l": ["start", "complete", "complete"]})
-    >>> p = pair_lifecycle(t, case="c", activity="a", timestamp="t", lifecycle="l")
-    >>> p.table.select(["a", "t", p.start_column]).to_pylist()
-    [{'a': 'x', 't': '10:00', 'start': '09:00'}, {'a': 'y', 't': '11:00', 'start': None}]
-    """
-    import pyarrow as pa
-
-    cases = table.column(case).to_pylist()
-    activities = table.column(activity).to_pylist()
-    times = table.column(timestamp).to_pylist() if timestamp in table.column_names else None
-    transitions = table.column(lifecycle).to_pylist()
-    pending: defaultdict[tuple[Any, Any], deque[int]] = defaultdict(deque)
-    keep: list[int] = []
-    starts: list[Any] = []
-    others: Counter[str] = Counter()
-    for i, transition in enumerate(transitions):
-        kind = str(transition).strip().lower() if transition is not None else "complete"
-        key = (cases[i], activities[i])
-        if kind == "start":
-            pending[key].append(i)
-        elif kind == "complete":
-            keep.append(i)
-            opened = pending[key].popleft() if pending[key] else None
-            starts.append(times[opened] if times is not None and opened is not None else None)
-        else:
-            others[str(transition)] += 1
-    start_column = "start" if "start" not in table.column_names else f"{lifecycle}=start"
-    paired = table.take(pa.array(keep, pa.int64())).drop_columns([lifecycle])
-    paired = paired.append_column(start_column, pa.array(starts, pa.string()))
-    return Pairing(
-        table=paired,
-        start_column=start_column,
-        unpaired_starts=sum(len(q) for q in pending.values()),
-        other_transitions=tuple(sorted(others.items())),
-    )

@@ -47,7 +47,7 @@ def write(path: Path, text: str) -> Path:
 def test_receipt_log(data_dir: Path) -> None:
     log = read_log(data_dir / "logs" / "receipt.xes.gz")
     assert (log.n_cases, log.n_events, len(log.activities)) == (1434, 8577, 27)
-    assert log.engine == "pandas"
+    assert log.engine == "duckdb"  # streamed into DuckDB, not held in pandas
     assert dict(log.columns_chosen) == {
         "case": "case:concept:name",
         "activity": "concept:name",
@@ -63,8 +63,8 @@ def test_receipt_log(data_dir: Path) -> None:
     pd.testing.assert_frame_equal(events, ordered)
     assert str(events["timestamp"].dtype) == "datetime64[us, UTC]"
     assert log.repairs.empty
-    in_duckdb = read_log(data_dir / "logs" / "receipt.xes.gz", engine="duckdb")
-    pd.testing.assert_frame_equal(in_duckdb.to_pandas(), events)
+    in_pandas = read_log(data_dir / "logs" / "receipt.xes.gz", engine="pandas")
+    pd.testing.assert_frame_equal(in_pandas.to_pandas(), events)
 
 
 @pytest.mark.parametrize("engine", ["pandas", "duckdb"])
@@ -311,3 +311,51 @@ def test_bad_xes_reads_or_names_the_file_and_problem(path: Path) -> None:
         } or problem.startswith(("no case column found", "no timestamp column found"))
     else:  # none of the 71 has a trace with a case name and events, so none can read
         pytest.fail(f"{path.name} read as {log!r}")
+
+
+@pytest.mark.parametrize("batch", [1, 2, 1000])
+def test_completes_take_the_earliest_open_start_across_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr("bpr.xes.BATCH", batch)
+    day = "2024-01-01T{}:00:00Z".format
+    text = xes(
+        trace(
+            "1",
+            event("a", day("08"), "complete"),  # no start before it: no start time
+            event("a", day("09"), "start"),
+            event("a", day("10"), "start"),
+            event("a", day("11"), "complete"),  # takes 09
+            event("a", day("12"), "complete"),  # takes 10
+            event("a", day("13"), "complete"),  # none left
+            event("a", day("14"), "start"),  # never completed
+        )
+        + trace("2", event("a", day("15"), "start"), event("a", day("16"), "COMPLETE ")),
+    )
+    log = read_log(write(tmp_path / "fifo.xes", text))
+    events = log.to_pandas()
+    hours = [None if pd.isna(t) else t.hour for t in events["start"]]
+    assert list(zip(events["case"], events["timestamp"].dt.hour, hours, strict=True)) == [
+        ("1", 8, None), ("1", 11, 9), ("1", 12, 10), ("1", 13, None), ("2", 16, 15),
+    ]  # fmt: skip
+    assert dict(zip(log.repairs["repair"], log.repairs["count"], strict=True)) == {
+        "unpaired start events dropped": 1
+    }
+
+
+def test_batches_may_bring_new_columns_and_other_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bpr.xes.BATCH", 1)
+    cost = '<int key="cost" value="{}"/>'.format
+    text = xes(
+        trace("1", event("a", "2024-01-01T08:00:00Z"))  # no cost yet
+        + trace("2", event("a", "2024-01-01T09:00:00Z", extra=cost(3)))
+        + trace("3", event("a", "2024-01-01T10:00:00Z", extra='<float key="cost" value="2.5"/>'))
+        + trace("4", event("a", "2024-01-01T11:00:00Z", extra='<string key="note" value="x"/>'))
+        + trace("5", event("a", "2024-01-01T12:00:00Z", extra='<int key="note" value="7"/>'))
+    )
+    events = read_log(write(tmp_path / "types.xes", text)).to_pandas()
+    assert events["cost"].tolist()[1:3] == [3.0, 2.5] and pd.isna(events["cost"].iloc[0])
+    assert events["note"].tolist()[3:] == ["x", "7"]
+    assert list(events.columns[:4]) == ["case", "activity", "timestamp", "cost"]
