@@ -73,7 +73,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from bpr._steps import PRESENT_CHANNELS, presence
-from bpr._tables import read_table, write_table
+from bpr._tables import read_table, table_bytes, write_table
 from bpr.errors import AnnotationError
 from bpr.labels import normalize
 from bpr.model import Actor, Channel, ServiceProcess, Source, Step, StepKind
@@ -372,9 +372,9 @@ def annotation_table(
     """
     import pandas as pd
 
-    from bpr.log import EventLog, read_log
+    from bpr._read import event_log
 
-    log = log if isinstance(log, EventLog) else read_log(log)
+    log = event_log(log)
     counts = log.stats().activities.set_index("activity")
     labels = list(counts.index)
     decisions = _decisions(labels, log, annotations)
@@ -445,23 +445,28 @@ def write_annotation_table(table: pd.DataFrame, path: str | os.PathLike[str]) ->
     Raises
     ------
     AnnotationError
-        When the folder cannot be written or the suffix is neither ``.csv`` nor ``.xlsx``.
+        When the suffix is neither ``.csv`` nor ``.xlsx``.
+    OutputError
+        When the file cannot be written.
     """
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise AnnotationError(
             f"{path}: write an annotation table as .csv or .xlsx, not {path.suffix or 'no suffix'}"
         )
-    yes_no = ["yes", "no"]
-    choices = {name: [m.value for m in enum] for name, enum in _ENUMS.items()}
-    choices |= dict.fromkeys(_FLAGS, yes_no)
-    try:
-        write_table(table, path, choices=choices)
-    except OSError as error:
-        raise AnnotationError(
-            f"{path}: cannot write the annotation table ({error.strerror})"
-        ) from None
+    write_table(table, path, choices=_choices())
     return path
+
+
+def annotation_table_bytes(table: pd.DataFrame, suffix: str) -> bytes:
+    """The bytes :func:`write_annotation_table` writes to a ``.csv`` or ``.xlsx`` file."""
+    return table_bytes(table, suffix, choices=_choices())
+
+
+def _choices() -> dict[str, list[str]]:
+    """The values each typed column offers in a drop-down list."""
+    choices = {name: [m.value for m in enum] for name, enum in _ENUMS.items()}
+    return choices | {flag: ["yes", "no"] for flag in _FLAGS}
 
 
 # -- decisions --------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from bpr._read import MODEL_SUFFIXES, read_model
 from bpr.errors import BprError, ColumnError, FormatError
 from bpr.measure import OBTAIN, QUEUE, TRAVEL
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from bpr._files import Run, RunFiles
     from bpr.analysis import Analysis, Progress
     from bpr.calendar import BusinessCalendar
     from bpr.log import EventLog
@@ -298,36 +300,17 @@ def _say_reading(log: EventLog) -> None:
         say(f"  {escape(repair.repair)}: {repair.count:,} ({escape(cli_terms(repair.detail))})")
 
 
-def _read_model(path: Path) -> ServiceProcess:
-    """A process from a bpr JSON, a BPMN or a PNML file, by its name."""
-    from bpr.bpmn import read_bpmn
-    from bpr.pnml import read_pnml, to_process
-    from bpr.serialize import read_process
-
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return read_process(path)
-    if suffix == ".pnml":
-        return to_process(read_pnml(path))
-    if suffix in (".bpmn", ".xml"):
-        return read_bpmn(path)
-    raise FormatError(
-        f"{path}: cannot tell the model's format from the name; give a .json (bpr), .bpmn or "
-        ".pnml file"
-    )
-
-
 def _read_documented(path: Path) -> ServiceProcess | list[str]:
     """The documented procedure: a model (.bpmn, .pnml, .json), or step names, one per line
     of a .txt file or in the ``step`` column of a .csv file."""
     suffix = path.suffix.lower()
     if suffix not in (".txt", ".csv"):
-        if suffix not in (".json", ".pnml", ".bpmn", ".xml"):
+        if suffix not in MODEL_SUFFIXES:
             raise FormatError(
                 f"{path}: give the documented procedure as a model (.bpmn, .pnml or bpr .json) "
                 "or as step names (.txt, one per line; .csv with a step column)"
             )
-        return _read_model(path)
+        return read_model(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -380,7 +363,7 @@ def _write_model(process: ServiceProcess, path: Path) -> None:
         ".bpmn": write_bpmn,
         ".pnml": lambda p: write_pnml(petri_net(p)),
     }
-    _write(path.parent, {path.name: writers[path.suffix.lower()](process)})
+    _write(path, writers[path.suffix.lower()](process))
 
 
 _LOG_KINDS = "an event log (.xes, .xes.gz, .csv, .csv.gz, .parquet, or a folder of .parquet parts)"
@@ -411,13 +394,23 @@ def _annotations_option(text: str) -> _Decorator:
 
 
 def _output_option(default: str) -> _Decorator:
-    return click.option(
-        "--output",
-        "-o",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path(default),
-        show_default=True,
-        help="Folder to write the results to.",
+    return _options(
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=Path(default),
+            show_default=True,
+            help="Folder to write the results to, with a manifest.json of the files written; "
+            "files of an earlier run there that this one does not write are removed, other "
+            "files are kept.",
+        ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Overwrite files in the output folder that no earlier bpr run wrote, or that "
+            "were changed since (an annotation table filled in there).",
+        ),
     )
 
 
@@ -601,19 +594,56 @@ def _progress() -> Iterator[Progress]:
         yield update
 
 
-def _unwritable(folder: Path, exc: OSError) -> BprError:
-    return BprError(f"cannot write to {folder} ({exc.strerror}); choose another folder with -o")
+def _write(path: Path, text: str) -> None:
+    """Write one file (made whole or not at all), its folder made if needed."""
+    from bpr._files import write_file
 
-
-def _write(folder: Path, files: dict[str, str]) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8", newline="\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise _unwritable(folder, exc) from None
-    for name in files:
-        say(f"  wrote {escape(str(folder / name))}")
+        raise BprError(
+            f"cannot write to {path.parent} ({exc.strerror}); choose another path"
+        ) from None
+    say(f"  wrote {escape(str(write_file(path, text)))}")
+
+
+def _open_run(output: Path, force: bool) -> Run:
+    """The output folder of a run (:class:`bpr._files.Run`), before any work is done."""
+    from bpr._files import Run
+
+    return Run(output, force=force, option="--force")
+
+
+def _say_run(done: RunFiles) -> None:
+    for path in [*done.written.values(), done.manifest]:
+        say(f"  wrote {escape(str(path))}")
+    if done.removed:
+        say(f"  removed the earlier run's {escape(', '.join(done.removed))}")
+
+
+def _about(command: str, inputs: dict[str, Path | None]) -> dict[str, Any]:
+    """What a run was given, for its manifest: the input files (size and SHA-256) and the
+    command's options (not where it writes)."""
+    from bpr._files import describe_input
+
+    ctx = click.get_current_context()
+    skip = {"output", "force", *inputs}
+    options = {name: value for name, value in ctx.params.items() if name not in skip}
+    options |= _reading()
+    return {
+        "command": command,
+        "inputs": {name: describe_input(path) for name, path in inputs.items() if path is not None},
+        "options": {name: _plain(value) for name, value in sorted(options.items())},
+    }
+
+
+def _plain(value: Any) -> Any:
+    """An option's value as JSON: numbers, text, flags and lists as they are, others as text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return str(value)
 
 
 def _table(frame: pd.DataFrame, title: str, *, index: bool = True) -> None:
@@ -674,8 +704,32 @@ def _say_burden(length: Length) -> None:
     say(f"citizen's burden: {hours:,.2f} hours per case, mean{cost}")
 
 
-def _run_analysis(output: Path, lang: str, run: Callable[[Progress], Analysis]) -> None:
-    """Run an analysis with a progress bar, save it, print its summary and the files."""
+# The files every analysis writes, checked before the work starts (Analysis.files).
+_ANALYSIS_FILES = (
+    "report.html",
+    "as-is.json",
+    "to-be.json",
+    "as-is.bpmn",
+    "to-be.bpmn",
+    "as-is.svg",
+    "to-be.svg",
+    "comparison.svg",
+    "metrics.csv",
+    "proposals.csv",
+)
+
+
+def _run_analysis(
+    output: Path,
+    lang: str,
+    force: bool,
+    about: dict[str, Any],
+    run: Callable[[Progress, Run], Analysis],
+) -> None:
+    """Run an analysis with a progress bar, write its files and manifest into ``output``,
+    print its summary and the files."""
+    folder = _open_run(output, force)
+    folder.check(_ANALYSIS_FILES)  # before minutes of work, not after
     with _progress() as progress:
         stages = [1]
 
@@ -683,12 +737,12 @@ def _run_analysis(output: Path, lang: str, run: Callable[[Progress], Analysis]) 
             stages[0] = total + 1  # and writing the files
             progress(stage, done, stages[0])
 
-        analysis = run(staged)
+        analysis = run(staged, folder)
         progress("drawing the diagrams and writing the report", stages[0] - 1, stages[0])
-        files = analysis.save(output, lang=lang)
+        folder.write(analysis.files(lang))
+        done = folder.finish({**about, "analysis": analysis.describe(lang)})
     _print_summary(analysis)
-    for path in files.values():
-        say(f"  wrote {escape(str(path))}")
+    _say_run(done)
     if analysis.annotation_table is not None:
         from bpr.analysis import ANNOTATION_FILES
 
@@ -733,6 +787,7 @@ def analyze(
     simulate_cases: int,
     seed: int,
     output: Path,
+    force: bool,
 ) -> None:
     """Analyse the service in LOG: as-is, length, gaps, redesign, simulation, report.
 
@@ -754,10 +809,13 @@ def analyze(
     procedure = None if documented is None else _read_documented(documented)
     # A list of names makes an unnamed procedure: the service takes the log's name then.
     name = log.name.split(".")[0] if isinstance(procedure, list) else None
+    about = _about("analyze", {"log": log, "documented": documented, "annotations": annotations})
     _run_analysis(
         output,
         lang,
-        lambda progress: run(
+        force,
+        about,
+        lambda progress, _: run(
             event_log,
             documented=procedure,
             annotations=annotations,
@@ -784,7 +842,13 @@ def analyze(
 @_simulation_options
 @_output_option("bpr-demo")
 def demo(
-    cases: int, lang: str, no_simulate: bool, simulate_cases: int, seed: int, output: Path
+    cases: int,
+    lang: str,
+    no_simulate: bool,
+    simulate_cases: int,
+    seed: int,
+    output: Path,
+    force: bool,
 ) -> None:
     """Analyse the bundled example service (vehicle ownership transfer).
 
@@ -795,16 +859,14 @@ def demo(
     from bpr._demo import demo_inputs
     from bpr.analysis import analyze as run
 
-    def analysis(progress: Progress) -> Analysis:
+    def analysis(progress: Progress, folder: Run) -> Analysis:
         progress("generating the demo log", 0, 1)
-        try:
-            inputs = demo_inputs(cases, seed).write(output / "input")
-        except OSError as exc:
-            raise _unwritable(output, exc) from None
+        inputs = demo_inputs(cases, seed).files()
+        folder.write({f"input/{name}": data for name, data in inputs.items()})
         return run(
-            inputs["log"],
-            documented=inputs["documented"],
-            annotations=inputs["annotations"],
+            folder.path("input/log.csv"),
+            documented=folder.path("input/documented.bpmn"),
+            annotations=folder.path("input/annotations.csv"),
             simulate=not no_simulate,
             cases=simulate_cases,
             seed=seed,
@@ -812,7 +874,7 @@ def demo(
             progress=progress,
         )
 
-    _run_analysis(output, lang, analysis)
+    _run_analysis(output, lang, force, _about("demo", {}), analysis)
 
 
 @cli.command()
@@ -956,7 +1018,7 @@ def measure(
             )
         if by is not None:
             raise BprError(f"{source}: --by segments the cases of a log; a model has none")
-        length = run(_read_model(source), annotations=annotations, **cost)
+        length = run(read_model(source), annotations=annotations, **cost)
     else:
         event_log = _read_log(source)
         calendar = _business_calendar(event_log, business_calendar, working_hours)
@@ -1014,35 +1076,37 @@ def gaps(procedure: Path, log: Path, output: Path | None, lang: str) -> None:
     if output is not None:
         from bpr.render import render
 
-        _write(output.parent, {output.name: render(found, lang=lang)})
+        _write(output, render(found, lang=lang))
 
 
 @cli.command()
 @_model_argument
 @_lang_option
 @_output_option("bpr-redesign")
-def redesign(model: Path, lang: str, output: Path) -> None:
+def redesign(model: Path, lang: str, output: Path, force: bool) -> None:
     """Redesign MODEL for digitization: proposals, the to-be and a comparison drawing."""
+    from bpr._files import csv_text
     from bpr.bpmn import write_bpmn
     from bpr.redesign import redesign as run
     from bpr.render import render
     from bpr.serialize import write_process
 
-    result = run(_read_model(model))
+    result = run(read_model(model))
     _table(
         result.compare(),
         f"Redesign of {result.as_is.name}: "
         f"{len(result.plan)} of {len(result.proposals)} changes applied",
     )
-    _write(
-        output,
+    folder = _open_run(output, force)
+    folder.write(
         {
             "to-be.json": write_process(result.to_be),
             "to-be.bpmn": write_bpmn(result.to_be),
             "comparison.svg": render(result, lang=lang),
-            "proposals.csv": result.to_frame().to_csv(index=False, lineterminator="\n"),
-        },
+            "proposals.csv": csv_text(result.to_frame()),
+        }
     )
+    _say_run(folder.finish(_about("redesign", {"model": model})))
 
 
 @cli.command()
@@ -1066,8 +1130,8 @@ def render(model: Path, output: Path, lanes: str, lang: str) -> None:
     """Draw MODEL as an SVG swimlane diagram."""
     from bpr.render import render as draw
 
-    svg = draw(_read_model(model), lanes=None if lanes == "none" else lanes, lang=lang)
-    _write(output.parent, {output.name: svg})
+    svg = draw(read_model(model), lanes=None if lanes == "none" else lanes, lang=lang)
+    _write(output, svg)
 
 
 @cli.command()
@@ -1091,7 +1155,7 @@ def simulate(model: Path, cases: int, replications: int, seed: int) -> None:
     """Simulate MODEL: cycle times with confidence intervals, waiting, utilisation."""
     from bpr.simulate import simulate as run
 
-    process = _read_model(model)
+    process = read_model(model)
     with _progress() as progress:
         progress("simulating", 0, 1)
         result = run(process, cases=cases, replications=replications, seed=seed)

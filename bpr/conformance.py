@@ -78,7 +78,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from bpr.errors import FormatError, LogError, ModelError
+from bpr._read import event_log, model_file
+from bpr.errors import LogError, ModelError
 from bpr.labels import compare, normalize
 from bpr.model import ServiceProcess, Step
 
@@ -259,23 +260,10 @@ def _reference(documented: Any, match: Match) -> _Reference:
 
 
 def _from_file(path: Path, match: Match) -> _Reference:
-    suffix = path.suffix.lower()
-    if suffix == ".pnml":
-        from bpr.pnml import read_pnml
-
-        return _from_net(read_pnml(path), match)
-    if suffix == ".bpmn":
-        from bpr.bpmn import read_bpmn
-
-        return _from_process(read_bpmn(path), match)
-    if suffix == ".json":
-        from bpr.serialize import read_process
-
-        return _from_process(read_process(path), match)
-    raise FormatError(
-        f"{path}: cannot tell the documented model's format from the name; use a .bpmn, "
-        ".pnml or .json file, or pass a ServiceProcess or a list of step names"
-    )
+    model = model_file(path)
+    if isinstance(model, ServiceProcess):
+        return _from_process(model, match)
+    return _from_net(model, match)
 
 
 def _from_process(process: ServiceProcess, match: Match) -> _Reference:
@@ -603,7 +591,7 @@ def find_undocumented(
     from bpr.pnml import language
 
     reference = _reference(documented, match)
-    stats = _event_log(log).stats()
+    stats = event_log(log).stats()
     activities = stats.activities
     matching = _match(reference, activities["activity"], aliases, match)
     allowed = language(reference.net)
@@ -636,12 +624,6 @@ def find_undocumented(
         documented=reference.process,
         ids={reference.names[k]: ids for k, ids in reference.ids.items()},
     )
-
-
-def _event_log(log: Any) -> EventLog:
-    from bpr.log import EventLog, read_log
-
-    return log if isinstance(log, EventLog) else read_log(log)
 
 
 def _matches_frame(reference: _Reference, matching: _Matching) -> pd.DataFrame:

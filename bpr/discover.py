@@ -119,6 +119,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
+from bpr._read import event_log as read_event_log
 from bpr.errors import ModelError
 from bpr.model import (
     DurationStats,
@@ -236,7 +237,7 @@ def discover(
         raise ModelError(f"discover: noise must lie in [0, 1], got {noise}")
     from bpr.annotate import step_types
 
-    event_log = _event_log(log)
+    event_log = read_event_log(log)
     stats = event_log.stats()
     counts = dict(zip(stats.activities["activity"], stats.activities["events"], strict=True))
     kept = _frequent_activities(counts, noise)
@@ -278,12 +279,6 @@ def _check(process: ServiceProcess, stats: LogStats) -> None:
             FidelityWarning,
             stacklevel=3,
         )
-
-
-def _event_log(log: Any) -> EventLog:
-    from bpr.log import EventLog, read_log
-
-    return log if isinstance(log, EventLog) else read_log(log)
 
 
 # -- noise ------------------------------------------------------------------------------------

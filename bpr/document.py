@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from bpr._read import MODEL_SUFFIXES, read_model
 from bpr._steps import presence
 from bpr.model import Event, Gateway, GatewayKind, ServiceProcess, Step
 
@@ -175,8 +176,9 @@ def document(
     Parameters
     ----------
     process_or_log
-        A :class:`~bpr.ServiceProcess`; a ``.bpmn`` or ``.json`` model file; or an event log
-        (an :class:`~bpr.log.EventLog`, a DataFrame or a log file), which is first discovered
+        A :class:`~bpr.ServiceProcess`; a ``.json``, ``.bpmn``, ``.xml`` or ``.pnml`` model
+        file; or an event log (an :class:`~bpr.log.EventLog`, a DataFrame or a log file), which
+        is first discovered
         with :func:`bpr.discover` (``annotations``, ``method`` and ``noise`` go to it).
 
     Returns
@@ -213,16 +215,8 @@ def document(
 def _process(source: Any, annotations: Any, method: Any, noise: float) -> ServiceProcess:
     if isinstance(source, ServiceProcess):
         return source
-    if isinstance(source, str | os.PathLike):
-        suffix = Path(source).suffix.lower()
-        if suffix == ".bpmn":
-            from bpr.bpmn import read_bpmn
-
-            return read_bpmn(source)
-        if suffix == ".json":
-            from bpr.serialize import read_process
-
-            return read_process(source)
+    if isinstance(source, str | os.PathLike) and Path(source).suffix.lower() in MODEL_SUFFIXES:
+        return read_model(source)
     from bpr.discover import discover
 
     return discover(source, method=method, noise=noise, annotations=annotations)

@@ -265,13 +265,10 @@ def fidelity(process: ServiceProcess, log: EventLog | LogStats | pd.DataFrame | 
     >>> report.problems()[0].split(" (tolerance")[0]
     "share of cases with 'Pay': 100.0 % in the model, 50.0 % in the log"
     """
-    from bpr.log import EventLog, read_log
+    from bpr._read import event_log
     from bpr.stats import LogStats
 
-    if isinstance(log, LogStats):
-        stats = log
-    else:
-        stats = (log if isinstance(log, EventLog) else read_log(log)).stats()
+    stats = log if isinstance(log, LogStats) else event_log(log).stats()
     return _fidelity(process, stats)
 
 

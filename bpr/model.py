@@ -39,7 +39,7 @@ import enum
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 import networkx as nx
@@ -48,6 +48,8 @@ from bpr.errors import ModelError
 
 if TYPE_CHECKING:
     from bpr.fidelity import Fidelity
+
+E = TypeVar("E", bound=enum.Enum)
 
 __all__ = [
     "Actor",
@@ -147,18 +149,66 @@ def _check_enum(owner: str, field: str, value: Any, enum_cls: type[enum.Enum]) -
         raise ModelError(f"{owner}: unknown {field} {value!r}; expected one of: {allowed}")
 
 
+def enum_value(enum_cls: type[E], value: Any, owner: str, field: str) -> E:
+    """``value`` as a member of ``enum_cls``, or a :class:`ModelError` naming ``owner`` and
+    ``field`` and listing the values allowed.
+
+    >>> enum_value(StepKind, "dance", "Constraints", "no_automation")
+    Traceback (most recent call last):
+    ...
+    bpr.errors.ModelError: Constraints: unknown no_automation 'dance'; expected one of: ...
+    """
+    converted = _enum_or_raw(enum_cls)(value)
+    _check_enum(owner, field, converted, enum_cls)
+    return converted
+
+
+def _seconds_or_raw(value: Any) -> Any:
+    """A duration given in seconds as a timedelta; anything else is left for a named error."""
+    if value is None or isinstance(value, timedelta | bool):
+        return value
+    try:
+        return timedelta(seconds=float(value))
+    except (TypeError, ValueError, OverflowError):
+        return value
+
+
+def _check_seconds(owner: str, field: str, value: Any) -> None:
+    if value is not None and not isinstance(value, timedelta):
+        raise ModelError(
+            f"{owner}: {field} {_short(value)} is not a duration; give a number of seconds "
+            f"(at most {timedelta.max.total_seconds():.0f}) or null for unknown"
+        )
+
+
+def _flag_or_raw(value: Any) -> Any:
+    """A true/false value (a NumPy bool included) as a bool; anything else is left as given."""
+    item = getattr(value, "item", None)
+    if callable(item) and type(value).__name__ == "bool_":
+        return bool(item())
+    return value
+
+
+def _check_flags(owner: str, node: Any, fields: Sequence[str], *, optional: bool) -> None:
+    for field in fields:
+        value = getattr(node, field)
+        if not isinstance(value, bool) and not (optional and value is None):
+            allowed = "true, false or null (unknown)" if optional else "true or false"
+            raise ModelError(f"{owner}: {field} must be {allowed}; got {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    """A value for a message, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."
+
+
 def _documents(value: Iterable[str] | str | None) -> frozenset[str] | None:
     if value is None:
         return None
     if isinstance(value, str):
         value = [part for part in value.split(";")]
     return frozenset(part.strip() for part in value if part and part.strip())
-
-
-def _optional_timedelta(value: Any) -> timedelta | None:
-    if value is None or isinstance(value, timedelta):
-        return value
-    return timedelta(seconds=float(value))
 
 
 @attrs.frozen
@@ -196,12 +246,18 @@ class DurationStats:
     datetime.timedelta(seconds=150)
     """
 
-    median: timedelta = attrs.field(converter=_optional_timedelta)
-    mean: timedelta = attrs.field(converter=_optional_timedelta)
-    p90: timedelta = attrs.field(converter=_optional_timedelta)
+    median: timedelta = attrs.field(converter=_seconds_or_raw)
+    mean: timedelta = attrs.field(converter=_seconds_or_raw)
+    p90: timedelta = attrs.field(converter=_seconds_or_raw)
     distribution: tuple[timedelta, ...] = attrs.field(
-        default=(), converter=lambda values: tuple(_optional_timedelta(v) for v in values)
+        default=(), converter=lambda values: tuple(_seconds_or_raw(v) for v in values)
     )
+
+    def __attrs_post_init__(self) -> None:
+        for field in ("median", "mean", "p90"):
+            _check_seconds("duration statistics", field, getattr(self, field))
+        for value in self.distribution:
+            _check_seconds("duration statistics", "distribution value", value)
 
 
 @attrs.frozen
@@ -289,15 +345,15 @@ class Step:
     agency: str | None = None
     channel: Channel | None = attrs.field(default=None, converter=_enum_or_raw(Channel))
     name_fa: str | None = None
-    citizen_present: bool | None = None
-    mandatory: bool | None = None
-    fixed_channel: bool = False
+    citizen_present: bool | None = attrs.field(default=None, converter=_flag_or_raw)
+    mandatory: bool | None = attrs.field(default=None, converter=_flag_or_raw)
+    fixed_channel: bool = attrs.field(default=False, converter=_flag_or_raw)
     legal_basis: str | None = None
-    documented: bool | None = None
-    rule_based: bool = False
+    documented: bool | None = attrs.field(default=None, converter=_flag_or_raw)
+    rule_based: bool = attrs.field(default=False, converter=_flag_or_raw)
     documents_in: frozenset[str] | None = attrs.field(default=None, converter=_documents)
     documents_out: frozenset[str] | None = attrs.field(default=None, converter=_documents)
-    duration: timedelta | None = attrs.field(default=None, converter=_optional_timedelta)
+    duration: timedelta | None = attrs.field(default=None, converter=_seconds_or_raw)
     stats: StepStats | None = None
     sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
 
@@ -325,6 +381,9 @@ class Step:
         _check_enum(owner, "kind", self.kind, StepKind)
         _check_enum(owner, "actor", self.actor, Actor)
         _check_enum(owner, "channel", self.channel, Channel)
+        _check_flags(owner, self, ("citizen_present", "mandatory", "documented"), optional=True)
+        _check_flags(owner, self, ("fixed_channel", "rule_based"), optional=False)
+        _check_seconds(owner, "duration", self.duration)
 
 
 @attrs.frozen
@@ -361,8 +420,14 @@ def _check_id(what: str, value: Any) -> None:
         raise ModelError(f"a {what} has an empty or non-text id ({value!r}); give it a unique id")
 
 
-def _optional_probability(value: Any) -> float | None:
-    return None if value is None else float(value)
+def _probability_or_raw(value: Any) -> Any:
+    """A probability as a float; anything that is not a number is left for a named error."""
+    if value is None or isinstance(value, bool):
+        return value
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
 
 
 @attrs.frozen
@@ -375,9 +440,16 @@ class Flow:
 
     source: str
     target: str
-    probability: float | None = attrs.field(default=None, converter=_optional_probability)
+    probability: float | None = attrs.field(default=None, converter=_probability_or_raw)
     frequency: int | None = None
     condition: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.probability is not None and not isinstance(self.probability, float):
+            raise ModelError(
+                f"flow {self.source} -> {self.target}: probability {_short(self.probability)} "
+                "is not a number; give a number between 0 and 1, or null for unknown"
+            )
 
 
 @attrs.frozen(eq=False)
@@ -559,10 +631,10 @@ class ServiceProcess:
             f"{len(self.gateways)} gateways, {len(self.flows)} flows)"
         )
 
-    def _repr_svg_(self) -> str:
-        from bpr.render import render
+    def _repr_svg_(self) -> str | None:
+        from bpr._display import draw
 
-        return render(self)
+        return draw(self)
 
 
 # -- validation ----------------------------------------------------------------------------

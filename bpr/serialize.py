@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from bpr._read import check_count, decode, file_bytes, load_json
 from bpr.errors import FormatError, ModelError
 from bpr.model import (
     DurationStats,
@@ -89,30 +90,35 @@ def write_process(process: ServiceProcess, path: str | os.PathLike[str] | None =
     """
     text = json.dumps(process_to_dict(process), ensure_ascii=False, indent=2) + "\n"
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        from bpr._files import write_file
+
+        write_file(path, text)
     return text
 
 
 def read_process(source: str | os.PathLike[str]) -> ServiceProcess:
-    """Read a process written by :func:`write_process`, from a path or from JSON text."""
+    """Read a process written by :func:`write_process`, from a path or from JSON text.
+
+    A file may start with a UTF-8 byte-order mark. Anything that is not a process document
+    is a :class:`bpr.FormatError` naming the file and what is wrong: malformed JSON, JSON
+    nested deeper than a process document ever is, a text with half a character (a lone
+    surrogate), a field or a model beyond the limits of :mod:`bpr._read`, a field of the
+    wrong type.
+
+    >>> read_process('{"schema": "bpr.service-process", "version": 1, "nodes": [')
+    Traceback (most recent call last):
+    ...
+    bpr.errors.FormatError: <json text>: not valid JSON (Expecting value at line 1)
+    """
     name, text = _source_text(source)
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{name}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    return process_from_dict(document, name=name)
+    return process_from_dict(load_json(text, name), name=name)
 
 
 def _source_text(source: str | os.PathLike[str]) -> tuple[str, str]:
-    if isinstance(source, str) and source.lstrip().startswith("{"):
+    if isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("{"):
         return "<json text>", source
     path = Path(source)
-    if not path.is_file():
-        raise FormatError(f"{path}: no such file; pass a path to a process JSON file")
-    try:
-        return str(path), path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise FormatError(f"{path}: not UTF-8 text; is it a process JSON file?") from None
+    return str(path), decode(file_bytes(path, "process JSON file"), str(path), "process JSON file")
 
 
 def process_from_dict(document: Any, *, name: str = "<dict>") -> ServiceProcess:
@@ -125,6 +131,8 @@ def process_from_dict(document: Any, *, name: str = "<dict>") -> ServiceProcess:
             f"{name}: schema version {version!r} is not supported (this bpr reads version "
             f"{SCHEMA_VERSION}); upgrade bpr"
         )
+    if isinstance(document.get("nodes"), list):
+        check_count(len(document["nodes"]), name)
     try:
         nodes = [_node_from_dict(n) for n in document["nodes"]]
         flows = [Flow(**f) for f in document["flows"]]

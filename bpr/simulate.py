@@ -92,8 +92,9 @@ from bpr._measure_model import (
     _parallel_blocks,
     _serialised,
 )
+from bpr._read import event_log
 from bpr._steps import COUNTER_OFFICE, SYSTEM_DURATION, presence, system_seconds, visit_place
-from bpr.errors import LogError, ModelError
+from bpr.errors import ModelError
 from bpr.model import (
     Actor,
     DurationStats,
@@ -798,7 +799,7 @@ def _setup(
     if travel is not None and not isinstance(travel, Travel):
         raise ModelError(f"simulate: travel must be a bpr.Travel, got {travel!r}")
     notes = _Notes()
-    facts = None if log is None else _log_facts(_event_log(log), process)
+    facts = None if log is None else _log_facts(event_log(log), process)
     if facts is not None and facts.unmatched:
         notes.add(f"log activities that match no step are left out: {', '.join(facts.unmatched)}")
     origin = _origin(start, facts, notes)
@@ -817,19 +818,6 @@ def _setup(
         notes.add("no calendar: staff and offices work around the clock (calendar= not given)")
     travel_known = all(presence(s) is not None for s in process.steps)
     return _Setup(plan, capacities, draw_arrivals, origin, calendar, notes.all(), travel_known)
-
-
-def _event_log(log: Any) -> EventLog:
-    from bpr.log import EventLog, read_log
-
-    if isinstance(log, EventLog):
-        return log
-    try:
-        return read_log(log)
-    except LogError:
-        raise
-    except Exception as exc:  # a source read_log does not take at all
-        raise LogError(f"simulate: cannot read log= ({exc})") from exc
 
 
 def _plan_steps(
@@ -1375,7 +1363,7 @@ def compare_simulations(
     args = dict(bound.arguments)
     del args["process"]
     if args["log"] is not None:
-        args["log"] = _event_log(args["log"])
+        args["log"] = event_log(args["log"])
     first = _simulate(as_is, inherited=None, **args)
     inherited = first.capacities if args["resources"] is None else None
     second = _simulate(to_be, inherited=inherited, **args)
