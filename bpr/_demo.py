@@ -162,27 +162,33 @@ class DemoInputs:
     annotations: pd.DataFrame
     injected: Mapping[str, frozenset[str]]
 
+    def files(self) -> dict[str, bytes]:
+        """``log.csv``, ``documented.bpmn`` and ``annotations.csv`` as the bytes to write."""
+        from bpr._files import csv_text
+        from bpr.bpmn import write_bpmn
+
+        texts = {
+            "log.csv": csv_text(self.log),
+            "documented.bpmn": write_bpmn(self.documented),
+            "annotations.csv": csv_text(self.annotations),
+        }
+        return {name: text.encode("utf-8") for name, text in texts.items()}
+
     def write(self, folder: str | Path) -> dict[str, Path]:
-        """Write ``log.csv``, ``documented.bpmn`` and ``annotations.csv`` into ``folder``.
+        """Write :meth:`files` into ``folder`` (made if needed), each whole or not at all.
 
         Returns
         -------
         dict
             ``"log"``, ``"documented"``, ``"annotations"`` → the path written.
         """
-        from bpr.bpmn import write_bpmn
+        from bpr._files import write_file
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        paths = {
-            "log": folder / "log.csv",
-            "documented": folder / "documented.bpmn",
-            "annotations": folder / "annotations.csv",
+        return {
+            Path(name).stem: write_file(folder / name, data) for name, data in self.files().items()
         }
-        self.log.to_csv(paths["log"], index=False, lineterminator="\n")
-        write_bpmn(self.documented, paths["documented"])
-        self.annotations.to_csv(paths["annotations"], index=False, lineterminator="\n")
-        return paths
 
 
 def demo_inputs(cases: int = 2000, seed: int = 0) -> DemoInputs:

@@ -6,6 +6,12 @@ caller's), and written deterministically: a CSV in UTF-8 with a byte-order mark,
 needs to show Persian letters; a workbook with fixed document dates and zip entry times, one
 sheet, the header row frozen and drop-down lists where a column takes fixed values.
 
+A label is data, never a formula: in a CSV a text cell that a spreadsheet would take for one
+(``=``, ``+``, ``-``, ``@``... first) gets a leading quote (:func:`bpr._files.neutralise`),
+which :func:`read_table` takes off again; in a workbook every text cell is written as a string
+cell, which Excel shows as it is (openpyxl would otherwise store ``=1+2`` as a formula, and the
+label would come back empty).
+
 Examples
 --------
 >>> import pandas as pd, tempfile, pathlib
@@ -25,12 +31,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bpr._files import csv_text, unquote, write_file
 from bpr.errors import AnnotationError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["EXCEL_SUFFIXES", "read_table", "write_table"]
+__all__ = ["EXCEL_SUFFIXES", "read_table", "table_bytes", "write_table"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # Every workbook bpr writes carries this date, so that the same table gives the same bytes.
@@ -40,13 +47,15 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def read_table(path: Path, what: str = "table") -> pd.DataFrame:
     """A CSV (UTF-8, a BOM is fine) or Excel file as text cells; an empty cell is ``""``.
-    ``what`` names the table in errors (``"annotation"``: "no such annotation file")."""
+    ``what`` names the table in errors (``"annotation"``: "no such annotation file"). The quote
+    that :func:`write_table` puts before formula-like text is taken off."""
     import pandas as pd
 
     try:
         if path.suffix.lower() in EXCEL_SUFFIXES:
-            return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise AnnotationError(f"{path}: no such {what} file") from None
     except UnicodeDecodeError as error:
@@ -58,6 +67,7 @@ def read_table(path: Path, what: str = "table") -> pd.DataFrame:
         raise AnnotationError(f"{path}: not a readable CSV table ({error})") from None
     except (zipfile.BadZipFile, ValueError, KeyError) as error:
         raise AnnotationError(f"{path}: not a readable Excel workbook ({error})") from None
+    return frame.rename(columns=unquote).map(unquote)
 
 
 def write_table(
@@ -67,11 +77,21 @@ def write_table(
     choices: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     """Write ``frame`` (text and numbers; ``None`` as an empty cell) as CSV or, for an
-    ``.xlsx`` path, as a workbook whose ``choices`` columns offer their values in a list."""
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        path.write_bytes(_workbook(frame, choices or {}))
-    else:
-        frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    ``.xlsx`` path, as a workbook whose ``choices`` columns offer their values in a list.
+    Whole or not at all (:func:`bpr._files.write_file`)."""
+    write_file(path, table_bytes(frame, path.suffix, choices=choices))
+
+
+def table_bytes(
+    frame: pd.DataFrame,
+    suffix: str,
+    *,
+    choices: Mapping[str, Sequence[str]] | None = None,
+) -> bytes:
+    """The bytes :func:`write_table` writes for a file ending in ``suffix``."""
+    if suffix.lower() in EXCEL_SUFFIXES:
+        return _workbook(frame, choices or {})
+    return ("\ufeff" + csv_text(frame)).encode("utf-8")
 
 
 def _workbook(frame: pd.DataFrame, choices: Mapping[str, Sequence[str]]) -> bytes:
@@ -82,9 +102,12 @@ def _workbook(frame: pd.DataFrame, choices: Mapping[str, Sequence[str]]) -> byte
     book = Workbook()
     sheet = book.active
     sheet.title = "steps"
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        sheet.append([None if _missing(v) else v for v in row])
+    rows = [list(frame.columns), *([None if _missing(v) else v for v in r] for r in frame.values)]
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(number, column, value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # a label, never a formula
     sheet.freeze_panes = "B2"
     last = max(len(frame), 1) + 1
     for index, column in enumerate(frame.columns, start=1):

@@ -308,28 +308,18 @@ class Analysis:
             self._diagrams[lang] = drawn
         return self._diagrams[lang]
 
-    def save(self, folder: str | os.PathLike[str], *, lang: str = "en") -> dict[str, Path]:
-        """Write every result into ``folder`` (made if needed).
+    def files(self, lang: str = "en") -> dict[str, bytes]:
+        """The files :meth:`save` writes (without the manifest), by name, as bytes.
 
         ``report.html`` (:func:`bpr.report` in ``lang``), ``as-is.json``, ``to-be.json``
         (:func:`bpr.write_process`), ``as-is.bpmn``, ``to-be.bpmn``, the SVGs of
         :meth:`diagrams`, ``metrics.csv`` (:meth:`metrics`, each duration named with its
         statistic and unit by :func:`csv_metric`), ``proposals.csv``
-        (:meth:`bpr.Redesign.to_frame`, its effects in ``change_<metric>`` columns, the
-        cycle time's in hours), with a documented procedure ``gaps.csv``
-        (:meth:`bpr.Gaps.to_frame`), and when steps lack fields the annotation table to fill
-        in, as CSV and Excel (:data:`ANNOTATION_FILES`). Every duration in the files is in
-        hours.
-
-        Returns
-        -------
-        dict
-            File name → path written.
-
-        Raises
-        ------
-        BprError
-            When the folder cannot be written.
+        (:meth:`bpr.Redesign.to_frame`, its effects in ``change_<metric>`` columns, the cycle
+        time's in hours), with a documented procedure ``gaps.csv`` (:meth:`bpr.Gaps.to_frame`),
+        and when steps lack fields the annotation table to fill in, as CSV and Excel
+        (:data:`ANNOTATION_FILES`). Every duration in the files is in hours; text cells a
+        spreadsheet would take for a formula start with a quote (:mod:`bpr._files`).
         """
         from bpr.bpmn import write_bpmn
         from bpr.report import report
@@ -347,22 +337,72 @@ class Analysis:
         }
         if self.gaps is not None:
             texts["gaps.csv"] = _csv(self.gaps.to_frame())
-        folder = Path(folder)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            for name, text in texts.items():
-                (folder / name).write_text(text, encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise BprError(
-                f"cannot write the analysis to {folder} ({exc.strerror}); choose another folder"
-            ) from None
-        written = {name: folder / name for name in texts}
+        files = {name: text.encode("utf-8") for name, text in texts.items()}
         if self.annotation_table is not None:
-            from bpr.annotate import write_annotation_table
+            from bpr.annotate import annotation_table_bytes
 
             for name in ANNOTATION_FILES:
-                written[name] = write_annotation_table(self.annotation_table, folder / name)
-        return written
+                files[name] = annotation_table_bytes(self.annotation_table, Path(name).suffix)
+        return files
+
+    def save(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        lang: str = "en",
+        force: bool = False,
+        about: Mapping[str, Any] | None = None,
+    ) -> dict[str, Path]:
+        """Write every result (:meth:`files`) into ``folder`` (made if needed), with a
+        ``manifest.json`` that lists them with their sizes and SHA-256, the bpr version, and
+        what the analysis was run on.
+
+        Each file is written whole or not at all. Files an earlier save or ``bpr analyze``
+        wrote into the folder and this one does not are removed; other files are kept, and
+        logged as a warning (see :class:`bpr._files.Run`).
+
+        Parameters
+        ----------
+        folder
+            Where to write.
+        lang
+            The language of the report and the diagrams.
+        force
+            Overwrite files in the folder that no earlier run of bpr wrote, or that were
+            changed since.
+        about
+            More for the manifest (JSON values): the inputs and options a caller used.
+
+        Returns
+        -------
+        dict
+            File name → path written (the manifest not included).
+
+        Raises
+        ------
+        BprError
+            When the folder cannot be written, or a file would overwrite one bpr did not
+            write (without ``force``).
+        """
+        from bpr._files import Run
+
+        run = Run(folder, force=force, what="the analysis")
+        run.write(self.files(lang))
+        return run.finish({"analysis": self.describe(lang), **(about or {})}).written
+
+    def describe(self, lang: str = "en") -> dict[str, Any]:
+        """What the analysis was run on, as the manifest of :meth:`save` records it: the log's
+        source, the service's name, the seed, the simulated cases and replications, the
+        business calendar and the language of the files."""
+        return {
+            "name": self.name,
+            "log": str(self.log.source),
+            "seed": self.seed,
+            "cases": self.cases,
+            "replications": self.replications,
+            "calendar": None if self.calendar is None else self.calendar.description,
+            "lang": lang,
+        }
 
     def _repr_html_(self) -> str:
         from bpr.report import report
@@ -397,7 +437,9 @@ def _unit(metric: str, currency: str | None = None) -> str:
 
 
 def _csv(frame: pd.DataFrame) -> str:
-    return frame.to_csv(index=False, lineterminator="\n")
+    from bpr._files import csv_text
+
+    return csv_text(frame)
 
 
 # A duration's name in the files: its statistic and its unit. The simulation's cycle_time is a

@@ -925,7 +925,9 @@ def write_bpmn(process: ServiceProcess, path: str | os.PathLike[str] | None = No
     text = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     result = text.decode("utf-8")
     if path is not None:
-        Path(path).write_text(result, encoding="utf-8")
+        from bpr._files import write_file
+
+        write_file(path, result)
     return result
 
 
@@ -957,7 +959,7 @@ class _Writer:
     def definitions(self) -> etree._Element:
         from lxml import etree
 
-        from bpr import __version__
+        from bpr._version import __version__
 
         nsmap = {
             None: MODEL_NS,

@@ -13,6 +13,7 @@ __all__ = [
     "FormatError",
     "LogError",
     "ModelError",
+    "OutputError",
     "RenderError",
 ]
 
@@ -75,3 +76,8 @@ class AnnotationError(BprError, ValueError):
 
 class RenderError(BprError, RuntimeError):
     """A diagram could not be drawn."""
+
+
+class OutputError(BprError):
+    """A file cannot be written: a symbolic link where bpr would write, a file bpr did not
+    write that a run would overwrite, or the system's refusal (permissions, a full disk)."""

@@ -86,10 +86,10 @@ class Net:
             f"({silent} silent), {len(self.net.arcs)} arcs)"
         )
 
-    def _repr_html_(self) -> str:
-        from bpr.render import render
+    def _repr_html_(self) -> str | None:
+        from bpr._display import draw
 
-        return render(self)
+        return draw(self)
 
     @property
     def labels(self) -> frozenset[str]:
@@ -510,7 +510,9 @@ def write_pnml(net: Net, path: str | PathLike[str] | None = None) -> str:
     text = etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
     document = text.decode("utf-8")
     if path is not None:
-        Path(path).write_text(document, encoding="utf-8")
+        from bpr._files import write_file
+
+        write_file(path, document)
     return document
 
 

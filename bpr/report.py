@@ -121,21 +121,17 @@ class Report:
     lang: str
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to ``path`` (UTF-8) and return the path.
+        """Write the page to ``path`` (UTF-8), whole or not at all, and return the path.
 
         Raises
         ------
         BprError
-            When the file cannot be written.
+            When the file cannot be written, or ``path`` is a symbolic link
+            (:func:`bpr._files.write_file`).
         """
-        path = Path(path)
-        try:
-            path.write_text(self.html, encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise BprError(
-                f"cannot write the report to {path} ({exc.strerror}); choose another path"
-            ) from None
-        return path
+        from bpr._files import write_file
+
+        return write_file(path, self.html, what="the report")
 
     def _repr_html_(self) -> str:
         # In a frame, the page's styles cannot leak into the notebook around it.
