@@ -4,6 +4,7 @@ Represent a service process as a typed graph, discover it from event logs, measu
 and its undocumented steps, and redesign it for digitization.
 """
 
+from bpr._version import __version__ as __version__
 from bpr.analysis import Analysis, analyze
 from bpr.annotate import (
     ANNOTATION_COLUMNS,
@@ -87,8 +88,6 @@ from bpr.simulate import (
     simulate,
 )
 from bpr.stats import LogStats
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ANNOTATION_COLUMNS",

@@ -121,6 +121,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from bpr import _display
 from bpr._words import code_label, digits, heuristic_name, name
 from bpr.errors import RenderError
 from bpr.model import (
@@ -133,12 +134,12 @@ from bpr.model import (
     Step,
     StepKind,
 )
+from bpr.pnml import Net
 
 if TYPE_CHECKING:
     import graphviz
 
     from bpr.conformance import Gaps
-    from bpr.pnml import Net
     from bpr.redesign import Redesign
 
 __all__ = ["FONT_FAMILY", "KIND_COLORS", "PAGE_WIDTH", "render"]
@@ -491,7 +492,6 @@ def render(
     bpr.errors.RenderError: unknown lanes 'office'; use 'agency', 'actor' or None
     """
     from bpr.conformance import Gaps
-    from bpr.pnml import Net
     from bpr.redesign import Redesign
 
     _check_options(lanes, lang, width)
@@ -1658,3 +1658,9 @@ def _drawn_redesign(redesign: Redesign, look: _Look) -> list[Any]:
         *_drawn_process(as_is, look, _Overlay(nodes=before)),
         *_drawn_process(to_be, look, _Overlay(nodes=after)),
     ]
+
+
+# A process or a net in a notebook shows as its diagram: the core asks bpr._display, since it
+# cannot import this view.
+_display.register(ServiceProcess, render)
+_display.register(Net, render)
