@@ -231,9 +231,12 @@ def _parse(path: Path, reader: _Reader) -> None:
 
     _refuse_doctype(path)
     with _open(path) as stream:
+        # Only the elements that delimit events raise Python events (an event's attributes are
+        # read from the element when it ends): a third of the time of all start and end events.
         context = etree.iterparse(
             stream,
             events=("start", "end"),
+            tag=("{*}log", "{*}trace", "{*}event"),
             resolve_entities=False,
             no_network=True,
             load_dtd=False,
@@ -242,8 +245,9 @@ def _parse(path: Path, reader: _Reader) -> None:
         depth = 0
         for event, elem in context:
             if event == "start":
-                if depth == 0 and _local(elem.tag) != "log":
-                    raise LogError(f"{path}: the root element is <{elem.tag}>, not <log>")
+                if depth == 0 and elem.getparent() is not None:
+                    root = elem.getroottree().getroot()
+                    raise LogError(f"{path}: the root element is <{root.tag}>, not <log>")
                 depth += 1
                 continue
             depth -= 1
@@ -258,6 +262,8 @@ def _parse(path: Path, reader: _Reader) -> None:
             parent = elem.getparent()
             if parent is not None:
                 del parent[:]  # free what was read; only the current trace stays in memory
+        if _local(context.root.tag) != "log":
+            raise LogError(f"{path}: the root element is <{context.root.tag}>, not <log>")
 
 
 def read_xes(path: Path) -> XesLog:
