@@ -43,6 +43,7 @@ step
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import json
 import logging
@@ -189,11 +190,18 @@ def csv_text(frame: pd.DataFrame) -> str:
     from pandas.api.types import is_numeric_dtype
 
     safe = frame.rename(columns=neutralise)
+    carriage_return = False
     for at in range(safe.shape[1]):
         cells = safe.iloc[:, at]
-        if not is_numeric_dtype(cells) and cells.map(_formula_like).any():
+        if is_numeric_dtype(cells):
+            continue
+        if cells.map(_formula_like).any():
             safe.isetitem(at, cells.map(neutralise))
-    return safe.to_csv(index=False, lineterminator="\n")
+        carriage_return |= bool(cells.map(lambda v: isinstance(v, str) and "\r" in v).any())
+    # Python 3.11's csv leaves a cell with a bare carriage return unquoted, and a reader then
+    # splits the row there: such a table has every text cell quoted.
+    quoting = csv.QUOTE_NONNUMERIC if carriage_return else csv.QUOTE_MINIMAL
+    return safe.to_csv(index=False, lineterminator="\n", quoting=quoting)
 
 
 def describe_input(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -252,6 +260,10 @@ class Run:
     what
         What the run writes, for errors: ``"the analysis"`` says "cannot write the analysis
         to FOLDER".
+    given
+        Files the run reads. One of them in the folder, under a name the run writes, may be
+        overwritten without ``force``: an annotation table filled in where ``bpr analyze``
+        wrote it and given back to it is written again, with the values it was given.
 
     Examples
     --------
@@ -275,10 +287,12 @@ class Run:
         force: bool = False,
         option: str = "force=True",
         what: str = "",
+        given: Iterable[str | os.PathLike[str]] = (),
     ) -> None:
         self.folder = Path(folder)
         self.force = force
         self.option = option
+        self.given = {Path(p).resolve() for p in given}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -351,7 +365,11 @@ class Run:
         if self.force:
             return
         foreign = [
-            n for n in map(_relative, names) if _exists(self.folder / n) and not self._ours(n)
+            n
+            for n in map(_relative, names)
+            if _exists(self.folder / n)
+            and not self._ours(n)
+            and (self.folder / n).resolve() not in self.given
         ]
         if foreign:
             raise OutputError(

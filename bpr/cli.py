@@ -60,7 +60,7 @@ _err = Console(stderr=True, highlight=False)
 _ROLES = ("case", "activity", "timestamp", "start", "resource", "agency", "channel")
 # API keywords that messages may name, and the values written after them: 'x', "x", True, x.
 _KEYWORD = re.compile(
-    r"\b(?P<name>case|activity|timestamp|start|resource|agency|channel|calendar|timezone"
+    r"\b(?P<name>case|activity|timestamp|start|resource|agency|channel|dates|timezone"
     r"|time_format|encoding|duplicates|strict|by)="
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<bare>[\w<>/+.-]*[\w>]))?"
 )
@@ -173,6 +173,13 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
         ctx.meta.setdefault("read", {})[param.name] = value
 
 
+def _former_dates(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """--calendar, the former name of --dates: kept for one release, with a warning."""
+    if value is not None:
+        _err.print("warning: --calendar is now --dates (and will be removed)", soft_wrap=True)
+        ctx.meta.setdefault("read", {})["dates"] = value
+
+
 _Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
@@ -208,10 +215,18 @@ _log_options = _options(
     _column("agency", "The column of the agency (organisation) of the step"),
     _column("channel", "The column of the channel (desk, web, post...)"),
     _read_option(
-        "--calendar",
+        "--dates",
         type=click.Choice(["gregorian", "jalali"]),
         help="The calendar of dates written as text; jalali also chooses the Iranian "
         "business week (see --business-calendar)  [default: gregorian].",
+    ),
+    click.option(
+        "--calendar",
+        type=click.Choice(["gregorian", "jalali"]),
+        callback=_former_dates,
+        expose_value=False,
+        hidden=True,
+        help="The former name of --dates.",
     ),
     _read_option(
         "--timezone",
@@ -451,7 +466,7 @@ _calendar_options = _options(
         "Thursday half day, Friday off, the fixed Jalali holidays (not the religious ones, "
         "which move every year); mon-fri: Monday to Friday in the log's --timezone; none: "
         "no business time. Default: iran for a log read with --timezone Asia/Tehran or "
-        "--calendar jalali, else none (business times unknown).",
+        "--dates jalali, else none (business times unknown).",
     ),
     click.option(
         "--working-hours",
@@ -546,14 +561,14 @@ def _business_calendar(log: EventLog, choice: str | None, hours: Any) -> Busines
 
     try:
         return choose_calendar(
-            choice or "auto", hours=hours, timezone=log.timezone, calendar=log.calendar
+            choice or "auto", hours=hours, timezone=log.timezone, dates=log.dates
         )
     except CalendarError:
         if hours is None:
             raise
         raise BprError(
             "--working-hours needs a business calendar, and this log gets none by default (it "
-            "is read neither with --timezone Asia/Tehran nor with --calendar jalali); choose "
+            "is read neither with --timezone Asia/Tehran nor with --dates jalali); choose "
             "one with --business-calendar iran or mon-fri"
         ) from None
 
@@ -607,11 +622,12 @@ def _write(path: Path, text: str) -> None:
     say(f"  wrote {escape(str(write_file(path, text)))}")
 
 
-def _open_run(output: Path, force: bool) -> Run:
-    """The output folder of a run (:class:`bpr._files.Run`), before any work is done."""
+def _open_run(output: Path, force: bool, given: Sequence[Path | None] = ()) -> Run:
+    """The output folder of a run (:class:`bpr._files.Run`), before any work is done;
+    ``given``: the input files, which the run may write again (a filled-in annotation table)."""
     from bpr._files import Run
 
-    return Run(output, force=force, option="--force")
+    return Run(output, force=force, option="--force", given=[p for p in given if p])
 
 
 def _say_run(done: RunFiles) -> None:
@@ -725,10 +741,11 @@ def _run_analysis(
     force: bool,
     about: dict[str, Any],
     run: Callable[[Progress, Run], Analysis],
+    given: Sequence[Path | None] = (),
 ) -> None:
     """Run an analysis with a progress bar, write its files and manifest into ``output``,
     print its summary and the files."""
-    folder = _open_run(output, force)
+    folder = _open_run(output, force, given)
     folder.check(_ANALYSIS_FILES)  # before minutes of work, not after
     with _progress() as progress:
         stages = [1]
@@ -827,6 +844,7 @@ def analyze(
             progress=progress,
             **cost,
         ),
+        given=[annotations],
     )
 
 
