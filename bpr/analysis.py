@@ -602,7 +602,7 @@ def analyze(
     if not is_read:
         stages.start("reading the log")
         log = read_log(log, **(read or {}))
-    business = choose_calendar(calendar, timezone=log.timezone, calendar=log.calendar)
+    business = choose_calendar(calendar, timezone=log.timezone, dates=log.dates)
     cost = _cost_model(travel=travel, queue=queue, obtain=obtain, tariff=tariff)
     stages.start("computing statistics")
     stats = log.stats()

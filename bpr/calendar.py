@@ -601,7 +601,7 @@ def _clock_text(offset: timedelta) -> str:
 
 
 def log_calendar(
-    *, timezone: str = "UTC", calendar: str = "gregorian", hours: Any = None
+    *, timezone: str = "UTC", dates: str = "gregorian", hours: Any = None
 ) -> BusinessCalendar | None:
     """The business calendar that a log's reading implies: the Iranian week
     (:meth:`BusinessCalendar.preset` ``"iran"``) for a log read in Tehran time or in Jalali
@@ -610,7 +610,7 @@ def log_calendar(
 
     Parameters
     ----------
-    timezone, calendar : str
+    timezone, dates : str
         As given to :func:`bpr.read_log`.
     hours : (opening, closing) or "HH:MM-HH:MM", optional
         Office hours of the Iranian week; the whole day counts when not given.
@@ -622,7 +622,7 @@ def log_calendar(
     >>> log_calendar(timezone="Europe/Amsterdam") is None
     True
     """
-    if timezone in _IRAN_ZONES or calendar == "jalali":
+    if timezone in _IRAN_ZONES or dates == "jalali":
         return BusinessCalendar.preset("iran", hours=hours)
     return None
 
@@ -632,7 +632,7 @@ def choose_calendar(
     *,
     hours: Any = None,
     timezone: str = "UTC",
-    calendar: str = "gregorian",
+    dates: str = "gregorian",
 ) -> BusinessCalendar | None:
     """The business calendar a choice names.
 
@@ -644,7 +644,7 @@ def choose_calendar(
         calendar (business-time figures unknown).
     hours : (opening, closing) or "HH:MM-HH:MM", optional
         Office hours for a named or implied calendar.
-    timezone, calendar : str
+    timezone, dates : str
         How the log was read (:func:`bpr.read_log`'s keywords): ``"auto"`` follows them, and
         ``"mon-fri"`` takes the log's zone.
 
@@ -652,7 +652,7 @@ def choose_calendar(
     --------
     >>> choose_calendar("mon-fri", timezone="Europe/Amsterdam").timezone
     'Europe/Amsterdam'
-    >>> choose_calendar("auto", calendar="jalali").half_days
+    >>> choose_calendar("auto", dates="jalali").half_days
     ('thursday',)
     >>> choose_calendar("none") is None
     True
@@ -666,7 +666,7 @@ def choose_calendar(
     if choice is None or choice == "none":
         chosen = None
     elif choice == "auto":
-        chosen = log_calendar(timezone=timezone, calendar=calendar, hours=hours)
+        chosen = log_calendar(timezone=timezone, dates=dates, hours=hours)
     else:
         zone = timezone if choice == "mon-fri" else None
         chosen = BusinessCalendar.preset(str(choice), hours=hours, timezone=zone)

@@ -53,7 +53,7 @@ Examples
 ...     "Activity": ["ثبت درخواست", "بررسي مدارك", "ثبت درخواست"],
 ...     "Time": ["1402/05/12 10:30", "1402/05/13 09:00", "1402/05/12 11:00"],
 ... })
->>> log = read_log(frame, calendar="jalali", timezone="Asia/Tehran")
+>>> log = read_log(frame, dates="jalali", timezone="Asia/Tehran")
 >>> log.n_cases, log.n_events, log.activities
 (2, 3, ('بررسي مدارك', 'ثبت درخواست'))
 >>> dict(log.columns_chosen)
@@ -72,6 +72,7 @@ import re
 import shutil
 import tempfile
 import threading
+import warnings
 import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -181,7 +182,7 @@ class EventLog:
     timed : bool
         ``False`` for a control-flow-only log, where no event has a time: its events are in
         file order, ``timestamp`` is null, and every time metric computed from it is unknown.
-    timezone, calendar : str
+    timezone, dates : str
         How its times were read (:func:`read_log`'s keywords): the zone of local times (and
         so of the log's calendar days), and ``"gregorian"`` or ``"jalali"`` dates.
 
@@ -215,11 +216,11 @@ class EventLog:
         con: duckdb.DuckDBPyConnection | None,
         frame: pd.DataFrame | None,
         timezone: str = "UTC",
-        calendar: str = "gregorian",
+        dates: str = "gregorian",
     ) -> None:
         self.engine = engine
         self.timezone = timezone
-        self.calendar = calendar
+        self.dates = dates
         self.source = source
         self.columns_chosen: Mapping[str, str] = MappingProxyType(dict(columns_chosen))
         self.n_cases = summary.n_cases
@@ -235,6 +236,12 @@ class EventLog:
         # of its own (_query), and the statistics are computed once, under this lock.
         self._lock = threading.Lock()
         self._stats: LogStats | None = None
+
+    @property
+    def calendar(self) -> str:
+        """The former name of :attr:`dates` (deprecated)."""
+        warnings.warn("EventLog.calendar is now EventLog.dates", DeprecationWarning, stacklevel=2)
+        return self.dates
 
     @property
     def repairs(self) -> pd.DataFrame:
@@ -602,7 +609,7 @@ class _Canonical:
         reading: _Reading,
         chosen: dict[str, str],
         *,
-        calendar: str,
+        dates: str,
         timezone: str,
         time_format: str | None,
         duplicates: str,
@@ -611,7 +618,7 @@ class _Canonical:
         self.con = reading.con
         self.name = reading.source.name
         self.chosen = chosen
-        self.calendar = calendar
+        self.dates = dates
         self.timezone = timezone
         self.time_format = time_format
         self.duplicates = duplicates
@@ -706,7 +713,7 @@ class _Canonical:
             column = chosen[t.role]
             try:
                 parse = first_parse(
-                    _q(column), types[column], calendar=self.calendar, time_format=self.time_format
+                    _q(column), types[column], dates=self.dates, time_format=self.time_format
                 )
             except LogError as exc:
                 raise LogError(f"{self.name}: {exc}") from None
@@ -728,7 +735,7 @@ class _Canonical:
         for statement in text_parse_sql("bpr_raw", "bpr_texts"):
             self.con.execute(statement)
         ymds = self.con.execute("SELECT DISTINCT ymd FROM bpr_texts WHERE ymd IS NOT NULL")
-        days = day_table(sorted(row[0] for row in ymds.fetchall()), self.calendar)
+        days = day_table(sorted(row[0] for row in ymds.fetchall()), self.dates)
         self.register("bpr_days", {"ymd": "int64", "midnight": "int64"}, days)
         parsed = (
             "(SELECT t.raw, make_timestamp(d.midnight + t.us) AS lt, t.off FROM bpr_texts t "
@@ -1015,16 +1022,31 @@ def _label_merges(
     return sorted(merges)
 
 
+def _renamed_dates(dates: str, calendar: str | None) -> str:
+    """`dates`, or `calendar` (its former name, with a DeprecationWarning) when given."""
+    if calendar is None:
+        return dates
+    warnings.warn(
+        "read_log's calendar= is now dates= (calendar= names a working-time calendar in "
+        "measure and simulate); calendar= will be removed in the next release",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    if dates != "gregorian" and dates != calendar:
+        raise LogError(f"dates={dates!r} and calendar={calendar!r} disagree; pass dates= alone")
+    return calendar
+
+
 def _check_options(
-    calendar: str, timezone: str, time_format: str | None, engine: str, duplicates: str
+    dates: str, timezone: str, time_format: str | None, engine: str, duplicates: str
 ) -> None:
     if duplicates not in DUPLICATES:
         raise LogError(f"unknown duplicates {duplicates!r}; pass one of {DUPLICATES}")
-    if calendar not in CALENDARS:
-        raise LogError(f"unknown calendar {calendar!r}; pass one of {CALENDARS}")
+    if dates not in CALENDARS:
+        raise LogError(f"unknown dates {dates!r}; pass one of {CALENDARS}")
     if engine not in ENGINES:
         raise LogError(f"unknown engine {engine!r}; pass one of {ENGINES}")
-    if time_format is not None and calendar != "gregorian":
+    if time_format is not None and dates != "gregorian":
         raise LogError("time_format= is for Gregorian dates; Jalali dates are recognised alone")
     zone(timezone)
 
@@ -1283,7 +1305,8 @@ def read_log(
     resource: str | None = None,
     agency: str | None = None,
     channel: str | None = None,
-    calendar: str = "gregorian",
+    dates: str = "gregorian",
+    calendar: str | None = None,
     timezone: str = "UTC",
     time_format: str | None = None,
     encoding: str = "utf-8",
@@ -1309,8 +1332,12 @@ def read_log(
         ``start``. A log with no time
         column (or one without any value) is read without times: a control-flow-only log,
         its events in file order and :attr:`EventLog.timed` false.
-    calendar : {"gregorian", "jalali"}
+    dates : {"gregorian", "jalali"}
         The calendar of dates written as text or integers (see :mod:`bpr.timestamps`).
+    calendar : {"gregorian", "jalali"}, optional
+        The former name of `dates`, accepted for one release with a ``DeprecationWarning``
+        (in :func:`bpr.measure` and :func:`bpr.simulate`, ``calendar=`` is a working-time
+        calendar).
     timezone : str
         The IANA zone of timestamps written without a UTC offset, e.g. ``"Asia/Tehran"``.
     time_format : str, optional
@@ -1369,7 +1396,8 @@ def read_log(
     >>> log.timed, log.n_events, list(log.to_pandas()["activity"])
     (False, 3, ['Submit', 'Pay', 'Pay'])
     """
-    _check_options(calendar, timezone, time_format, engine, duplicates)
+    dates = _renamed_dates(dates, calendar)
+    _check_options(dates, timezone, time_format, engine, duplicates)
     src = _locate(source, encoding)
     if engine == "auto":
         engine = "duckdb" if src.kind in ("csv", "parquet", "xes") else "pandas"
@@ -1399,7 +1427,7 @@ def read_log(
         told = _canonicalise(
             reading,
             given,
-            calendar=calendar,
+            dates=dates,
             timezone=timezone,
             time_format=time_format,
             duplicates=duplicates,
@@ -1407,7 +1435,7 @@ def read_log(
         )
         frame = _frame(con, f"SELECT * FROM {_TABLE}") if engine == "pandas" else None
         summary = _summary(con)
-        _check_calendar(src.name, calendar, summary)
+        _check_dates(src.name, dates, summary)
         log = EventLog(
             engine=engine,
             source=src.name,
@@ -1417,7 +1445,7 @@ def read_log(
             con=con if engine == "duckdb" else None,
             frame=frame,
             timezone=timezone,
-            calendar=calendar,
+            dates=dates,
         )
         if engine == "duckdb":
             weakref.finalize(log, _release, con, workdir)
@@ -1440,7 +1468,7 @@ def _canonicalise(
     reading: _Reading,
     given: dict[str, str | None],
     *,
-    calendar: str,
+    dates: str,
     timezone: str,
     time_format: str | None,
     duplicates: str,
@@ -1455,7 +1483,7 @@ def _canonicalise(
     canonical = _Canonical(
         reading,
         chosen,
-        calendar=calendar,
+        dates=dates,
         timezone=timezone,
         time_format=time_format,
         duplicates=duplicates,
@@ -1484,23 +1512,23 @@ class _Summary:
     last: Any
 
 
-def _check_calendar(name: str, calendar: str, summary: _Summary) -> None:
+def _check_dates(name: str, dates: str, summary: _Summary) -> None:
     """Warn (through logging) when the years suggest the other calendar."""
     if summary.first is None:
         return
     first, last = summary.first.year, summary.last.year
-    if calendar == "gregorian" and first >= 1200 and last < 1500:
+    if dates == "gregorian" and first >= 1200 and last < 1500:
         _log.warning(
             "%s: the timestamps run from the year %d to %d; if they are Jalali dates, "
-            "pass calendar='jalali'",
+            "pass dates='jalali'",
             name,
             first,
             last,
         )
-    elif calendar == "jalali" and first > 2500:
+    elif dates == "jalali" and first > 2500:
         _log.warning(
             "%s: read as Jalali, the timestamps start in the Gregorian year %d; if they are "
-            "Gregorian dates, pass calendar='gregorian'",
+            "Gregorian dates, pass dates='gregorian'",
             name,
             first,
         )

@@ -111,7 +111,7 @@ def _aware(value: str) -> str:
 
 
 def first_parse(
-    column: str, sql_type: str, *, calendar: str = "gregorian", time_format: str | None = None
+    column: str, sql_type: str, *, dates: str = "gregorian", time_format: str | None = None
 ) -> FirstParse:
     """How to read `column` (SQL, of DuckDB type `sql_type`) in one vectorised pass.
 
@@ -121,7 +121,7 @@ def first_parse(
 
     >>> first_parse('"t"', "TIMESTAMP")
     FirstParse(local='CAST("t" AS TIMESTAMP)', offset='NULL', text='NULL')
-    >>> first_parse('"t"', "BIGINT", calendar="jalali").text
+    >>> first_parse('"t"', "BIGINT", dates="jalali").text
     'CAST("t" AS VARCHAR)'
     """
     base = sql_type.upper()
@@ -132,7 +132,7 @@ def first_parse(
             return FirstParse(_aware(parsed), "0", text)
         return FirstParse(parsed, "NULL", text)
     if base in _TEXT_TYPES:
-        if calendar == "jalali":
+        if dates == "jalali":
             return FirstParse("NULL::TIMESTAMP", "NULL", column)
         iso = f"regexp_full_match({column}, '{_ISO}')"
         return FirstParse(

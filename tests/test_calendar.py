@@ -267,8 +267,8 @@ def test_office_hours_as_text():
     [
         ({"timezone": "Asia/Tehran"}, "iran"),
         ({"timezone": "Iran"}, "iran"),
-        ({"calendar": "jalali"}, "iran"),
-        ({"calendar": "jalali", "timezone": "UTC"}, "iran"),
+        ({"dates": "jalali"}, "iran"),
+        ({"dates": "jalali", "timezone": "UTC"}, "iran"),
         ({}, None),
         ({"timezone": "Europe/Amsterdam"}, None),
     ],

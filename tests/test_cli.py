@@ -194,7 +194,7 @@ def test_analyze_a_jalali_csv_in_tehran_time_gives_the_same_numbers(receipt_tehr
     ).to_csv(csv, index=False)
     out = tmp_path / "out"
     result = _bpr(
-        "analyze", csv, "--calendar", "jalali", "--timezone", "Asia/Tehran", "--no-simulate",
+        "analyze", csv, "--dates", "jalali", "--timezone", "Asia/Tehran", "--no-simulate",
         "-o", out,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -325,8 +325,8 @@ def test_library_advice_is_given_in_options(tmp_path):
     jalali.write_text("case,activity,timestamp\n1,a,1402/05/12 10:30\n1,b,1402/05/13 10:30\n")
     result = _bpr("measure", jalali)
     assert result.returncode == 0, result.stderr
-    assert "warning: " in result.stderr and "give --calendar jalali" in result.stderr
-    assert "calendar=" not in result.stderr
+    assert "warning: " in result.stderr and "give --dates jalali" in result.stderr
+    assert "dates=" not in result.stderr
     assert _bpr("-q", "measure", jalali).stderr == ""  # quiet keeps warnings quiet too
 
 

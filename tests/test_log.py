@@ -233,7 +233,7 @@ def test_persian_headers_and_clashing_names(tmp_path: Path) -> None:
         tmp_path / "fa.csv",
         "شماره پرونده,فعالیت,زمان,Position\n1,ثبت,1402/05/12 10:30,x\n",
     )
-    log = read_log(path, calendar="jalali", timezone="Asia/Tehran")
+    log = read_log(path, dates="jalali", timezone="Asia/Tehran")
     assert dict(log.columns_chosen) == {
         "case": "شماره پرونده",
         "activity": "فعالیت",

@@ -3,6 +3,8 @@ shared by threads, encodings, timestamp units and zones, bad offsets, control ch
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -66,3 +68,20 @@ def test_threads_share_one_log(small_csv: Path, engine: str) -> None:
         assert frame.groupby("case").size().eq(3).all()
     assert results["values0"]["n"].sum() == 90
     assert pd.Series(results["values1"]["n"].to_numpy()).tolist() == [30, 30, 30]
+
+
+@pytest.mark.parametrize(("flag", "warned"), [("--dates", False), ("--calendar", True)])
+def test_the_command_line_reads_jalali_dates_under_both_names(
+    tmp_path: Path, flag: str, warned: bool
+) -> None:
+    path = tmp_path / "jalali.csv"
+    path.write_text("case,activity,timestamp\n1,a,1402/05/12 10:30\n1,b,1402/05/13 10:30\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "bpr", "measure", str(path), flag, "jalali"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ("--calendar is now --dates" in result.stderr) is warned
+    assert "Jalali dates" not in result.stderr  # read as Jalali: no warning about the years
+    assert "1.00 days" in result.stdout  # cycle time: 1402/05/12 to 1402/05/13

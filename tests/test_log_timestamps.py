@@ -56,27 +56,27 @@ def test_tehran_is_plus_0330_without_daylight_saving_since_2022() -> None:
     ],
 )
 def test_jalali_forms(text: str) -> None:
-    log = read_log(frame([text]), calendar="jalali", timezone="Asia/Tehran")
+    log = read_log(frame([text]), dates="jalali", timezone="Asia/Tehran")
     # 12 Mordad 1402 is 3 August 2023 (by hand); 10:30 at +03:30 is 07:00 UTC.
     assert utc(log) == [datetime(2023, 8, 3, 7, 0, tzinfo=UTC)]
 
 
 def test_jalali_dates_without_time_and_as_integers() -> None:
-    texts = read_log(frame(["1402/05/12", "14020512"]), calendar="jalali")
-    integers = read_log(frame([14020512, 14030101]), calendar="jalali")
+    texts = read_log(frame(["1402/05/12", "14020512"]), dates="jalali")
+    integers = read_log(frame([14020512, 14030101]), dates="jalali")
     midnight = datetime(2023, 8, 3, tzinfo=UTC)
     assert utc(texts) == [midnight, midnight]
     assert utc(integers) == [midnight, datetime(2024, 3, 20, tzinfo=UTC)]  # Nowruz 1403
 
 
 def test_jalali_leap_day_exists_only_in_leap_years() -> None:
-    log = read_log(frame(["1403/12/30", "1402/12/30", "1402/12/29"]), calendar="jalali")
+    log = read_log(frame(["1403/12/30", "1402/12/30", "1402/12/29"]), dates="jalali")
     assert utc(log) == [datetime(2025, 3, 20, tzinfo=UTC), datetime(2024, 3, 19, tzinfo=UTC)]
     repairs = log.repairs.set_index("repair")
     assert repairs.loc["unparseable timestamps dropped", "count"] == 1
     assert "'1402/12/30'" in repairs.loc["unparseable timestamps dropped", "detail"]
     with pytest.raises(LogError, match=r"1402/12/30"):
-        read_log(frame(["1402/12/30", "1402/12/29"]), calendar="jalali", strict=True)
+        read_log(frame(["1402/12/30", "1402/12/29"]), dates="jalali", strict=True)
 
 
 def test_jalali_twin_gives_the_same_instants_as_its_gregorian_twin() -> None:
@@ -93,7 +93,7 @@ def test_jalali_twin_gives_the_same_instants_as_its_gregorian_twin() -> None:
     ]
     cases = [f"c{i}" for i in range(len(local))]
     twin_g = read_log(frame(gregorian, cases), timezone="Asia/Tehran")
-    twin_j = read_log(frame(jalali, cases), calendar="jalali", timezone="Asia/Tehran")
+    twin_j = read_log(frame(jalali, cases), dates="jalali", timezone="Asia/Tehran")
     expected = [t.replace(tzinfo=TEHRAN).astimezone(UTC) for t in local]
     assert utc(twin_j) == utc(twin_g) == expected
     assert twin_j.repairs.empty
@@ -185,8 +185,8 @@ def test_unparseable_timestamps_are_dropped_with_examples_or_refused() -> None:
     ("options", "message"),
     [
         ({"timezone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'"),
-        ({"calendar": "hijri"}, "unknown calendar 'hijri'"),
-        ({"calendar": "jalali", "time_format": "%Y"}, "time_format= is for Gregorian"),
+        ({"dates": "hijri"}, "unknown dates 'hijri'"),
+        ({"dates": "jalali", "time_format": "%Y"}, "time_format= is for Gregorian"),
     ],
 )
 def test_bad_time_options(options: dict, message: str) -> None:
@@ -201,7 +201,7 @@ def test_a_column_that_cannot_hold_timestamps() -> None:
 
 def test_repeated_texts_are_parsed_once_each_and_all_rows_get_them() -> None:
     texts = ["1402/05/12 10:30", "۱۴۰۲/۰۵/۱۲ ۱۰:۳۰", "1402/05/12 10:30"] * 50
-    log = read_log(frame(texts), calendar="jalali", timezone="Asia/Tehran")
+    log = read_log(frame(texts), dates="jalali", timezone="Asia/Tehran")
     assert utc(log) == [datetime(2023, 8, 3, 7, 0, tzinfo=UTC)] * 150
 
 
@@ -210,12 +210,25 @@ def test_a_calendar_that_does_not_fit_the_years_is_warned_about(
 ) -> None:
     with caplog.at_level("WARNING", logger="bpr"):
         read_log(frame(["1402-05-12 10:30"]))
-        read_log(frame(["2023/08/03"]), calendar="jalali")
+        read_log(frame(["2023/08/03"]), dates="jalali")
         read_log(frame(["2023-08-03"]))
     warnings = [r.getMessage() for r in caplog.records]
     assert warnings == [
         "<DataFrame>: the timestamps run from the year 1402 to 1402; if they are Jalali dates, "
-        "pass calendar='jalali'",
+        "pass dates='jalali'",
         "<DataFrame>: read as Jalali, the timestamps start in the Gregorian year 2644; if they "
-        "are Gregorian dates, pass calendar='gregorian'",
+        "are Gregorian dates, pass dates='gregorian'",
     ]
+
+
+def test_dates_keep_their_former_name_calendar_for_one_release() -> None:
+    texts = ["1402/05/12 10:30"]
+    with pytest.warns(DeprecationWarning, match=r"calendar= is now dates="):
+        old = read_log(frame(texts), calendar="jalali", timezone="Asia/Tehran")
+    new = read_log(frame(texts), dates="jalali", timezone="Asia/Tehran")
+    assert utc(old) == utc(new) == [datetime(2023, 8, 3, 7, 0, tzinfo=UTC)]
+    assert new.dates == "jalali"
+    with pytest.warns(DeprecationWarning, match=r"EventLog.dates"):
+        assert new.calendar == "jalali"
+    with pytest.raises(LogError, match="disagree"), pytest.warns(DeprecationWarning):
+        read_log(frame(texts), dates="jalali", calendar="gregorian")
