@@ -57,6 +57,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from bpr._words import duration
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -412,6 +414,4 @@ def _number(value: float) -> str:
 
 
 def _duration(seconds: float) -> str:
-    if seconds >= 86400:
-        return f"{seconds / 86400:.3g} days"
-    return f"{seconds / 3600:.3g} h"
+    return duration(seconds, spec=".3g")

@@ -47,6 +47,7 @@ from bpr._edit import Editor
 from bpr._graph import acyclic
 from bpr._measure_model import step_seconds
 from bpr._steps import SYSTEM_DURATION, presence, visit_place
+from bpr._words import duration
 from bpr.model import (
     Actor,
     Channel,
@@ -278,11 +279,6 @@ _CHANNEL_WORDS = {
     Channel.INTERNAL: "internally",
     Channel.SYSTEM: "by the system",
 }
-
-
-def _days_text(value: timedelta) -> str:
-    hours = value.total_seconds() / 3600
-    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} hours"
 
 
 # -- shared views of a process -------------------------------------------------------------
@@ -700,7 +696,7 @@ def _compose(process: ServiceProcess, constraints: Constraints) -> Iterator[Cand
         for run, gaps in _same_hands(chain):
             merged = _merged(run)
             who = _ACTOR_WORDS[run[0].actor]
-            waits = ", ".join(_days_text(g.value) for g in gaps if g.source == "log_time")
+            waits = ", ".join(duration(g.value) for g in gaps if g.source == "log_time")
             waited = f" (median wait before each: {waits})" if waits else ""
             rationale = (
                 f"{' and '.join(repr(s.name) for s in run)} follow each other in the hands of "

@@ -45,6 +45,7 @@ import attrs
 
 from bpr._measure_model import COUNTS
 from bpr._steps import ONLINE_CHANNELS, Missing, day_floor, is_citizen_facing, is_paper_inquiry
+from bpr._words import DASH, clock
 from bpr.errors import BprError
 from bpr.model import ServiceProcess
 
@@ -296,9 +297,9 @@ def _change(this: Any, other: Any) -> list[Any]:
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "—"
+        return DASH
     if isinstance(value, timedelta):
-        return str(timedelta(seconds=round(value.total_seconds())))
+        return clock(value)
     if isinstance(value, float):
         return "—" if math.isnan(value) else f"{value:,.2f}"
     return f"{value:,}"

@@ -122,7 +122,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from bpr import _display
-from bpr._words import code_label, digits, heuristic_name, name
+from bpr._words import DIAGRAM, code_label, digits, heuristic_name, name
 from bpr.errors import RenderError
 from bpr.model import (
     Event,
@@ -203,46 +203,11 @@ _COORDINATES = re.compile(r"(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)")
 _LEGEND_CHAR = 5.6  # points per character of a legend label (9 pt DejaVu Sans, generous)
 _LEGEND_BOX = 30.0  # points a legend sample adds to its label: margins, border, spacing
 
-_WORDS = {
-    "unknown": ("(unknown)", "(نامشخص)"),
-    "legend": ("Legend", "راهنما"),
-    "mandatory": ("§ mandatory", "§ الزامی"),
-    "citizen_present": ("citizen present", "حضور شهروند"),
-    "kind_unknown": ("kind unknown", "نوع نامشخص"),
-    "connector": ("① continues at the circle with the same number", "① ادامه در دایره هم‌شماره"),
-    "part": ("Part {}", "بخش {}"),
-    "part_box": ("⊞ Part {} · {} steps", "⊞ بخش {} · {} مرحله"),
-    "parts": (
-        "⊞ a part drawn on its own below, between the circles of its letter",
-        "⊞ بخشی که جداگانه در زیر آمده، میان دایره‌های هم‌حرف",
-    ),
-    "joins": ("• paths join", "• پیوستن مسیرها"),
-    "no_lanes_agency": (
-        "no lanes: no step has an agency",
-        "بدون تفکیک سازمان‌ها: سازمان هیچ مرحله‌ای معلوم نیست",
-    ),
-    "no_lanes_actor": (
-        "no lanes: no step has an actor",
-        "بدون تفکیک نقش‌ها: نقش هیچ مرحله‌ای معلوم نیست",
-    ),
-    "times": ("n={}", "{} بار"),
-    "of_cases": ("{} of cases", "{} پرونده‌ها"),
-    "skipped": ("skipped by {}", "جاافتاده در {}"),
-    "gaps_title": (
-        "{} against the log: red, dashed = undocumented (share of cases); grey = skipped",
-        "{} در برابر رویدادنگار: قرمز و خط‌چین = مستندنشده (سهم پرونده‌ها)؛ خاکستری = جاافتاده",
-    ),
-    "as_is_title": ("As-is: {}", "وضع موجود: {}"),
-    "to_be_title": ("To-be: {} (changes highlighted)", "وضع مطلوب: {} (تغییرها پررنگ)"),
-    "removed": ("removed: {}", "حذف‌شده: {}"),
-    "merged": ("merged: {}", "ادغام‌شده: {}"),
-}
-
 
 def _word(key: str, lang: Lang) -> str:
     """A word of the diagrams; the codes of kinds, actors and channels as their labels."""
-    if key in _WORDS:
-        return _WORDS[key][1 if lang == "fa" else 0]
+    if key in DIAGRAM:
+        return DIAGRAM[key][1 if lang == "fa" else 0]
     return code_label(key, lang)
 
 

@@ -55,9 +55,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from bpr import _report_words as words
+from bpr import _words as words
 from bpr._rationales import reason
-from bpr._words import code_label, digits, field_label, heuristic_name, name, persian_names
+from bpr._words import code_label, field_label, heuristic_name, name, persian_names
 from bpr.errors import BprError
 
 if TYPE_CHECKING:
@@ -68,9 +68,8 @@ __all__ = ["Report", "report"]
 
 Lang = Literal["en", "fa"]
 
-_DASH = "—"
-_DAY = 86400.0
-_HOUR = 3600.0
+_DASH = words.DASH
+_DAY = words.UNITS["days"][0]
 # Metrics of the side-by-side table: what a redesign changes for the citizen and the agency.
 _COMPARED = (
     "steps",
@@ -162,11 +161,7 @@ class _Words:
         return self(figure) if self.lang == "fa" else words.EN_SUMMARY.get(figure, figure)
 
     def digits(self, text: str) -> str:
-        shown = digits(text, self.lang)
-        if self.lang == "fa" and shown[:1] in ("-", "+"):
-            # Isolated left to right, the sign stays on the left of its number in a Persian line.
-            return f"\u2066{shown}\u2069"
-        return shown
+        return words.signed_digits(text, self.lang)
 
     def number(self, value: Any, places: int = 2, *, signed: bool = False) -> str:
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -187,13 +182,7 @@ class _Words:
         self, value: timedelta | None, signed: bool = False, unit: str | None = None
     ) -> str:
         """In ``unit`` ("days" or "h"); without one, days from one day up, else hours."""
-        if value is None:
-            return _DASH
-        seconds = value.total_seconds()
-        unit = unit or ("days" if abs(seconds) >= _DAY else "h")
-        amount = seconds / (_DAY if unit == "days" else _HOUR)
-        sign = "+" if signed and seconds > 0 else ""
-        return f"{self.digits(f'{sign}{amount:,.2f}')} {self(unit)}"
+        return words.duration(value, self.lang, unit=unit, signed=signed)
 
     def value(self, value: Any, unit: str = "count") -> str:
         """A figure as the page shows it: durations, shares as percentages (``unit="share"``),
@@ -215,8 +204,7 @@ class _Words:
 
 def _time_unit(values: Iterable[Any]) -> str:
     """The one unit of the durations of a table: days when any reaches a day, else hours."""
-    seconds = [abs(v.total_seconds()) for v in values if isinstance(v, timedelta)]
-    return "days" if seconds and max(seconds) >= _DAY else "h"
+    return words.time_unit(v for v in values if isinstance(v, timedelta))
 
 
 def report(analysis: Analysis, *, lang: Lang = "en") -> Report:
@@ -808,14 +796,10 @@ def _repairs(analysis: Analysis, t: _Words) -> list[dict[str, str]]:
 
 
 def _hms(text: str, t: _Words) -> str:
-    """``H:MM:SS`` (as :class:`datetime.timedelta` prints) as hours, minutes and seconds."""
-    parts = text.split(":")
-    if len(parts) != 3 or not all(p.replace(".", "").isdigit() for p in parts):
-        return t.digits(text)
-    hours, minutes, seconds = int(parts[0]), int(parts[1]), round(float(parts[2]))
-    units = ("ساعت", "دقیقه", "ثانیه") if t.lang == "fa" else ("h", "min", "s")
-    shown = [f"{n} {u}" for n, u in zip((hours, minutes, seconds), units, strict=True) if n]
-    return t.digits(" ".join(shown) or f"0 {units[2]}")
+    """A duration the simulation wrote as a clock reads it, in named hours, minutes and
+    seconds; any other text as it is."""
+    value = words.parse_clock(text)
+    return t.digits(text) if value is None else words.spelled(value, t.lang)
 
 
 def _part(key: str, value: str, t: _Words, names: Mapping[str, str]) -> str:

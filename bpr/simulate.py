@@ -94,6 +94,7 @@ from bpr._measure_model import (
 )
 from bpr._read import event_log
 from bpr._steps import COUNTER_OFFICE, SYSTEM_DURATION, presence, system_seconds, visit_place
+from bpr._words import DASH, clock, in_unit
 from bpr.errors import ModelError
 from bpr.model import (
     Actor,
@@ -137,7 +138,6 @@ TARGET_UTILISATION = 0.8
 DEFAULT_START = datetime(2024, 1, 6, tzinfo=UTC)
 
 _CONFIDENCE = 0.95
-_HOUR = 3600.0
 _SCALARS = (
     "cycle_time",
     "cycle_time_median",
@@ -319,9 +319,8 @@ class SimulationComparison:
 
 
 def _hours(value: Any) -> float:
-    if value is None:
-        return math.nan
-    return value.total_seconds() / _HOUR if isinstance(value, timedelta) else float(value)
+    """A figure as a table's number: durations in hours, shares as they are, unknown NaN."""
+    return float(value) if isinstance(value, float | int) else in_unit(value, "h")
 
 
 def _row(metric: str, subject: str, estimate: Estimate) -> list[Any]:
@@ -332,17 +331,9 @@ def _row(metric: str, subject: str, estimate: Estimate) -> list[Any]:
 
 def _shown(value: Any) -> str:
     if value is None:
-        return "—"
+        return DASH
     if isinstance(value, timedelta):
-        seconds = value.total_seconds()
-        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
-        days, rest = divmod(round(seconds), 86400)
-        hours, rest = divmod(rest, 3600)
-        return (
-            f"{sign}{days} d {hours:02d}:{rest // 60:02d}"
-            if days
-            else (f"{sign}{hours:02d}:{rest // 60:02d}:{rest % 60:02d}")
-        )
+        return clock(value)
     return f"{value:.1%}"
 
 

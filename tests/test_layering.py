@@ -60,6 +60,9 @@ ANALYSES = frozenset(
         "heuristics",
         "redesign",
         "_regions",
+        # The one vocabulary: the analyses write their messages with it (durations), and it
+        # names the heuristics of the catalogue.
+        "_words",
     }
 )
 # How it is shown and run: diagrams, reports, the whole analysis, the command line, and the
@@ -74,8 +77,6 @@ VIEWS = frozenset(
         "__init__",
         "_demo",
         "_rationales",
-        "_report_words",
-        "_words",
     }
 )
 _LAYER = {m: 0 for m in CORE} | {m: 1 for m in ANALYSES} | {m: 2 for m in VIEWS}

@@ -588,7 +588,7 @@ SIMPLE = ServiceProcess.from_blocks("Simple", Step("a", "A", **STAFF))
         ({"arrivals": [DEFAULT_START - timedelta(days=1)], "cases": 1, "start": DEFAULT_START},
          "an arrival time comes before start="),
         ({"calendar": "iran"}, "calendar must be a bpr.BusinessCalendar"),
-        ({"travel": timedelta(hours=1)}, "travel must be a bpr.simulate.Travel"),
+        ({"travel": timedelta(hours=1)}, "travel must be a bpr.Travel"),
     ],
 )  # fmt: skip
 def test_bad_arguments_are_model_errors_that_say_what_to_do(arguments, message):
