@@ -680,3 +680,74 @@ def test_annotate_refuses_a_format_it_cannot_write(tmp_path):
     assert result.returncode != 0
     assert "write an annotation table as .csv or .xlsx, not .ods" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# -- the output folder ----------------------------------------------------------------------
+
+
+def test_a_second_analyze_into_the_folder_leaves_nothing_of_the_first(tmp_path):
+    import json
+
+    log = DATA / "logs" / "running-example.csv"
+    steps = tmp_path / "steps.txt"
+    steps.write_text("register request\ndecide\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = _bpr("analyze", log, "--documented", steps, "--no-simulate", "-o", out)
+    assert first.returncode == 0, first.stderr
+    assert {"gaps.csv", "gaps.svg", "manifest.json"} <= {p.name for p in out.iterdir()}
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    second = _bpr("analyze", log, "--no-simulate", "-o", out)
+    assert second.returncode == 0, second.stderr
+    assert "removed the earlier run's gaps.csv, gaps.svg" in second.stdout
+    assert (
+        "also holds files this run did not write" in second.stderr and "notes.txt" in second.stderr
+    )
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    on_disk = {p.name for p in out.iterdir()} - {"manifest.json", "notes.txt"}
+    assert set(manifest["files"]) == on_disk
+    assert manifest["about"]["command"] == "analyze"
+    assert manifest["about"]["inputs"]["log"]["path"] == str(log)
+    assert "documented" not in manifest["about"]["inputs"]
+    assert manifest["about"]["options"]["no_simulate"] is True
+
+
+def test_analyze_over_files_it_did_not_write_needs_force(tmp_path):
+    log = DATA / "logs" / "running-example.csv"
+    (tmp_path / "report.html").write_text("someone's page\n", encoding="utf-8")
+    refused = _bpr("analyze", log, "--no-simulate", "-o", tmp_path)
+    assert refused.returncode == 1
+    assert "already has report.html, which no earlier bpr run wrote" in refused.stderr
+    assert "give --force to overwrite" in refused.stderr
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == "someone's page\n"
+    assert not (tmp_path / "manifest.json").exists()  # refused before any work
+    forced = _bpr("analyze", log, "--no-simulate", "--force", "-o", tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_the_annotation_loop_runs_in_the_output_folder(tmp_path):
+    """The table analyze wrote, filled in there and given back, is read, and written again
+    with its values: no --force needed."""
+    log = DATA / "logs" / "running-example.csv"
+    out = tmp_path / "out"
+    assert _bpr("analyze", log, "--no-simulate", "-o", out).returncode == 0
+    table = pd.read_csv(out / "annotations.csv", dtype=str, keep_default_na=False)
+    table.loc[table["activity"] == "decide", "agency"] = "Registry"
+    table.to_csv(out / "annotations.csv", index=False, encoding="utf-8-sig")
+    again = _bpr(
+        "analyze", log, "--annotations", out / "annotations.csv", "--no-simulate", "-o", out
+    )
+    assert again.returncode == 0, again.stderr
+    rewritten = pd.read_csv(out / "annotations.csv", dtype=str, keep_default_na=False)
+    assert rewritten.set_index("activity").loc["decide", "agency"] == "Registry"
+
+
+def test_render_refuses_to_write_through_a_link(demo_run, tmp_path):
+    _, out = demo_run
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep\n", encoding="utf-8")
+    (tmp_path / "drawing.svg").symlink_to(outside)
+    result = _bpr("render", out / "as-is.json", "-o", tmp_path / "drawing.svg")
+    assert result.returncode == 1
+    assert "drawing.svg is a symbolic link" in result.stderr and "Traceback" not in result.stderr
+    assert outside.read_text(encoding="utf-8") == "keep\n"

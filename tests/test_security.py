@@ -70,3 +70,18 @@ def test_a_model_file_too_large_is_refused_before_it_is_read(tmp_path):
         stream.truncate(513 * 1024 * 1024)
     with pytest.raises(FormatError, match=r"huge\.json: 537,919,488 bytes, more than any"):
         read_process(path)
+
+
+def test_labels_are_text_in_a_drawing():
+    from lxml import etree
+
+    from bpr import ServiceProcess, Step, render
+
+    hostile = "<script>alert(1)</script>&x"
+    process = ServiceProcess.from_blocks(
+        "P", Step("a", hostile, kind="pay", agency="<b onload='x()'>Bank</b>")
+    )
+    svg = etree.fromstring(render(process, engine="wasm").encode("utf-8"))
+    texts = "".join(svg.itertext())
+    assert "alert(1)" in texts  # shown, as text
+    assert not svg.xpath("//*[local-name()='script' or local-name()='b' or @onload]")
