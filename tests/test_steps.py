@@ -12,10 +12,11 @@ import importlib
 from datetime import timedelta
 
 import attrs
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bpr import HEURISTICS, ServiceProcess, Step, measure
+from bpr import HEURISTICS, Actor, Channel, ServiceProcess, Step, measure, read_log
 from bpr._steps import (
     COUNTER_OFFICE,
     day_floor,
@@ -25,7 +26,7 @@ from bpr._steps import (
     system_seconds,
     visit_place,
 )
-from tests.strategies import steps
+from tests.strategies import AGENCIES, steps
 
 # ``bpr.simulate`` is the function; the module holds the simulation's own reading of a step.
 _simulate = importlib.import_module("bpr.simulate")
@@ -97,3 +98,39 @@ def test_a_system_step_takes_its_duration_or_one_second(duration: timedelta | No
     step = Step("c", "Check", actor="system", duration=duration)
     expected = 1.0 if duration is None else duration.total_seconds()
     assert system_seconds(step) == expected
+
+
+_TYPED = st.builds(
+    dict,
+    agency=st.sampled_from(AGENCIES),
+    actor=st.sampled_from(Actor),
+    channel=st.sampled_from(Channel),
+    citizen_present=st.none() | st.booleans(),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(first=_TYPED, second=_TYPED)
+def test_a_log_counts_the_visits_its_model_counts(first: dict, second: dict) -> None:
+    # Two events of one case on one day, typed by an annotation table: the log's visits are
+    # the model's (a model has no clock, and both events fall on the same day).
+    events = pd.DataFrame(
+        {
+            "case": ["1", "1"],
+            "activity": ["Q1", "Q2"],
+            "timestamp": pd.to_datetime(["2024-01-06 09:00", "2024-01-06 10:00"]).tz_localize(
+                "UTC"
+            ),
+        }
+    )
+    labels = ("Q1", "Q2")
+    fields = [
+        {k: getattr(v, "value", v) for k, v in f.items() if v is not None} for f in (first, second)
+    ]
+    steps = [
+        Step(f"s{i}", label, **f) for i, (label, f) in enumerate(zip(labels, fields, strict=True))
+    ]
+    model = measure(ServiceProcess.from_blocks("P", *steps)).visits
+    annotations = dict(zip(labels, fields, strict=True))
+    observed = measure(read_log(events), annotations=annotations).visits
+    assert observed == model == _trips(*steps)
