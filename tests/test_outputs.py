@@ -350,7 +350,7 @@ def test_analyze_writes_no_formula_into_any_csv_and_reads_its_own_table_back(tmp
                 if cell.startswith(TRIGGERS):
                     float(cell)  # only a number may start so
     gaps = pd.read_csv(out / "gaps.csv", dtype=str)
-    assert {"'" + h for h in HOSTILE[:4]} <= set(gaps.iloc[:, 0])
+    assert {"'" + h for h in HOSTILE[:4]} <= set(gaps["what"])
     # The table it wrote is read back with the labels as they are in the log.
     log = read_log(path)
     assert set(read_table(out / "annotations.csv")["activity"]) == set(log.activities)
