@@ -84,7 +84,7 @@ def _loggers(tree: ast.AST) -> set[str]:
 
 def _references() -> dict[str, list[str]]:
     """Every ``bpr.x.y`` in the strings (messages and docstrings) of the package and in the
-    pages of the documentation and the README, with where it is."""
+    pages of the documentation (notebooks included) and the README, with where it is."""
     found: dict[str, list[str]] = {}
     sources = sorted((_ROOT / "bpr").glob("*.py"))
     loggers = set().union(*(_loggers(ast.parse(f.read_text())) for f in sources))
@@ -93,8 +93,13 @@ def _references() -> dict[str, list[str]]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 for ref in _REFERENCE.findall(node.value):
                     found.setdefault(ref, []).append(f"{path.name}:{node.lineno}")
-    for page in [*sorted((_ROOT / "docs").glob("*.md")), _ROOT / "README.md"]:
-        for number, line in enumerate(page.read_text().splitlines(), 1):
+    markdown = [*sorted((_ROOT / "docs").glob("*.md")), _ROOT / "README.md"]
+    pages = {page: page.read_text() for page in markdown}
+    for notebook in sorted((_ROOT / "docs" / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text())["cells"]
+        pages[notebook] = "\n".join("".join(cell["source"]) for cell in cells)
+    for page, text in pages.items():
+        for number, line in enumerate(text.splitlines(), 1):
             if line.startswith(":::") or line.startswith(("import ", "from ")):
                 continue  # mkdocstrings directives and code imports name modules
             for ref in _REFERENCE.findall(line):
