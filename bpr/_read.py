@@ -32,7 +32,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bpr.errors import FormatError
+from bpr.errors import FormatError, ModelError
 
 if TYPE_CHECKING:
     from bpr.log import EventLog
@@ -89,7 +89,10 @@ def read_model(path: str | os.PathLike[str]) -> ServiceProcess:
         return model
     from bpr.pnml import to_process
 
-    return to_process(model)
+    try:
+        return to_process(model)
+    except ModelError as exc:
+        raise FormatError(f"{path}: {exc}") from None
 
 
 def event_log(log: Any) -> EventLog:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from bpr._read import file_bytes
 from bpr.errors import FormatError, ModelError
 from bpr.model import Event, EventKind, Gateway, GatewayKind, ServiceProcess, Step
 
@@ -157,27 +158,29 @@ def read_pnml(path: str | PathLike[str]) -> Net:
     from lxml import etree
 
     path = Path(path)
-    if not path.is_file():
-        raise FormatError(f"{path}: no such PNML file; check the path")
+    data = file_bytes(path, "PNML file")
     parser = etree.XMLParser(
-        remove_comments=True, resolve_entities=False, no_network=True, load_dtd=False
+        remove_comments=True,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
     )
     try:
-        root = etree.parse(str(path), parser=parser).getroot()
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise FormatError(
             f"{path} is not well-formed XML ({exc}); export the net again as PNML"
-        ) from exc
+        ) from None
+    if root is None:
+        raise FormatError(f"{path}: the file is empty; export the net again as PNML")
     _check_pnml(path, root)
-    from pm4py.objects.petri_net.importer.variants import pnml as importer
-    from pm4py.objects.petri_net.utils import final_marking
-
-    net, initial, final = importer.import_net_from_xml_object(
-        root, parameters={importer.Parameters.AUTO_GUESS_FINAL_MARKING: False}
-    )
+    net, initial, final = _imported(path, root)
     if not initial:
         raise FormatError(f"{path}: the net has no initial marking; give its source place a token")
     if final is None:
+        from pm4py.objects.petri_net.utils import final_marking
+
         final = final_marking.discover_final_marking(net)
         if sum(final.values()) != 1:
             raise FormatError(
@@ -185,6 +188,23 @@ def read_pnml(path: str | PathLike[str]) -> Net:
                 "arcs; add a <finalmarkings> element"
             )
     return Net(path.stem, net, initial, final)
+
+
+def _imported(path: Path, root: Any) -> tuple[Any, Any, Any]:
+    """pm4py's net and markings for a checked PNML tree. pm4py reads numbers and references
+    without checking them: what it stumbles on becomes a FormatError naming the file."""
+    from pm4py.objects.petri_net.importer.variants import pnml as importer
+
+    try:
+        return importer.import_net_from_xml_object(
+            root, parameters={importer.Parameters.AUTO_GUESS_FINAL_MARKING: False}
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise FormatError(
+            f"{path}: not a PNML net bpr can read ({type(exc).__name__}: {exc}); check the "
+            "ids, references and token counts of its places, transitions and markings, or "
+            "export the net again"
+        ) from None
 
 
 def _check_pnml(path: Path, root: Any) -> None:
