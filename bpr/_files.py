@@ -212,13 +212,20 @@ def describe_input(path: str | os.PathLike[str]) -> dict[str, Any]:
         parts = sorted(p for p in path.rglob("*") if p.is_file())
         return {
             "path": str(path),
-            "files": {p.relative_to(path).as_posix(): _digest(p.read_bytes()) for p in parts},
+            "files": {p.relative_to(path).as_posix(): _file_digest(p) for p in parts},
         }
-    return {"path": str(path), **_digest(path.read_bytes())}
+    return {"path": str(path), **_file_digest(path)}
 
 
 def _digest(data: bytes) -> dict[str, Any]:
     return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _file_digest(path: Path) -> dict[str, Any]:
+    """Size and SHA-256 of a file, read in blocks (a log may be larger than memory)."""
+    with path.open("rb") as stream:
+        digest = hashlib.file_digest(stream, "sha256")
+    return {"bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
 @attrs.frozen
@@ -337,6 +344,7 @@ class Run:
             if self._plain(name) and self._ours(name) and target.is_file():
                 target.unlink()
                 removed.append(name)
+                self._prune(PurePosixPath(name).parent)
         manifest = self._manifest(about=about)
         kept = tuple(self._unknown())
         if kept:
@@ -391,6 +399,15 @@ class Run:
         if recorded is None or not target.is_file():
             return True
         return hashlib.sha256(target.read_bytes()).hexdigest() == recorded
+
+    def _prune(self, sub: PurePosixPath) -> None:
+        """Remove the subfolder ``sub`` and those above it that removing files left empty."""
+        while sub != PurePosixPath(".") and self._plain(sub.as_posix()):
+            with contextlib.suppress(OSError):  # not empty: someone else's files are in it
+                (self.folder / sub).rmdir()
+                sub = sub.parent
+                continue
+            return
 
     def _plain(self, name: str) -> bool:
         """Whether no entry on the way from the folder to ``name`` (itself included) is a link."""

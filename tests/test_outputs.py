@@ -163,8 +163,8 @@ def test_a_second_run_with_fewer_files_leaves_none_of_the_first(tmp_path, caplog
     second.write({"report.html": "two\n"})
     with caplog.at_level(logging.WARNING, logger="bpr"):
         done = second.finish({"run": 2})
-    assert done.removed == ("gaps.csv", "input/log.csv")
-    assert done.kept == ("input/", "notes.txt")  # an empty folder of the first run, and not ours
+    assert done.removed == ("gaps.csv", "input/log.csv")  # and the folder input/, left empty
+    assert done.kept == ("notes.txt",)
     assert _files_in(tmp_path) == ["manifest.json", "notes.txt", "report.html"]
     assert "notes.txt" in caplog.text and "kept" in caplog.text
     manifest = json.loads((tmp_path / MANIFEST).read_text())
