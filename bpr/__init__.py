@@ -29,6 +29,7 @@ from bpr.errors import (
     FormatError,
     LogError,
     ModelError,
+    OutputError,
     RenderError,
 )
 from bpr.fidelity import SAMPLING, TOLERANCES, Fidelity, FidelityWarning, fidelity
@@ -148,6 +149,7 @@ __all__ = [
     "Loop",
     "ModelError",
     "Net",
+    "OutputError",
     "Procedure",
     "ProcedureStep",
     "Proposal",
