@@ -40,16 +40,19 @@ import attrs
 import networkx as nx
 
 from bpr._steps import (
+    SYSTEM_NOTE,
     Missing,
     day_floor,
     is_citizen_facing,
     is_paper_inquiry,
     missing,
     presence,
+    system_seconds,
     visit_place,
 )
 from bpr.errors import ModelError
 from bpr.model import (
+    Actor,
     Gateway,
     GatewayKind,
     ServiceProcess,
@@ -567,6 +570,8 @@ def _step_law(kind: str) -> Callable[[Step], _Law | None]:
                 parts.append(_Law.observed(stats.waiting).or_zero(_opened(stats)))
             total = functools.reduce(_Law.plus, parts, _Law.point(0.0))
             working = None if stats.working is None else _Law.observed(stats.working)
+        elif step.actor is Actor.SYSTEM:  # a machine call: the time simulate gives it too
+            total = working = _Law.point(system_seconds(step))
         else:
             return None
         if kind == "working":
@@ -939,6 +944,14 @@ def _times(
         ("cycle_time", "cycle_time_mean", "cycle_time_p90", "working_time", "waiting_share", "days")
     )
     means: dict[str, float | None] = {}
+    # The steps whose time is the system default (see _step_law).
+    assumed = [
+        s.name
+        for s in process.steps
+        if s.actor is Actor.SYSTEM and s.duration is None and s.stats is None
+    ]
+    if assumed:
+        notes.append(f"{SYSTEM_NOTE}: {', '.join(assumed)}")
     for kind in ("total", "working", "days"):
         timing = _timing(process, probs, blocks, kind)
         if isinstance(timing, list):

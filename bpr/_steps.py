@@ -31,6 +31,7 @@ __all__ = [
     "ONLINE_CHANNELS",
     "PRESENT_CHANNELS",
     "SYSTEM_DURATION",
+    "SYSTEM_NOTE",
     "TYPED_METRICS",
     "Missing",
     "at_counter_office",
@@ -55,6 +56,8 @@ COUNTER_OFFICE = "counter office"
 #: A system step takes this long when nobody said otherwise: a machine call, not a person's
 #: work.
 SYSTEM_DURATION = timedelta(seconds=1)
+#: The assumption a measure or a simulation states when it gives a system step that time.
+SYSTEM_NOTE = f"system steps take {SYSTEM_DURATION.total_seconds():g} s"
 # Who works without the citizen in front of them.
 _BEHIND_ACTORS = frozenset({Actor.BACK_OFFICE, Actor.SYSTEM, Actor.EXTERNAL_AGENCY})
 # Channels the citizen does not work through: a letter by mail is received, not acted in.

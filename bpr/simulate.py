@@ -93,7 +93,14 @@ from bpr._measure_model import (
     _serialised,
 )
 from bpr._read import event_log
-from bpr._steps import COUNTER_OFFICE, SYSTEM_DURATION, presence, system_seconds, visit_place
+from bpr._steps import (
+    COUNTER_OFFICE,
+    SYSTEM_DURATION,
+    SYSTEM_NOTE,
+    presence,
+    system_seconds,
+    visit_place,
+)
 from bpr._words import DASH, clock, in_unit
 from bpr.errors import ModelError
 from bpr.model import (
@@ -507,7 +514,7 @@ def _step_law(
     """The duration law of a step (see the module notes), and whether it is a replayed delay."""
     if step.actor is Actor.SYSTEM:
         if step.duration is None:
-            notes.step(f"system steps take {SYSTEM_DURATION.total_seconds():g} s", step)
+            notes.step(SYSTEM_NOTE, step)
         return _Law("fixed", system_seconds(step)), False
     if step.duration is not None:
         return _Law(distribution, step.duration.total_seconds()), False

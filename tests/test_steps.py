@@ -16,6 +16,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import bpr
 from bpr import HEURISTICS, Actor, Channel, ServiceProcess, Step, measure, read_log
 from bpr._steps import (
     COUNTER_OFFICE,
@@ -93,11 +94,19 @@ def test_a_counter_office_doing_a_police_step_is_a_visit_to_the_counter_office()
     )
 
 
+@settings(max_examples=20, deadline=None)
 @given(duration=st.none() | st.timedeltas(timedelta(0), timedelta(hours=2)))
 def test_a_system_step_takes_its_duration_or_one_second(duration: timedelta | None) -> None:
     step = Step("c", "Check", actor="system", duration=duration)
     expected = 1.0 if duration is None else duration.total_seconds()
     assert system_seconds(step) == expected
+    # measure and simulate give it that time; measure states the default when it uses it.
+    process = ServiceProcess.from_blocks("P", step)
+    length = measure(process)
+    assert length.working_time == length.cycle_time == timedelta(seconds=expected)
+    assert ("system steps take 1 s: Check" in length.assumptions) == (duration is None)
+    simulated = bpr.simulate(process, cases=3, replications=1, seed=1)
+    assert simulated.working_time.value == timedelta(seconds=round(expected, 6))
 
 
 _TYPED = st.builds(
