@@ -177,7 +177,7 @@ def _evidence(step: Step, *fields: str) -> tuple[Evidence, ...]:
             Evidence(
                 step.name,
                 field,
-                _known_value(step, field),
+                _read(step, field),
                 source.origin,
                 source.detail,
                 source.confidence,
@@ -186,7 +186,8 @@ def _evidence(step: Step, *fields: str) -> tuple[Evidence, ...]:
     return tuple(found)
 
 
-def _known_value(step: Step, field: str) -> Any:
+def _read(step: Step, field: str) -> Any:
+    """A field as the heuristics read it: presence also through the channel or the actor."""
     return presence(step) if field == "citizen_present" else getattr(step, field)
 
 
@@ -255,7 +256,7 @@ class Heuristic:
 
 
 def _unknown(step: Step, field: str) -> bool:
-    return (presence(step) if field == "citizen_present" else getattr(step, field)) is None
+    return _read(step, field) is None
 
 
 # -- words for the rationales -----------------------------------------------------------------
