@@ -133,7 +133,7 @@ _CANDIDATES: dict[str, tuple[str, ...]] = {
     "channel": ("channel", "case:channel", "کانال"),
 }  # fmt: skip
 # DuckDB reads these encodings itself; others are transcoded to UTF-8 first.
-_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-16": "utf-16", "iso8859-1": "latin-1"}
+_DUCKDB_ENCODINGS = {"utf-8": "utf-8", "iso8859-1": "latin-1"}
 
 
 @attrs.frozen
@@ -361,13 +361,21 @@ class _Source:
     kind: str  # "csv", "parquet", "xes" or "frame"
     path: Path | None = None
     data: Any = None  # the DataFrame of a "frame" source
-    encoding: str = "utf-8"
+    encoding: str | None = None
 
 
-def _locate(source: Any, encoding: str) -> _Source:
+def _locate(source: Any, encoding: str | None) -> _Source:
     if isinstance(source, str | Path):
         path = Path(source)
         name = str(source)
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise LogError(
+                    f"{name}: unknown encoding {encoding!r}; pass one Python knows, e.g. "
+                    "encoding='utf-8', 'utf-16', 'cp1256' (Windows Arabic/Persian) or 'latin-1'"
+                ) from None
         if path.is_dir():
             return _folder(path, name)
         kind = _kind(path)
@@ -429,13 +437,32 @@ def _folder(path: Path, name: str) -> _Source:
     )
 
 
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _encoding(source: _Source) -> str:
+    """The encoding of a CSV file: its byte-order mark's, else the one given, else UTF-8.
+
+    A byte-order mark says UTF-8 or UTF-16 for sure (Excel writes one); given ``utf-8`` or
+    nothing, a UTF-16 file is read as UTF-16 rather than refused.
+    """
+    assert source.path is not None
+    name = None if source.encoding is None else codecs.lookup(source.encoding).name
+    head = _head(source.path, 4)
+    marked = next((found for bom, found in _BOMS if head.startswith(bom)), None)
+    if marked is not None and name in (None, "utf-8"):
+        return marked
+    return name or "utf-8"
+
+
 def _csv_encoding(source: _Source, workdir: Path) -> tuple[Path, str]:
     """The file DuckDB should read and the encoding to tell it."""
     assert source.path is not None
-    try:
-        name = codecs.lookup(source.encoding).name
-    except LookupError as exc:
-        raise LogError(f"{source.name}: unknown encoding {source.encoding!r}") from exc
+    name = _encoding(source)
     if name in _DUCKDB_ENCODINGS:
         return source.path, _DUCKDB_ENCODINGS[name]
     import gzip
@@ -448,11 +475,13 @@ def _csv_encoding(source: _Source, workdir: Path) -> tuple[Path, str]:
             target.open("w", encoding="utf-8", newline="") as out,
         ):
             shutil.copyfileobj(inp, out)
-    except UnicodeDecodeError as exc:
+    except UnicodeError:  # UTF-16 without a byte-order mark raises the base class
+        raise _undecodable(source, name) from None
+    except (EOFError, OSError) as exc:
         raise LogError(
-            f"{source.name}: not valid {source.encoding} ({exc.reason} at byte {exc.start}); "
-            "pass the file's real encoding as encoding="
-        ) from exc
+            f"{source.name}: the gzip stream is truncated or corrupt ({exc}); download or "
+            "export the file again"
+        ) from None
     return target, "utf-8"
 
 
@@ -542,6 +571,8 @@ def _column_message(
     return text
 
 
+# C0 and C1 control characters (tab and line breaks included) and DEL.
+_CONTROL = "[\\x00-\\x1f\\x7f-\\x9f]"
 _SETUP = "CREATE OR REPLACE TEMP MACRO bpr_str(x) AS CASE WHEN trim(x) = '' THEN NULL ELSE x END;"
 _FLOATS = ("FLOAT", "DOUBLE")
 _EXTRA = ("resource", "agency", "channel")
@@ -551,8 +582,12 @@ def _text(column: str, sql_type: str) -> str:
     """SQL for a column as text; blank text is null, integral floats lose their '.0'."""
     quoted = _q(column)
     if sql_type.upper() in _FLOATS:
+        # NaN is a missing value (pandas writes one for a missing number); infinities and
+        # integers beyond BIGINT stay as written. TRY_CAST: DuckDB may evaluate a repeated
+        # expression for every row, outside the CASE that guards it.
         as_text = (
-            f"CASE WHEN {quoted} = trunc({quoted}) THEN CAST(CAST({quoted} AS BIGINT) AS VARCHAR)"
+            f"CASE WHEN isnan({quoted}) THEN NULL WHEN {quoted} = trunc({quoted}) AND "
+            f"abs({quoted}) < 9e18 THEN CAST(TRY_CAST({quoted} AS BIGINT) AS VARCHAR)"
             f" ELSE CAST({quoted} AS VARCHAR) END"
         )
     else:
@@ -629,6 +664,7 @@ class _Canonical:
 
     def run(self, types: dict[str, str]) -> None:
         self.stage(types)
+        self.clean_labels()
         if self.times:
             self.drop_empty_time_column()
         if self.times:
@@ -909,6 +945,41 @@ class _Canonical:
                 f"{self.name}: no events to read"
                 + (f" ({done})" if done else " (the source has no rows)")
             )
+
+    def clean_labels(self) -> None:
+        """Remove control characters from labels (activity, resource, agency, channel).
+
+        They come from copy and paste or broken exports, show as nothing (or break a line, a
+        table or a drawing) and make equal labels differ; tabs and line breaks become spaces.
+        A label of nothing else is missing (its row dropped as one without that value).
+        """
+        columns = ["activity", *self.extra]
+        found = [f"regexp_matches({_q(c)}, '{_CONTROL}')" for c in columns]
+        counts = self.con.execute(
+            f"SELECT {', '.join(f'count(*) FILTER ({f})' for f in found)} FROM bpr_stage"
+        ).fetchall()[0]
+        dirty = [(c, n) for c, n in zip(columns, counts, strict=True) if n]
+        if not dirty:
+            return
+        examples = []
+        for column, _ in dirty:
+            shown = self.con.execute(
+                f"SELECT {_q(column)} FROM bpr_stage WHERE regexp_matches({_q(column)}, "
+                f"'{_CONTROL}') GROUP BY 1 ORDER BY min(position) LIMIT {_EXAMPLES}"
+            ).fetchall()
+            examples.append(
+                f"column {self.chosen[column]!r} ({', '.join(repr(r[0]) for r in shown)})"
+            )
+            cleaned = (
+                f"nullif(trim(regexp_replace(regexp_replace({_q(column)}, '[\t\n\r]', ' ', 'g'), "
+                f"'{_CONTROL}', '', 'g')), '')"
+            )
+            self.con.execute(f"UPDATE bpr_stage SET {_q(column)} = {cleaned}")
+        self.reading.repair(
+            "control characters removed from labels",
+            sum(n for _, n in dirty),
+            "; ".join(examples) + "; tabs and line breaks became spaces",
+        )
 
     def deduplicate(self) -> None:
         """Count the later copies of events equal in every column; drop them on request.
@@ -1268,6 +1339,11 @@ def _read_columns(
         chosen, start_from = _read_xes(reading, given)
     else:
         columns = [name for name, _ in reading.describe()]
+        if len(columns) == 1 and reading.source.kind == "csv":
+            # DuckDB found no separator that gives every sampled row the same fields.
+            ragged = _ragged(reading.source)
+            if ragged is not None:
+                raise ragged
         chosen, start_from = _choose_roles(columns, given, reading.source.name), ""
     told = {role: (start_from if role == "start" and start_from else col)
             for role, col in chosen.items()}  # fmt: skip
@@ -1281,18 +1357,92 @@ def _duckdb_error(src: _Source, exc: Exception) -> LogError:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     reason = " ".join(lines[:3])
     lowered = reason.lower()
-    if "unicode" in lowered or "utf" in lowered:
-        hint = (
-            f"the file is not valid {src.encoding}; pass encoding= with its encoding, e.g. "
-            "encoding='cp1256' (Windows Arabic/Persian) or encoding='latin-1'"
-        )
-    elif "gzip" in lowered:
+    if "gzip" in lowered:
         hint = "the gzip stream is truncated or corrupt; download or export the file again"
+    elif "unicode" in lowered and src.path is not None:
+        return _undecodable(src, src.encoding or "utf-8")
+    elif fields := re.search(
+        r"CSV Error on Line: (\d+).*Expected Number of Columns: (\d+) Found: (\d+)", reason
+    ):
+        line, expected, found = fields.groups()
+        return LogError(
+            f"{src.name}: line {line} has {found} fields where the header has {expected}; "
+            "correct or remove that line, or quote the values that hold the separator"
+        )
     elif src.kind == "frame":
         hint = "check the DataFrame's columns and their types"
     else:
         hint = f"check that the file is a valid {src.kind.upper()} file"
     return LogError(f"{src.name}: cannot read the log: {hint} ({reason})")
+
+
+_SAMPLE = 1 << 20
+
+
+def _head(path: Path, size: int = _SAMPLE) -> bytes:
+    """The first `size` bytes of a file, decompressed if it is gzipped (b"" if that fails)."""
+    import gzip
+
+    try:
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as stream:
+                return stream.read(size)
+        with path.open("rb") as stream:
+            return stream.read(size)
+    except (OSError, EOFError):
+        return b""
+
+
+def _undecodable(src: _Source, encoding: str) -> LogError:
+    """The error for a CSV file that is not in `encoding`: where, and which encoding it is in
+    if Windows Arabic/Persian (cp1256) reads it as such text."""
+    assert src.path is not None
+    head = _head(src.path)
+    try:
+        head.decode(encoding)
+        where = ""
+    except UnicodeDecodeError as exc:
+        line = head.count(b"\n", 0, exc.start) + 1
+        where = f" (line {line}, byte {exc.start}: {head[exc.start : exc.start + 4]!r})"
+    except (LookupError, UnicodeError):
+        where = ""
+    arabic = sum(0x0600 <= ord(c) <= 0x06FF for c in head.decode("cp1256", errors="replace"))
+    if arabic and codecs.lookup(encoding).name != "cp1256":
+        advice = (
+            "its bytes read as Windows Arabic/Persian text: pass encoding='cp1256' (if the "
+            "letters then look wrong, pass the file's real encoding as encoding=)"
+        )
+    else:
+        advice = (
+            "pass the file's real encoding as encoding=, e.g. encoding='cp1256' (Windows "
+            "Arabic/Persian) or encoding='latin-1' (Western European)"
+        )
+    return LogError(f"{src.name}: the file is not valid {encoding}{where}; {advice}")
+
+
+def _ragged(src: _Source) -> LogError | None:
+    """The error for a CSV file whose rows have more or fewer fields than its header, if so."""
+    import csv
+    import io
+
+    assert src.path is not None
+    encoding = "utf-8-sig" if src.encoding in (None, "utf-8") else src.encoding
+    try:
+        text = _head(src.path).decode(encoding, errors="replace")
+        text = text[: text.rfind("\n") + 1]  # the sample's last line may be cut short
+        dialect = csv.Sniffer().sniff(text.partition("\n")[0], delimiters=",;\t|")
+    except (csv.Error, LookupError):
+        return None
+    rows = csv.reader(io.StringIO(text), dialect)
+    header = next(rows, [])
+    for row in rows:
+        if row and len(row) != len(header):
+            return LogError(
+                f"{src.name}: line {rows.line_num} has {len(row)} fields where the header has "
+                f"{len(header)} ({dialect.delimiter!r}-separated: {header}); correct or remove "
+                "that line, or quote the values that hold the separator"
+            )
+    return None
 
 
 def read_log(
@@ -1309,7 +1459,7 @@ def read_log(
     calendar: str | None = None,
     timezone: str = "UTC",
     time_format: str | None = None,
-    encoding: str = "utf-8",
+    encoding: str | None = None,
     engine: str = "auto",
     duplicates: str = "keep",
     strict: bool = False,
@@ -1342,8 +1492,9 @@ def read_log(
         The IANA zone of timestamps written without a UTC offset, e.g. ``"Asia/Tehran"``.
     time_format : str, optional
         A ``strptime`` format for Gregorian timestamps in another layout (``"%d/%m/%Y %H:%M"``).
-    encoding : str
+    encoding : str, optional
         The text encoding of a CSV file (``"cp1256"`` for Windows Arabic/Persian exports).
+        By default, the one its byte-order mark says (UTF-8 or UTF-16), else UTF-8.
     engine : {"auto", "pandas", "duckdb"}
         Where the events live; ``"auto"`` is DuckDB for files, pandas for DataFrames and XES.
     duplicates : {"keep", "drop"}

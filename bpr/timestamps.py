@@ -63,21 +63,24 @@ CALENDARS = ("gregorian", "jalali")
 
 _DIGITS_FROM = "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
 _DIGITS_TO = "01234567890123456789"
+# A UTC offset: real ones run from -12:00 to +14:00, so hours past 14 or minutes past 59 are
+# no offset (and the text no timestamp), not a shift of days.
+_OFFSET = r"[+-](?:0\d|1[0-4])(?::?[0-5]\d)?"
 # Groups: year, month, day, hour, minute, second, fraction (to microseconds), offset.
 _PATTERN = (
     r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
     r"(?:(?:T\s*|\s+)(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d{1,6})\d*)?)?)?"
-    r"\s*([zZ]|[+-]\d{2}(?::?\d{2})?)?$"
+    rf"\s*([zZ]|{_OFFSET})?$"
 )
 # What DuckDB's ISO cast reads the same way as _PATTERN does.
-_ISO = r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?)?\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)?"
+_ISO = rf"\d{{4}}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{{1,6}})?)?)?\s*(?:[zZ]|{_OFFSET})?"
 _OFFSET_SUFFIX = r":\d\d(?:[.,]\d+)?\s*(?:[zZ]|[+-]\d\d(?::?\d\d)?)$"
 
 _TEXT_TYPES = ("VARCHAR",)
 _INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER")
 _FLOAT_TYPES = ("FLOAT", "DOUBLE")
 _NAIVE_TYPES = ("TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS", "DATE")
-_AWARE_TYPES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")
+_AWARE_TYPES = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ", "TIMESTAMPTZ_NS")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -147,7 +150,7 @@ def first_parse(
     if base in _NAIVE_TYPES:
         return FirstParse(f"CAST({column} AS TIMESTAMP)", "NULL", "NULL")
     if base in _AWARE_TYPES:
-        return FirstParse(_aware(column), "0", "NULL")
+        return FirstParse(_aware(f"CAST({column} AS TIMESTAMPTZ)"), "0", "NULL")
     raise LogError(
         f"column {column} has type {sql_type}, which holds no timestamps; "
         "pass a column of text, dates or date-times"
