@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,6 +187,20 @@ def check_text(value: str, where: str) -> None:
             f"{where}: the text {value[:40]!r} holds half a character (a lone surrogate "
             f"\\u{ord(lone.group()):04x}); write the whole character or remove it"
         )
+
+
+def check_xml(root: Any, where: str, is_node: Callable[[str], bool]) -> None:
+    """Refuse an XML model with a text beyond the limits, or more than :data:`MAX_NODES`
+    elements whose local name ``is_node``; in one pass, before anything is built from it."""
+    nodes = 0
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        nodes += is_node(element.tag.rsplit("}", 1)[-1])
+        for value in (element.text, *element.attrib.values()):
+            if value:
+                check_text(value, where)
+    check_count(nodes, where)
 
 
 def check_count(count: int, where: str, what: str = "nodes") -> None:

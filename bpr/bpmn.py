@@ -90,6 +90,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import networkx as nx
 
+from bpr._read import check_xml, file_bytes
 from bpr.errors import FormatError, ModelError
 from bpr.model import (
     Actor,
@@ -274,9 +275,7 @@ def _load(source: str | os.PathLike[str]) -> tuple[str, etree._Element]:
         where, data = "<bpmn text>", source.encode("utf-8")
     else:
         path = Path(source)
-        if not path.is_file():
-            raise FormatError(f"{path}: no such file; pass the path of a BPMN 2.0 file")
-        where, data = str(path), path.read_bytes()
+        where, data = str(path), file_bytes(path, "BPMN 2.0 file")
     # No DTDs, no entity expansion, no network: a BPMN file never needs them.
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -300,7 +299,13 @@ def _load(source: str | os.PathLike[str]) -> tuple[str, etree._Element]:
             f"{where}: not a BPMN 2.0 file (the root element is {_local(root.tag)!r}, not "
             f"'definitions' in namespace {MODEL_NS})"
         )
+    check_xml(root, where, _is_flow_node)
     return where, root
+
+
+def _is_flow_node(name: str) -> bool:
+    """A BPMN element that becomes a node of the process (a task, an event, a gateway...)."""
+    return name.endswith(("Task", "task", "Event", "Gateway", "subProcess", "callActivity"))
 
 
 def _local(tag: Any) -> str:

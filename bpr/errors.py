@@ -1,7 +1,47 @@
-"""The exceptions `bpr` raises on bad input.
+"""The exceptions `bpr` raises on bad input: one tree, rooted at :class:`BprError`.
 
 Every error that bad input can cause is a :class:`BprError`, so a caller can catch one class.
-Messages name the file, element or column at fault and say what to do about it.
+The tree::
+
+    BprError
+    ├── ModelError (ValueError)       a process or a field of one is invalid
+    ├── FormatError (ValueError)      a model file (JSON, BPMN, PNML) cannot be read
+    ├── LogError (ValueError)         an event log cannot be read
+    │   └── ColumnError               a column the log needs is missing
+    ├── AnnotationError (ValueError)  an annotation table has an unknown column or value
+    ├── RenderError (RuntimeError)    a diagram could not be drawn
+    └── OutputError                   a file cannot be written
+
+Rules, which every module keeps:
+
+* **Which class.** A value given in Python (a :class:`~bpr.Step` field, a keyword of a
+  function) is a :class:`ModelError`; a file or text that is not a model is a
+  :class:`FormatError`, a log a :class:`LogError`, an annotation table an
+  :class:`AnnotationError`. The classes that are also a :class:`ValueError` keep working for
+  callers that catch that.
+* **The message names the input and the remedy**: the file (and line, element or column),
+  the step or flow, the field or keyword, the value at fault, then what to do (``give a
+  number of seconds``, ``pass encoding=``, ``export the net again as PNML``).
+* **Foreign exceptions are translated at the boundary**, once: where a file is read and
+  parsed (``json``, ``lxml``, pandas, DuckDB, pm4py's PNML importer, Python's codecs), the
+  reader turns what those libraries raise into the class above, naming the file. Nothing
+  deeper catches broadly, and a traceback from inside `bpr` is a bug.
+* **Limits, not exhaustion**: inputs beyond what any real service needs (a text field of more
+  than a million characters, a model of more than a million nodes, JSON nested more than 64
+  levels, a model file of more than 512 MiB) are refused with a :class:`FormatError`.
+
+The command line (:func:`bpr.cli.main`) exits with 1 and one line ``error: ...`` for a
+:class:`BprError`, 2 for wrong usage, and 70 only for anything else: a bug in `bpr`.
+
+Examples
+--------
+>>> from bpr import Step
+>>> Step("pay", "Pay the fee", duration="soon")
+Traceback (most recent call last):
+...
+bpr.errors.ModelError: step 'pay': duration 'soon' is not a duration; give a number of seconds ...
+>>> issubclass(ModelError, ValueError) and issubclass(ColumnError, LogError)
+True
 """
 
 from __future__ import annotations

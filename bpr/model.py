@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import numbers
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
@@ -204,11 +205,41 @@ def _short(value: Any) -> str:
 
 
 def _documents(value: Iterable[str] | str | None) -> frozenset[str] | None:
+    """Document names as a set; anything that is not text or texts is left for a named error."""
     if value is None:
         return None
     if isinstance(value, str):
-        value = [part for part in value.split(";")]
-    return frozenset(part.strip() for part in value if part and part.strip())
+        value = value.split(";")
+    if not isinstance(value, Iterable) or not all(isinstance(p, str) for p in value):
+        return value  # type: ignore[return-value]
+    return frozenset(part.strip() for part in value if part.strip())
+
+
+def _check_documents(owner: str, step: Any) -> None:
+    for field in ("documents_in", "documents_out"):
+        value = getattr(step, field)
+        if value is not None and not isinstance(value, frozenset):
+            raise ModelError(
+                f"{owner}: {field} {_short(value)} is not document names; give a list of "
+                "names, ';'-separated text, or null for unknown"
+            )
+
+
+def _check_texts(owner: str, node: Any, fields: Sequence[str]) -> None:
+    for field in fields:
+        value = getattr(node, field)
+        if value is not None and not isinstance(value, str):
+            raise ModelError(f"{owner}: {field} must be text or null; got {_short(value)}")
+
+
+def _check_counts(owner: str, node: Any, fields: Sequence[str], *, optional: bool) -> None:
+    for field in fields:
+        value = getattr(node, field)
+        if optional and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+            allowed = "a whole number, 0 or more" + (", or null" if optional else "")
+            raise ModelError(f"{owner}: {field} must be {allowed}; got {_short(value)}")
 
 
 @attrs.frozen
@@ -274,14 +305,23 @@ class StepStats:
     log, not that of its longest branch.
     """
 
-    events: int = attrs.field(validator=attrs.validators.ge(0))
-    cases: int = attrs.field(validator=attrs.validators.ge(0))
+    events: int
+    cases: int
     working: DurationStats | None = None
     waiting: DurationStats | None = None
-    opened: int | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
-    )
-    interleaved: bool = False
+    opened: int | None = None
+    interleaved: bool = attrs.field(default=False, converter=_flag_or_raw)
+
+    def __attrs_post_init__(self) -> None:
+        _check_counts("step statistics", self, ("events", "cases"), optional=False)
+        _check_counts("step statistics", self, ("opened",), optional=True)
+        _check_flags("step statistics", self, ("interleaved",), optional=False)
+        for field in ("working", "waiting"):
+            value = getattr(self, field)
+            if value is not None and not isinstance(value, DurationStats):
+                raise ModelError(
+                    f"step statistics: {field} must be DurationStats or null; got {_short(value)}"
+                )
 
 
 @attrs.frozen
@@ -384,6 +424,10 @@ class Step:
         _check_flags(owner, self, ("citizen_present", "mandatory", "documented"), optional=True)
         _check_flags(owner, self, ("fixed_channel", "rule_based"), optional=False)
         _check_seconds(owner, "duration", self.duration)
+        _check_texts(owner, self, ("agency", "name_fa", "legal_basis"))
+        _check_documents(owner, self)
+        if self.stats is not None and not isinstance(self.stats, StepStats):
+            raise ModelError(f"{owner}: stats must be StepStats or null; got {_short(self.stats)}")
 
 
 @attrs.frozen
@@ -445,11 +489,14 @@ class Flow:
     condition: str | None = None
 
     def __attrs_post_init__(self) -> None:
+        owner = f"flow {self.source} -> {self.target}"
         if self.probability is not None and not isinstance(self.probability, float):
             raise ModelError(
-                f"flow {self.source} -> {self.target}: probability {_short(self.probability)} "
-                "is not a number; give a number between 0 and 1, or null for unknown"
+                f"{owner}: probability {_short(self.probability)} is not a number; give a "
+                "number between 0 and 1, or null for unknown"
             )
+        _check_counts(owner, self, ("frequency",), optional=True)
+        _check_texts(owner, self, ("condition",))
 
 
 @attrs.frozen(eq=False)

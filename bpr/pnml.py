@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from bpr._read import file_bytes
+from bpr._read import check_xml, file_bytes
 from bpr.errors import FormatError, ModelError
 from bpr.model import Event, EventKind, Gateway, GatewayKind, ServiceProcess, Step
 
@@ -174,6 +174,7 @@ def read_pnml(path: str | PathLike[str]) -> Net:
         ) from None
     if root is None:
         raise FormatError(f"{path}: the file is empty; export the net again as PNML")
+    check_xml(root, str(path), lambda name: name in ("place", "transition"))
     _check_pnml(path, root)
     net, initial, final = _imported(path, root)
     if not initial:
