@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from bpr._words import in_unit
 from bpr.errors import BprError
 
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ ANNOTATION_FILES = ("annotations.xlsx", "annotations.csv")
 #: ``total``; once more at the end with ``done == total``.
 Progress = Callable[[str, int, int], None]
 
-_HOUR = 3600.0
-_DAY = 86400.0
 # Metric units in Analysis.metrics(): anything not listed is a count per case.
 _UNITS = {
     "steps_min": "steps",
@@ -417,15 +416,13 @@ _NO_CI = (_NAN, _NAN)  # low, high
 
 def _number(value: Any) -> float:
     """A metric as a float: durations in hours, unknown as NaN."""
-    if value is None:
-        return _NAN
-    if isinstance(value, timedelta):
-        return value.total_seconds() / _HOUR
+    if value is None or isinstance(value, timedelta):
+        return in_unit(value, "h")
     return float(value)
 
 
 def _days(value: timedelta | None) -> float:
-    return _NAN if value is None else value.total_seconds() / _DAY
+    return in_unit(value, "days")
 
 
 def _unit(metric: str, currency: str | None = None) -> str:

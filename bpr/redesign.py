@@ -33,6 +33,7 @@ import attrs
 from bpr._edit import Editor
 from bpr._graph import forward_walk
 from bpr._regions import METRICS, Regions
+from bpr._words import in_unit
 from bpr.errors import ModelError
 from bpr.heuristics import HEURISTICS, Candidate, Constraints, Evidence
 from bpr.model import Event, EventKind, Node, ServiceProcess, Step
@@ -378,7 +379,7 @@ def _metrics(process: ServiceProcess) -> dict[str, float]:
     counts["documents"] = length.documents
     return {
         **{m: math.nan if v is None else float(v) for m, v in counts.items()},
-        "cycle_time": math.nan if cycle is None else cycle.total_seconds() / 86400,
+        "cycle_time": in_unit(cycle, "days"),
     }
 
 
