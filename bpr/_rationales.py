@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from bpr._words import Lang, code_label, digits, heuristic_name
+from bpr._words import Lang, code_label, digits, heuristic_name, shift_name
 
 if TYPE_CHECKING:
     from bpr.model import Step
@@ -124,16 +124,13 @@ def _e_inquiry(change: _Change) -> str:
     )
 
 
-_SHIFT = {"pay": "پرداخت الکترونیکی", "submit": "درخواست برخط", "notify": "پیامک"}
-
-
 def _channel_shift(change: _Change) -> str:
     where = (
         "با پست"
         if change.code("channel") == "mail"
         else f"به‌صورت حضوری در {change.agency(change.first)}"
     )
-    how = _SHIFT.get(change.code("kind"), "مجرای الکترونیکی")
+    how = shift_name(change.code("kind"), "fa") or "مجرای الکترونیکی"
     text = f"{change.quoted} امروز {where} انجام می‌شود؛ با {how}، شهروند آن را از خانه انجام می‌دهد."
     if change.proposal.needs_legal_change:
         text += " اما قانون امروز مجرای آن را تعیین کرده است."

@@ -105,6 +105,15 @@ _FIELDS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
+# What a step of each kind becomes when the channel-shift heuristic moves it online.
+_SHIFTS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "pay": ("e-payment", "پرداخت الکترونیکی"),
+        "submit": ("online application", "درخواست برخط"),
+        "notify": ("SMS / e-notification", "پیامک"),
+    }
+)
+
 _HEURISTICS_FA: Mapping[str, str] = MappingProxyType(
     {
         "e_inquiry": "استعلام الکترونیکی به‌جای کاغذ",
@@ -186,6 +195,19 @@ def heuristic_name(heuristic: str, lang: Lang) -> str:
         return _HEURISTICS_FA[heuristic]
     found = HEURISTICS.get(heuristic)
     return heuristic if found is None else found.name
+
+
+def shift_name(kind: Any, lang: Lang) -> str | None:
+    """What a step of ``kind`` (a step kind or its value) becomes online, or ``None`` for a
+    kind the channel shift does not move.
+
+    >>> shift_name("pay", "en"), shift_name("pay", "fa"), shift_name("sign", "en")
+    ('e-payment', 'پرداخت الکترونیکی', None)
+    """
+    words = _SHIFTS.get(kind.value if isinstance(kind, enum.Enum) else str(kind))
+    if words is None:
+        return None
+    return words[1] if lang == "fa" else words[0]
 
 
 def name(text: str, lang: Lang, persian: str | None = None) -> str:

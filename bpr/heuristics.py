@@ -47,7 +47,7 @@ from bpr._edit import Editor
 from bpr._graph import acyclic
 from bpr._measure_model import step_seconds
 from bpr._steps import SYSTEM_DURATION, presence, visit_place
-from bpr._words import duration
+from bpr._words import duration, shift_name
 from bpr.model import (
     Actor,
     Channel,
@@ -465,11 +465,8 @@ def _inquiry_candidate(
 
 # -- channel_shift -------------------------------------------------------------------------
 
-_SHIFT = {
-    StepKind.PAY: (Channel.WEB, "e-payment"),
-    StepKind.SUBMIT: (Channel.WEB, "online application"),
-    StepKind.NOTIFY: (Channel.SMS, "SMS / e-notification"),
-}
+# The channel a step of each kind moves to (its name: bpr._words.shift_name).
+_SHIFT = {StepKind.PAY: Channel.WEB, StepKind.SUBMIT: Channel.WEB, StepKind.NOTIFY: Channel.SMS}
 
 
 def _channel_shift(process: ServiceProcess, constraints: Constraints) -> Iterator[Candidate]:
@@ -481,7 +478,7 @@ def _channel_shift(process: ServiceProcess, constraints: Constraints) -> Iterato
             continue
         if step.kind is StepKind.PAY and step.actor is not Actor.CITIZEN:
             continue  # only a payment the citizen makes moves to e-payment
-        channel, how = shift
+        channel, how = shift, shift_name(step.kind, "en")
         changed = _evolved(step, channel=channel, citizen_present=False)
         if step.kind is not StepKind.NOTIFY:
             changed = _evolved(changed, actor=Actor.CITIZEN)
