@@ -930,6 +930,9 @@ class _Canonical:
         valid = '"case" IS NOT NULL AND activity IS NOT NULL'
         if self.times:
             valid += " AND timestamp IS NOT NULL"
+        if self.reading.source.kind == "xes":
+            # Every value is in the stage now: two copies of the events at a time, not three.
+            self.con.execute(f"DROP TABLE {_XES_TABLE}")
         self.con.execute(
             f"CREATE TABLE {_TABLE} AS SELECT {', '.join(columns)} FROM bpr_parsed "
             f'WHERE {valid} ORDER BY "case", timestamp, position'
@@ -1281,10 +1284,17 @@ def _pair_lifecycle(reading: _Reading, chosen: dict[str, str], columns: list[str
     same = (
         f"s.{case} IS NOT DISTINCT FROM p.{case} AND s.{activity} IS NOT DISTINCT FROM p.{activity}"
     )
+    kind = f"coalesce(lower(trim(CAST({lifecycle} AS VARCHAR), {blank})), 'complete')"
+    if not con.execute(f"SELECT count(*) FROM {_XES_TABLE} WHERE {kind} <> 'complete'").fetchone()[
+        0
+    ]:
+        # Only complete events (the common export): nothing to pair or drop.
+        con.execute(f"ALTER TABLE {_XES_TABLE} DROP COLUMN {lifecycle}")
+        con.execute(f"ALTER TABLE {_XES_TABLE} DROP COLUMN {_XES_ROW}")
+        return None
     con.execute(
         f"CREATE TEMP TABLE bpr_kinds AS SELECT {_XES_ROW}, {case}, {activity}, {time} AS t, "
-        f"coalesce(lower(trim(CAST({lifecycle} AS VARCHAR), {blank})), 'complete') AS kind "
-        f"FROM {_XES_TABLE}"
+        f"{kind} AS kind FROM {_XES_TABLE}"
     )
     con.execute(
         "CREATE TEMP TABLE bpr_pairs AS "

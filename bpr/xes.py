@@ -59,6 +59,7 @@ BATCH = 20_000
 
 _SCALARS = frozenset({"string", "date", "int", "float", "boolean", "id"})
 _NESTED = frozenset({"list", "container"})
+_KNOWN = _SCALARS | _NESTED
 _EXAMPLES = 3
 
 
@@ -148,7 +149,7 @@ class _Reader:
             if kind in ("event", "trace", ""):
                 continue
             key = child.get("key")
-            if kind not in _SCALARS | _NESTED or key is None:
+            if kind not in _KNOWN or key is None:
                 self.notes.add("unknown XES elements ignored", f"<{kind}> at {self.where(child)}")
                 continue
             if prefix + key in values:
