@@ -171,6 +171,17 @@ def digits(text: str, lang: Lang) -> str:
     return text.translate(_PERSIAN_DIGITS) if lang == "fa" else text
 
 
+def listed(items: Iterable[str], lang: Lang, *, strong: bool = False) -> str:
+    """Items in one line: Persian commas in Persian; in English commas, or semicolons
+    (``strong``) between items that may hold commas themselves.
+
+    >>> listed(["a", "b"], "en"), listed(["a", "b"], "en", strong=True), listed(["a", "b"], "fa")
+    ('a, b', 'a; b', 'a، b')
+    """
+    separator = "، " if lang == "fa" else ("; " if strong else ", ")
+    return separator.join(items)
+
+
 def code_label(value: Any, lang: Lang) -> str:
     """The word for a step kind, an actor or a channel (an enum member or its value); any
     other text is returned as it is."""

@@ -122,7 +122,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from bpr import _display
-from bpr._words import DIAGRAM, code_label, digits, heuristic_name, name
+from bpr._words import DIAGRAM, code_label, digits, heuristic_name, listed, name
 from bpr.errors import RenderError
 from bpr.model import (
     Event,
@@ -1594,7 +1594,6 @@ def _drawn_redesign(redesign: Redesign, look: _Look) -> list[Any]:
     """The as-is with what goes struck through, above the to-be with what changed marked;
     a change is named by its heuristic."""
     lang = look.lang
-    separator = "، " if lang == "fa" else ", "
     changed: dict[str, list[str]] = {}
     for proposal in redesign.plan:
         for step_id in proposal.step_ids:
@@ -1602,14 +1601,14 @@ def _drawn_redesign(redesign: Redesign, look: _Look) -> list[Any]:
     before: dict[str, _Mark] = {}
     for step in redesign.as_is.steps:
         now = redesign.trace.get(step.id)
-        how = separator.join(dict.fromkeys(changed.get(step.id, [])))
+        how = listed(dict.fromkeys(changed.get(step.id, [])), lang)
         if now is None or now != step.id:
             gone = _word("removed" if now is None else "merged", lang).format(how)
             before[step.id] = _Mark(color=_SKIP_COLOR, fill=_SKIP_FILL, strike=True, note=gone)
         elif how:
             before[step.id] = _Mark(color=_CHANGE_COLOR, bold=True, note=how)
     after = {
-        step.id: _Mark(color=_CHANGE_COLOR, bold=True, note=separator.join(dict.fromkeys(h)))
+        step.id: _Mark(color=_CHANGE_COLOR, bold=True, note=listed(dict.fromkeys(h), lang))
         for step in redesign.to_be.steps
         if (h := changed.get(step.id))
     }

@@ -57,7 +57,7 @@ import attrs
 
 from bpr import _words as words
 from bpr._rationales import reason
-from bpr._words import code_label, field_label, heuristic_name, name, persian_names
+from bpr._words import code_label, field_label, heuristic_name, listed, name, persian_names
 from bpr.errors import BprError
 
 if TYPE_CHECKING:
@@ -472,9 +472,8 @@ def _length(analysis: Analysis, t: _Words) -> dict[str, Any]:
 
 def _definitions(t: _Words) -> list[dict[str, str]]:
     """The definition of every metric in the page's language, grouped as they are defined."""
-    separator = "، " if t.lang == "fa" else ", "
     return [
-        {"terms": separator.join(map(t.metric, metrics)), "text": fa if t.lang == "fa" else en}
+        {"terms": listed(map(t.metric, metrics), t.lang), "text": fa if t.lang == "fa" else en}
         for metrics, en, fa in words.DEFINITIONS
     ]
 
@@ -624,8 +623,7 @@ def _fact(value: Any, t: _Words, names: Mapping[str, str]) -> str:
     if isinstance(value, bool):
         return t("yes" if value else "no")
     if isinstance(value, frozenset):
-        separator = "، " if t.lang == "fa" else "; "
-        return separator.join(t.name(d, names) for d in sorted(value)) or t("none")
+        return listed((t.name(d, names) for d in sorted(value)), t.lang, strong=True) or t("none")
     if isinstance(value, timedelta):
         return t.duration(value)
     if value is None:
@@ -685,21 +683,19 @@ def _findings(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[s
     looking at them, with what to give."""
     findings = analysis.redesign.findings
     unit = _time_unit(f.time for f in findings)
-    separator = "، " if t.lang == "fa" else "; "
     rows = []
-    comma = "، " if t.lang == "fa" else ", "
     for f in findings:
-        fields = comma.join(field_label(x, t.lang) for x in f.fields)
+        fields = listed((field_label(x, t.lang) for x in f.fields), t.lang)
         which = "undocumented" if f.kind == "undocumented" else "missing_fields"
         what, advice = (x[1 if t.lang == "fa" else 0] for x in words.FINDINGS[which])
         rows.append(
             {
                 "kind": f.kind,
                 "what": what.format(
-                    heuristics=comma.join(heuristic_name(h, t.lang) for h in f.needed_by),
+                    heuristics=listed((heuristic_name(h, t.lang) for h in f.needed_by), t.lang),
                     fields=fields,
                 ),
-                "steps": _some_steps(f.steps, len(analysis.as_is.steps), t, names, separator),
+                "steps": _some_steps(f.steps, len(analysis.as_is.steps), t, names),
                 "share": t.share(f.cases_share),
                 "executions": t.number(f.executions),
                 "time": t.duration(f.time, unit=unit),
@@ -709,13 +705,11 @@ def _findings(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> dict[s
     return {"rows": rows, "template": _template_file(analysis)}
 
 
-def _some_steps(
-    steps: Sequence[str], total: int, t: _Words, names: Mapping[str, str], separator: str
-) -> str:
+def _some_steps(steps: Sequence[str], total: int, t: _Words, names: Mapping[str, str]) -> str:
     """The steps by name, or, for many, how many and the first few."""
     if len(steps) <= _STEPS_SHOWN:
-        return separator.join(t.name(n, names) for n in steps)
-    first = separator.join(t.name(n, names) for n in steps[:_STEPS_SHOWN])
+        return listed((t.name(n, names) for n in steps), t.lang, strong=True)
+    first = listed((t.name(n, names) for n in steps[:_STEPS_SHOWN]), t.lang, strong=True)
     count = t.digits(f"{len(steps)} {t('of')} {total}")
     return f"{count} {t('steps')}: {first} …"
 
@@ -807,23 +801,21 @@ def _part(key: str, value: str, t: _Words, names: Mapping[str, str]) -> str:
     if key in ("travel", "queue", "obtain", "gap", "office", "counter", "mean"):
         return _hms(value, t)
     if key == "steps":
-        separator = "، " if t.lang == "fa" else ", "
-        return separator.join(t.name(s.strip(), names) for s in value.split(", "))
+        return listed((t.name(s.strip(), names) for s in value.split(", ")), t.lang)
     if key == "weekend":
         days = [d.strip() for d in value.split(",")]
         if t.lang == "fa":
-            return "، ".join(words.WEEKDAYS_FA.get(d, d) for d in days)
-        return ", ".join(d.title() for d in days)
+            return listed((words.WEEKDAYS_FA.get(d, d) for d in days), t.lang)
+        return listed((d.title() for d in days), t.lang)
     if key == "zone" and t.lang == "fa" and value in ("Asia/Tehran", "Iran"):
         return "تهران"
     if key == "metric":
         return t.metric(value.replace(" ", "_"))
     if key == "weights":
         pairs = [w.rsplit(" ", 1) for w in value.split(", ")]
-        separator = "، " if t.lang == "fa" else ", "
         # The objective weighs the mean cycle time (bpr.redesign).
         metric = {"cycle_time": "cycle_time_mean"}
-        return separator.join(f"{t.metric(metric.get(m, m))} {t.digits(w)}" for m, w in pairs)
+        return listed((f"{t.metric(metric.get(m, m))} {t.digits(w)}" for m, w in pairs), t.lang)
     if t.lang == "fa":
         return t.digits(words.FA_WORDS.get(value, value))
     return value
@@ -869,8 +861,7 @@ def _assumptions(analysis: Analysis, t: _Words, names: Mapping[str, str]) -> lis
             entry = found.setdefault(text, {"text": text, "known": known, "where": []})
             if t(stage) not in entry["where"]:
                 entry["where"].append(t(stage))
-    separator = "، " if t.lang == "fa" else "; "
-    return [{**e, "where": separator.join(e["where"])} for e in found.values()]
+    return [{**e, "where": listed(e["where"], t.lang, strong=True)} for e in found.values()]
 
 
 def _glossary(analysis: Analysis, t: _Words) -> list[dict[str, str]]:
