@@ -105,6 +105,32 @@ _FIELDS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
+# Actors and channels as an English sentence of a rationale names them ("in the hands of the
+# back office", "happens at a counter office").
+_ACTOR_PHRASES: Mapping[str, str] = MappingProxyType(
+    {
+        "citizen": "the citizen",
+        "front_office": "the front office",
+        "back_office": "the back office",
+        "counter_office": "a counter office",
+        "system": "the system",
+        "external_agency": "another agency",
+    }
+)
+_CHANNEL_PHRASES: Mapping[str, str] = MappingProxyType(
+    {
+        "in_person": "in person",
+        "counter_office": "at a counter office",
+        "web": "on the web",
+        "mobile": "on a mobile app",
+        "ivr": "by telephone (IVR)",
+        "sms": "by SMS",
+        "mail": "by mail",
+        "internal": "internally",
+        "system": "by the system",
+    }
+)
+
 # What a step of each kind becomes when the channel-shift heuristic moves it online.
 _SHIFTS: Mapping[str, tuple[str, str]] = MappingProxyType(
     {
@@ -185,7 +211,7 @@ def listed(items: Iterable[str], lang: Lang, *, strong: bool = False) -> str:
 def code_label(value: Any, lang: Lang) -> str:
     """The word for a step kind, an actor or a channel (an enum member or its value); any
     other text is returned as it is."""
-    code = value.value if isinstance(value, enum.Enum) else str(value)
+    code = _code(value)
     words = _CODES.get(code)
     if words is None:
         return code
@@ -208,6 +234,25 @@ def heuristic_name(heuristic: str, lang: Lang) -> str:
     return heuristic if found is None else found.name
 
 
+def actor_phrase(actor: Any) -> str:
+    """Who does a step, as an English sentence says it (``a person`` when unknown).
+
+    >>> actor_phrase("back_office"), actor_phrase(None)
+    ('the back office', 'a person')
+    """
+    return _ACTOR_PHRASES.get(_code(actor), "a person")
+
+
+def channel_phrase(channel: Any) -> str:
+    """How a step is done on a known channel, as an English sentence says it (``on the
+    web``)."""
+    return _CHANNEL_PHRASES[_code(channel)]
+
+
+def _code(value: Any) -> str:
+    return value.value if isinstance(value, enum.Enum) else str(value)
+
+
 def shift_name(kind: Any, lang: Lang) -> str | None:
     """What a step of ``kind`` (a step kind or its value) becomes online, or ``None`` for a
     kind the channel shift does not move.
@@ -215,7 +260,7 @@ def shift_name(kind: Any, lang: Lang) -> str | None:
     >>> shift_name("pay", "en"), shift_name("pay", "fa"), shift_name("sign", "en")
     ('e-payment', 'پرداخت الکترونیکی', None)
     """
-    words = _SHIFTS.get(kind.value if isinstance(kind, enum.Enum) else str(kind))
+    words = _SHIFTS.get(_code(kind))
     if words is None:
         return None
     return words[1] if lang == "fa" else words[0]

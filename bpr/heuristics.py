@@ -47,7 +47,7 @@ from bpr._edit import Editor
 from bpr._graph import acyclic
 from bpr._measure_model import step_seconds
 from bpr._steps import SYSTEM_DURATION, presence, visit_place
-from bpr._words import duration, shift_name
+from bpr._words import actor_phrase, channel_phrase, duration, shift_name
 from bpr.model import (
     Actor,
     Channel,
@@ -259,29 +259,6 @@ def _unknown(step: Step, field: str) -> bool:
     return _read(step, field) is None
 
 
-# -- words for the rationales -----------------------------------------------------------------
-
-_ACTOR_WORDS = {
-    Actor.CITIZEN: "the citizen",
-    Actor.FRONT_OFFICE: "the front office",
-    Actor.BACK_OFFICE: "the back office",
-    Actor.COUNTER_OFFICE: "a counter office",
-    Actor.SYSTEM: "the system",
-    Actor.EXTERNAL_AGENCY: "another agency",
-}
-_CHANNEL_WORDS = {
-    Channel.IN_PERSON: "in person",
-    Channel.COUNTER_OFFICE: "at a counter office",
-    Channel.WEB: "on the web",
-    Channel.MOBILE: "on a mobile app",
-    Channel.IVR: "by telephone (IVR)",
-    Channel.SMS: "by SMS",
-    Channel.MAIL: "by mail",
-    Channel.INTERNAL: "internally",
-    Channel.SYSTEM: "by the system",
-}
-
-
 # -- shared views of a process -------------------------------------------------------------
 
 
@@ -485,7 +462,7 @@ def _channel_shift(process: ServiceProcess, constraints: Constraints) -> Iterato
         legal = constraints.stays_in_person(step) and bool(present)
         where = f"in person at {step.agency or 'the office'}" if present else "by mail"
         rationale = (
-            f"'{step.name}' happens {where}; as {how} ({_CHANNEL_WORDS[channel]}) the citizen "
+            f"'{step.name}' happens {where}; as {how} ({channel_phrase(channel)}) the citizen "
             "does it from home" + (" — but the law fixes its channel today." if legal else ".")
         )
         facts = ("kind", "channel") if paper_notice else ("kind", "citizen_present")
@@ -693,7 +670,7 @@ def _compose(process: ServiceProcess, constraints: Constraints) -> Iterator[Cand
     for chain in _chains(process):
         for run, gaps in _same_hands(chain):
             merged = _merged(run)
-            who = _ACTOR_WORDS[run[0].actor]
+            who = actor_phrase(run[0].actor)
             waits = ", ".join(duration(g.value) for g in gaps if g.source == "log_time")
             waited = f" (median wait before each: {waits})" if waits else ""
             rationale = (
@@ -999,7 +976,7 @@ def _automate(process: ServiceProcess, constraints: Constraints) -> Iterator[Can
         ):
             continue
         changed = _system_step(step, step.name)
-        who = _ACTOR_WORDS.get(step.actor, "a person")
+        who = actor_phrase(step.actor)
         what = "check" if step.kind is StepKind.VERIFY else "decide"
         rationale = (
             f"'{step.name}' applies fixed rules with no discretion: the system can {what} at "
