@@ -29,6 +29,7 @@ from bpr.errors import LogError
 from bpr.model import Step, StepKind
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from bpr.calendar import BusinessCalendar
@@ -76,60 +77,93 @@ class LogMeasured:
 
 @attrs.frozen
 class _Typed:
-    """A log's events with the step type of their activity, and the documents each needs."""
+    """A log's events with the step type of their activity, and the documents each needs.
+
+    ``events`` holds, per event: ``case`` (its position in ``case_ids``), ``activity`` (its
+    position in ``labels``), ``timestamp``, ``start`` (when the log has it), the segment
+    column (with ``by``), and the step type of its activity: ``t_kind``, ``t_actor``,
+    ``t_agency``, ``t_channel`` (categoricals), ``place`` and ``role`` (codes of the visit
+    place and of the (agency, actor) pair, -1 for an unknown place), and the flags.
+    """
 
     events: pd.DataFrame
     needs: pd.DataFrame  # activity, document: a citizen-facing activity needs the document
     makes: pd.DataFrame  # activity, document: the activity produces the document
     has_start: bool
-    case_ids: pd.Index  # events["case"] holds positions in it
+    case_ids: pd.Index
     zone: str  # the zone the log was read in: its calendar days when no calendar says
     unknown: dict[str, Missing]  # metric -> the activities that lack a field it needs
 
 
-def _typed(log: EventLog, annotations: Any) -> _Typed:
+def _typed(log: EventLog, annotations: Any, segment: str | None) -> _Typed:
+    import numpy as np
     import pandas as pd
 
     from bpr.annotate import step_types
 
-    events = log.to_pandas()
-    labels = sorted(events["activity"].unique())
+    wanted = ["case", "activity", "timestamp", "start"]
+    events = log._events(
+        [*wanted, *([segment] if segment else [])], categories=("case", "activity")
+    )
+    labels = list(events["activity"].cat.categories)
     steps = {
         label: Step(f"a{i}", label, **fields)
         for i, (label, fields) in enumerate(
-            step_types(labels, log, annotations=annotations).items()
+            step_types(sorted(labels), log, annotations=annotations).items()
         )
     }
-    table = pd.DataFrame(
-        {
-            "t_kind": [None if s.kind is None else s.kind.value for s in steps.values()],
-            "t_actor": [None if s.actor is None else s.actor.value for s in steps.values()],
-            "t_agency": [s.agency for s in steps.values()],
-            "t_place": [visit_place(s) for s in steps.values()],
-            "t_channel": [None if s.channel is None else s.channel.value for s in steps.values()],
-            # Unknown answers count as no here: the metrics that need them are unknown.
-            "present": [bool(presence(s)) for s in steps.values()],
-            "facing": [bool(is_citizen_facing(s)) for s in steps.values()],
-            "inquiry": [s.kind is StepKind.INQUIRY for s in steps.values()],
-            "paper": [bool(is_paper_inquiry(s)) for s in steps.values()],
-            "floor": [day_floor(s) or 0.0 for s in steps.values()],
-        },
-        index=pd.Index(list(steps), name="activity"),
-    )
-    needs = [(a, d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in or ()]
-    makes = [(a, d) for a, s in steps.items() for d in s.documents_out or ()]
+    typed = [steps[label] for label in labels]  # in the order of the activity codes
+    activity = events["activity"].cat.codes.to_numpy()
+    columns = {
+        f"t_{field}": _per_event([_value(getattr(s, field)) for s in typed], activity)
+        for field in _TYPED
+    }
+    places = pd.factorize(pd.Series([visit_place(s) for s in typed], dtype=object))[0]
+    roles = pd.factorize(pd.Series([(s.agency, _value(s.actor)) for s in typed], dtype=object))[0]
+    flags = {
+        "place": places,
+        "role": roles,
+        # Unknown answers count as no here: the metrics that need them are unknown.
+        "present": [bool(presence(s)) for s in typed],
+        "facing": [bool(is_citizen_facing(s)) for s in typed],
+        "inquiry": [s.kind is StepKind.INQUIRY for s in typed],
+        "paper": [bool(is_paper_inquiry(s)) for s in typed],
+        "floor": [day_floor(s) or 0.0 for s in typed],
+    }
+    columns |= {name: np.asarray(values)[activity] for name, values in flags.items()}
+    code = {label: i for i, label in enumerate(labels)}
+    needs = [
+        (code[a], d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in or ()
+    ]
+    makes = [(code[a], d) for a, s in steps.items() for d in s.documents_out or ()]
     # Every metric groups the events by case, many times over: grouping small integers is
     # several times faster than grouping the case ids (strings) themselves.
-    codes, case_ids = pd.factorize(events["case"], sort=True)
+    cases = events["case"].cat
+    order = np.argsort(cases.categories.to_numpy(dtype=object), kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
     return _Typed(
-        events=events.assign(case=codes).join(table, on="activity"),
+        events=events.assign(case=rank[cases.codes.to_numpy()], activity=activity, **columns),
         needs=pd.DataFrame(needs, columns=["activity", "document"]),
         makes=pd.DataFrame(makes, columns=["activity", "document"]),
         has_start="start" in events.columns,
-        case_ids=case_ids,
+        case_ids=pd.Index(cases.categories[order]),
         unknown=missing(list(steps.values())),
         zone=log.timezone,
     )
+
+
+def _value(field: Any) -> Any:
+    """An enum field's value, a plain field as it is."""
+    return getattr(field, "value", field)
+
+
+def _per_event(values: list[Any], activity: np.ndarray) -> pd.Categorical:
+    """Per event, the value of its activity (`values` in the order of the activity codes)."""
+    import pandas as pd
+
+    per_activity = pd.Categorical(values)
+    return pd.Categorical.from_codes(per_activity.codes[activity], per_activity.categories)
 
 
 def _per_case(
@@ -141,14 +175,14 @@ def _per_case(
     events = events.reset_index(drop=True)
     cases = events.groupby("case", sort=True)
     first = cases.cumcount() == 0
-    previous_place = cases["t_place"].shift(1)
+    previous_place = cases["place"].shift(1)
     # The local calendar day (naive: a zone whose clocks jumped at midnight has no 00:00).
     zone = typed.zone if calendar is None else calendar.timezone
     day = events["timestamp"].dt.tz_convert(zone).dt.tz_localize(None).dt.floor("D")
-    role = events.groupby(["t_agency", "t_actor"], dropna=False, sort=False).ngroup()
+    role = events["role"]
     # A visit goes on while the citizen stays at the same office on the same day.
     same_trip = ~first & cases["present"].shift(1, fill_value=False).astype(bool)
-    same_trip &= _same(events["t_place"], previous_place)
+    same_trip &= events["place"] == previous_place  # an unknown place (-1) equals itself
     timed = bool(events["timestamp"].notna().any())
     if timed:  # without times, a run at one place is one trip, as in a model
         same_trip &= day == day.groupby(events["case"]).shift(1)
@@ -186,11 +220,6 @@ def _per_case(
     out["burden"] = out["burden"].astype("timedelta64[us]")
     out.index = typed.case_ids[out.index].rename("case")
     return out.reset_index()[list(PER_CASE)]
-
-
-def _same(values: pd.Series, previous: pd.Series) -> pd.Series:
-    """Equal, with a missing value equal to a missing value."""
-    return (values == previous) | (values.isna() & previous.isna())
 
 
 def _documents(typed: _Typed, events: pd.DataFrame) -> pd.Series:
@@ -289,7 +318,8 @@ def measure_log(
     rates: Rates,
 ) -> LogMeasured:
     """Metrics, per-case table, segments (with ``by``), notes and unknown metrics of ``log``."""
-    typed = _typed(log, annotations)
+    segment = None if by is None else _segment_column(log, by)
+    typed = _typed(log, annotations, segment if segment in log._names() else None)
     events = typed.events
     cases = _per_case(typed, events, calendar, rates)
     metrics = _summary(cases, events, has_start=typed.has_start)
@@ -306,7 +336,7 @@ def measure_log(
         )
     elif not typed.has_start:
         notes.append("the log has no start times: working time and waiting share are unknown")
-    segments = None if by is None else _segments(log, typed, by, calendar, rates)
+    segments = None if segment is None else _segments(typed, by, segment, calendar, rates)
     return LogMeasured(metrics, cases, segments, notes, typed.unknown)
 
 
@@ -320,16 +350,16 @@ def _calendar_note(calendar: BusinessCalendar | None, zone: str) -> str:
 
 
 def _segments(
-    log: EventLog, typed: _Typed, by: str, calendar: BusinessCalendar | None, rates: Rates
+    typed: _Typed, by: str, column: str, calendar: BusinessCalendar | None, rates: Rates
 ) -> pd.DataFrame:
-    """One row per value of ``by``: the cases with that value (a case attribute), or each
-    case's events with that value (an event attribute). A missing value is a segment too."""
+    """One row per value of ``by`` (in ``column`` of the events): the cases with that value
+    (a case attribute), or each case's events with that value (an event attribute). A
+    missing value is a segment too."""
     import pandas as pd
 
     from bpr.measure import METRICS
 
     events = typed.events
-    column = _segment_column(log, events, by)
     values = events[column].astype(object)
     if (events.groupby("case")[column].nunique(dropna=False) <= 1).all():
         values = values.groupby(events["case"]).transform("first")
@@ -343,8 +373,11 @@ def _segments(
     return frame[list(METRICS)]
 
 
-def _segment_column(log: EventLog, events: pd.DataFrame, by: str) -> str:
-    if by in events.columns and not by.startswith("t_"):
+def _segment_column(log: EventLog, by: str) -> str:
+    """The events' column to segment by: a column of the log, a source column's canonical
+    name, or a step type field (``t_<field>``)."""
+    names = log._names()
+    if by in names and not by.startswith("t_"):
         return by
     chosen = {source: canonical for canonical, source in log.columns_chosen.items()}
     if by in chosen:
@@ -352,7 +385,7 @@ def _segment_column(log: EventLog, events: pd.DataFrame, by: str) -> str:
     if by in _TYPED:
         return f"t_{by}"
     skip = ("position", "timestamp", "start")
-    usable = [c for c in events.columns if c not in skip and not c.startswith("t_")]
+    usable = [c for c in names if c not in skip and not c.startswith("t_")]
     usable += [c for c in _TYPED if c not in usable]
     raise LogError(
         f"measure: the log {log.source!r} has no attribute {by!r} to segment by; use one of "
