@@ -472,7 +472,7 @@ def _place(step: Step) -> str | None:
 def _log_facts(log: EventLog, process: ServiceProcess) -> _LogFacts:
     from bpr.labels import normalize
 
-    events = log.to_pandas()
+    events = log._events(["case", "activity", "timestamp", "start", "resource"])
     done = events["timestamp"]
     start = events["start"] if "start" in events.columns else done.mask(done.notna())
     begin = start.fillna(done)
