@@ -31,6 +31,7 @@ from bpr.errors import (
     ModelError,
     OutputError,
     RenderError,
+    StepTableError,
 )
 from bpr.fidelity import SAMPLING, TOLERANCES, Fidelity, FidelityWarning, fidelity
 from bpr.heuristics import (
@@ -89,6 +90,7 @@ from bpr.simulate import (
     simulate,
 )
 from bpr.stats import LogStats
+from bpr.step_table import read_steps, write_steps
 
 __all__ = [
     "ANNOTATION_COLUMNS",
@@ -164,6 +166,7 @@ __all__ = [
     "Step",
     "StepKind",
     "StepStats",
+    "StepTableError",
     "Tariff",
     "Travel",
     "Xor",
@@ -181,6 +184,7 @@ __all__ = [
     "read_log",
     "read_pnml",
     "read_process",
+    "read_steps",
     "redesign",
     "render",
     "report",
@@ -191,4 +195,5 @@ __all__ = [
     "write_bpmn",
     "write_pnml",
     "write_process",
+    "write_steps",
 ]

@@ -9,6 +9,7 @@ The tree::
     ├── LogError (ValueError)         an event log cannot be read
     │   └── ColumnError               a column the log needs is missing
     ├── AnnotationError (ValueError)  an annotation table has an unknown column or value
+    │   └── StepTableError            a step table (bpr.read_steps) is not a process
     ├── RenderError (RuntimeError)    a diagram could not be drawn
     └── OutputError                   a file cannot be written
 
@@ -55,6 +56,7 @@ __all__ = [
     "ModelError",
     "OutputError",
     "RenderError",
+    "StepTableError",
 ]
 
 
@@ -112,6 +114,12 @@ class ColumnError(LogError):
 
 class AnnotationError(BprError, ValueError):
     """An annotation table has an unknown column, an unknown value or an unmatched row."""
+
+
+class StepTableError(AnnotationError):
+    """A step table (:func:`bpr.read_steps`) does not describe a process: a step follows a
+    missing step, a cycle has no repeat mark, a group mark is malformed... The message names
+    the file, the row (header row 1) and the column."""
 
 
 class RenderError(BprError, RuntimeError):

@@ -249,7 +249,8 @@ class Source:
     ``origin`` is ``"annotation"`` (an analyst's table; ``detail`` names the file and row),
     ``"log_attribute"`` (an event column; ``detail`` names it and the share of events),
     ``"classifier"`` (the label; ``detail`` is the rule that fired), ``"procedure"`` (the
-    written procedure) or ``"model"`` (set in the model by hand or by a redesign change);
+    written procedure), ``"step_table"`` (a step table, :func:`bpr.read_steps`; ``detail``
+    names the file and row) or ``"model"`` (set in the model by hand or by a redesign change);
     ``confidence`` in [0, 1] where the source has one.
 
     >>> Source("kind", "classifier", "kind:pay<-'pay'", 0.75)
