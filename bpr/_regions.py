@@ -26,6 +26,7 @@ import networkx as nx
 
 from bpr._edit import Editor
 from bpr._measure_model import Stretch, measure_stretch
+from bpr._words import in_unit
 from bpr.errors import ModelError
 from bpr.model import Event, EventKind, Flow, Node, ServiceProcess, Step
 
@@ -163,7 +164,7 @@ def _combined(stretches: Sequence[Stretch]) -> dict[str, float]:
         "handoffs": math.fsum(s.handoffs for s in stretches),
         "agencies": math.fsum(1.0 - math.prod(sorted(p)) for p in avoid.values()),
         "documents": math.fsum(_supplied(documents[d]) for d in needed),
-        "cycle_time": math.nan if cycle is None else cycle.total_seconds() / 86400,
+        "cycle_time": in_unit(cycle, "days"),
     }
     # A metric some step lacks a field for is unknown for the whole process.
     unknown = set().union(*(s.unknown for s in stretches))
