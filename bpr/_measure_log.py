@@ -29,7 +29,6 @@ from bpr.errors import LogError
 from bpr.model import Step, StepKind
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
     from bpr.calendar import BusinessCalendar
@@ -52,6 +51,8 @@ PER_CASE = (
 )
 _TYPED = ("kind", "actor", "agency", "channel")
 _DAY = timedelta(days=1)
+# Events per chunk of cases measured at a time (a log held in DuckDB).
+_CHUNK = 1_000_000
 
 
 @attrs.frozen
@@ -76,53 +77,59 @@ class LogMeasured:
 
 
 @attrs.frozen
+class _Types:
+    """The step type of each activity of a log (in the order of ``labels``), per-event
+    columns to be taken from it by activity code, and the documents each activity needs."""
+
+    labels: list[str]
+    columns: dict[str, Any]  # t_<field>: per-activity Categorical; flags: per-activity arrays
+    needs: pd.DataFrame  # activity (code), document: a citizen-facing activity needs it
+    makes: pd.DataFrame  # activity (code), document: the activity produces the document
+    unknown: dict[str, Missing]  # metric -> the activities that lack a field it needs
+
+
+@attrs.frozen
 class _Typed:
-    """A log's events with the step type of their activity, and the documents each needs.
+    """The events of some cases of a log with the step type of their activity.
 
     ``events`` holds, per event: ``case`` (its position in ``case_ids``), ``activity`` (its
-    position in ``labels``), ``timestamp``, ``start`` (when the log has it), the segment
+    position in the types' labels), ``timestamp``, ``start`` (when the log has it), the segment
     column (with ``by``), and the step type of its activity: ``t_kind``, ``t_actor``,
     ``t_agency``, ``t_channel`` (categoricals), ``place`` and ``role`` (codes of the visit
     place and of the (agency, actor) pair, -1 for an unknown place), and the flags.
     """
 
     events: pd.DataFrame
-    needs: pd.DataFrame  # activity, document: a citizen-facing activity needs the document
-    makes: pd.DataFrame  # activity, document: the activity produces the document
+    needs: pd.DataFrame
+    makes: pd.DataFrame
     has_start: bool
     case_ids: pd.Index
     zone: str  # the zone the log was read in: its calendar days when no calendar says
-    unknown: dict[str, Missing]  # metric -> the activities that lack a field it needs
+    unknown: dict[str, Missing]
 
 
-def _typed(log: EventLog, annotations: Any, segment: str | None) -> _Typed:
+def _types(log: EventLog, annotations: Any) -> _Types:
     import numpy as np
     import pandas as pd
 
     from bpr.annotate import step_types
 
-    wanted = ["case", "activity", "timestamp", "start"]
-    events = log._events(
-        [*wanted, *([segment] if segment else [])], categories=("case", "activity")
-    )
-    labels = list(events["activity"].cat.categories)
+    labels = list(log.activities)
     steps = {
         label: Step(f"a{i}", label, **fields)
         for i, (label, fields) in enumerate(
-            step_types(sorted(labels), log, annotations=annotations).items()
+            step_types(labels, log, annotations=annotations).items()
         )
     }
-    typed = [steps[label] for label in labels]  # in the order of the activity codes
-    activity = events["activity"].cat.codes.to_numpy()
-    columns = {
-        f"t_{field}": _per_event([_value(getattr(s, field)) for s in typed], activity)
-        for field in _TYPED
+    typed = list(steps.values())
+    columns: dict[str, Any] = {
+        f"t_{field}": pd.Categorical([_value(getattr(s, field)) for s in typed]) for field in _TYPED
     }
-    places = pd.factorize(pd.Series([visit_place(s) for s in typed], dtype=object))[0]
-    roles = pd.factorize(pd.Series([(s.agency, _value(s.actor)) for s in typed], dtype=object))[0]
+    columns["place"] = pd.factorize(pd.Series([visit_place(s) for s in typed], dtype=object))[0]
+    columns["role"] = pd.factorize(
+        pd.Series([(s.agency, _value(s.actor)) for s in typed], dtype=object)
+    )[0]
     flags = {
-        "place": places,
-        "role": roles,
         # Unknown answers count as no here: the metrics that need them are unknown.
         "present": [bool(presence(s)) for s in typed],
         "facing": [bool(is_citizen_facing(s)) for s in typed],
@@ -130,40 +137,58 @@ def _typed(log: EventLog, annotations: Any, segment: str | None) -> _Typed:
         "paper": [bool(is_paper_inquiry(s)) for s in typed],
         "floor": [day_floor(s) or 0.0 for s in typed],
     }
-    columns |= {name: np.asarray(values)[activity] for name, values in flags.items()}
+    columns |= {name: np.asarray(values) for name, values in flags.items()}
     code = {label: i for i, label in enumerate(labels)}
-    needs = [
-        (code[a], d) for a, s in steps.items() if is_citizen_facing(s) for d in s.documents_in or ()
-    ]
+    facing = [(code[a], s) for a, s in steps.items() if is_citizen_facing(s)]
+    needs = [(i, d) for i, s in facing for d in s.documents_in or ()]
     makes = [(code[a], d) for a, s in steps.items() for d in s.documents_out or ()]
+    return _Types(
+        labels=labels,
+        columns=columns,
+        needs=pd.DataFrame(needs, columns=["activity", "document"]),
+        makes=pd.DataFrame(makes, columns=["activity", "document"]),
+        unknown=missing(typed),
+    )
+
+
+def _typed(
+    log: EventLog, types: _Types, segment: str | None, cases: tuple[Any, Any] | None
+) -> _Typed:
+    """The events of the cases in the range `cases` (all with None), typed."""
+    import numpy as np
+    import pandas as pd
+
+    wanted = ["case", "activity", "timestamp", "start", *([segment] if segment else [])]
+    events = log._events(wanted, categories=("case", "activity"), cases=cases)
+    # The codes of the types' labels: the chunk's categories are only those it has.
+    activity = pd.Index(types.labels).get_indexer(events["activity"].cat.categories)
+    activity = activity[events["activity"].cat.codes.to_numpy()]
+    columns = {
+        name: pd.Categorical.from_codes(values.codes[activity], values.categories)
+        if isinstance(values, pd.Categorical)
+        else values[activity]
+        for name, values in types.columns.items()
+    }
     # Every metric groups the events by case, many times over: grouping small integers is
     # several times faster than grouping the case ids (strings) themselves.
-    cases = events["case"].cat
-    order = np.argsort(cases.categories.to_numpy(dtype=object), kind="stable")
+    ids = events["case"].cat
+    order = np.argsort(ids.categories.to_numpy(dtype=object), kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     return _Typed(
-        events=events.assign(case=rank[cases.codes.to_numpy()], activity=activity, **columns),
-        needs=pd.DataFrame(needs, columns=["activity", "document"]),
-        makes=pd.DataFrame(makes, columns=["activity", "document"]),
+        events=events.assign(case=rank[ids.codes.to_numpy()], activity=activity, **columns),
+        needs=types.needs,
+        makes=types.makes,
         has_start="start" in events.columns,
-        case_ids=pd.Index(cases.categories[order]),
-        unknown=missing(list(steps.values())),
+        case_ids=pd.Index(ids.categories[order]),
         zone=log.timezone,
+        unknown=types.unknown,
     )
 
 
 def _value(field: Any) -> Any:
     """An enum field's value, a plain field as it is."""
     return getattr(field, "value", field)
-
-
-def _per_event(values: list[Any], activity: np.ndarray) -> pd.Categorical:
-    """Per event, the value of its activity (`values` in the order of the activity codes)."""
-    import pandas as pd
-
-    per_activity = pd.Categorical(values)
-    return pd.Categorical.from_codes(per_activity.codes[activity], per_activity.categories)
 
 
 def _per_case(
@@ -256,8 +281,9 @@ def _days(events: pd.DataFrame, starts: pd.Series) -> pd.Series:
     return gap.clip(lower=events["floor"]).groupby(events["case"]).sum()
 
 
-def _summary(cases: pd.DataFrame, events: pd.DataFrame, *, has_start: bool) -> dict[str, Any]:
-    """Means over cases (and cycle-time quantiles) of a :func:`_per_case` table of ``events``."""
+def _summary(cases: pd.DataFrame, variants: int, *, has_start: bool) -> dict[str, Any]:
+    """Means over cases (and cycle-time quantiles) of a :func:`_per_case` table, and the
+    number of variants of its events."""
     metrics: dict[str, Any] = {name: _mean(cases[name]) for name in (*COUNTS, "days")}
     metrics["steps_min"] = int(cases["steps"].min())
     metrics["steps_max"] = int(cases["steps"].max())
@@ -279,7 +305,7 @@ def _summary(cases: pd.DataFrame, events: pd.DataFrame, *, has_start: bool) -> d
         else None
     )
     metrics["cases"] = len(cases)
-    metrics["variants"] = _variants(events)
+    metrics["variants"] = variants
     return metrics
 
 
@@ -289,8 +315,8 @@ def _mean(values: pd.Series) -> float | None:
     return None if math.isnan(mean) else mean
 
 
-def _variants(events: pd.DataFrame) -> int:
-    """The number of distinct activity sequences of the cases of ``events``."""
+def _variants(events: pd.DataFrame) -> set[bytes]:
+    """The distinct activity sequences of the cases of ``events`` (as bytes of the codes)."""
     import numpy as np
     import pandas as pd
 
@@ -298,9 +324,9 @@ def _variants(events: pd.DataFrame) -> int:
     # case, where pandas' groupby-agg(tuple) makes a Python call and a tuple per case.
     cases = pd.factorize(events["case"])[0]
     order = np.argsort(cases, kind="stable")
-    codes = pd.factorize(events["activity"])[0][order].astype("<i4").tobytes()
+    codes = events["activity"].to_numpy()[order].astype("<i4").tobytes()
     bounds = np.flatnonzero(np.diff(cases[order], prepend=-1, append=-1)) * 4
-    return len({codes[a:b] for a, b in itertools.pairwise(bounds.tolist())})
+    return {codes[a:b] for a, b in itertools.pairwise(bounds.tolist())}
 
 
 def _py(value: Any) -> timedelta | None:
@@ -318,15 +344,31 @@ def measure_log(
     rates: Rates,
 ) -> LogMeasured:
     """Metrics, per-case table, segments (with ``by``), notes and unknown metrics of ``log``."""
-    segment = None if by is None else _segment_column(log, by)
-    typed = _typed(log, annotations, segment if segment in log._names() else None)
-    events = typed.events
-    cases = _per_case(typed, events, calendar, rates)
-    metrics = _summary(cases, events, has_start=typed.has_start)
+    import pandas as pd
+
+    types = _types(log, annotations)
+    has_start = "start" in log._names()
+    if by is None:
+        # A chunk of cases at a time: memory holds one chunk's events and the per-case table.
+        parts, variants = [], set()
+        for cases in log._case_ranges(_CHUNK):
+            typed = _typed(log, types, None, cases)
+            parts.append(_per_case(typed, typed.events, calendar, rates))
+            variants |= _variants(typed.events)
+            del typed
+        per_case = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        segments = None
+    else:
+        segment = _segment_column(log, by)
+        typed = _typed(log, types, segment if segment in log._names() else None, None)
+        per_case = _per_case(typed, typed.events, calendar, rates)
+        variants = _variants(typed.events)
+        segments = _segments(typed, by, segment, calendar, rates)
+    metrics = _summary(per_case, len(variants), has_start=has_start)
     notes = [
         "steps typed per activity as discover types them: annotations, then event "
         "attributes, then the classifier (bpr.typing_report says which)",
-        _calendar_note(calendar, typed.zone),
+        _calendar_note(calendar, log.timezone),
     ]
     if not log.timed:
         notes.append(
@@ -334,10 +376,9 @@ def measure_log(
             "waiting share and days are unknown, and a visit is a run of steps at one place "
             "(no day boundary)"
         )
-    elif not typed.has_start:
+    elif not has_start:
         notes.append("the log has no start times: working time and waiting share are unknown")
-    segments = None if segment is None else _segments(typed, by, segment, calendar, rates)
-    return LogMeasured(metrics, cases, segments, notes, typed.unknown)
+    return LogMeasured(metrics, per_case, segments, notes, types.unknown)
 
 
 def _calendar_note(calendar: BusinessCalendar | None, zone: str) -> str:
@@ -368,7 +409,7 @@ def _segments(
     for value in sorted(values[~missing].unique(), key=str) + ([None] if missing.any() else []):
         subset = events[missing if value is None else values == value]
         cases = _per_case(typed, subset, calendar, rates)
-        rows[value] = _summary(cases, subset, has_start=typed.has_start)
+        rows[value] = _summary(cases, len(_variants(subset)), has_start=typed.has_start)
     frame = pd.DataFrame(list(rows.values()), index=pd.Index(list(rows), name=by))
     return frame[list(METRICS)]
 

@@ -283,17 +283,29 @@ class EventLog:
         with self._cursor() as cursor:
             return [row[0] for row in cursor.execute(f"DESCRIBE {_TABLE}").fetchall()]
 
-    def _events(self, columns: Sequence[str], *, categories: Sequence[str] = ()) -> pd.DataFrame:
+    def _events(
+        self,
+        columns: Sequence[str],
+        *,
+        categories: Sequence[str] = (),
+        cases: tuple[Any, Any] | None = None,
+    ) -> pd.DataFrame:
         """The events' `columns` (those the log has) in canonical order, the `categories`
         among them as pandas categoricals: only what a computation needs leaves the engine,
-        so that a measure of ten million events does not copy every attribute."""
+        so that a measure of ten million events does not copy every attribute. With `cases`
+        (a range of :meth:`_case_ranges`), only the events of those cases."""
         chosen = [c for c in dict.fromkeys(columns) if c in self._names()]
         if self._frame is not None:
             events = self._frame[chosen]
             return events.astype({c: "category" for c in categories if c in chosen})
+        where = ""
+        if cases is not None:
+            after, last = cases
+            where = f'WHERE "case" <= {_lit(last)}'
+            where += "" if after is None else f' AND "case" > {_lit(after)}'
         with self._cursor() as cursor:
             table = cursor.sql(
-                f"SELECT {', '.join(map(_q, chosen))} FROM {_TABLE} "
+                f"SELECT {', '.join(map(_q, chosen))} FROM {_TABLE} {where} "
                 'ORDER BY "case", timestamp, position'
             ).to_arrow_table()
         for column in categories:
@@ -301,6 +313,21 @@ class EventLog:
                 i = chosen.index(column)
                 table = table.set_column(i, column, table.column(i).dictionary_encode())
         return table.to_pandas()
+
+    def _case_ranges(self, events: int) -> list[tuple[Any, Any] | None]:
+        """Ranges of case ids ``(after, last)`` (``after`` excluded, None for the first) that
+        hold about `events` events each, whole cases; ``[None]`` (every case at once) for a
+        log held in pandas, which is in memory anyway."""
+        if self._frame is not None:
+            return [None]
+        with self._cursor() as cursor:
+            rows = cursor.execute(
+                'SELECT max("case") FROM (SELECT "case", sum(n) OVER (ORDER BY "case") AS upto '
+                f'FROM (SELECT "case", count(*) AS n FROM {_TABLE} GROUP BY "case")) '
+                f"GROUP BY (upto - 1) // {int(events)} ORDER BY 1"
+            ).fetchall()
+        lasts = [row[0] for row in rows]
+        return list(zip([None, *lasts[:-1]], lasts, strict=True))
 
     def _value_counts(self, column: str, *, first_of_case: bool = False) -> pd.DataFrame:
         """Events per activity and value of ``column``: columns ``activity, value, n``.

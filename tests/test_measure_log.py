@@ -290,3 +290,26 @@ def test_a_log_that_says_nothing_about_presence_or_agencies_gives_unknown_not_ze
     assert length.steps == 5.0 and length.rework == 0.5  # what needs no typing stays known
     typed = measure(_log(), annotations=ANNOTATIONS, calendar=BusinessCalendar())
     assert typed.unknown == {}
+
+
+def test_a_log_in_duckdb_is_measured_a_chunk_of_cases_at_a_time(monkeypatch):
+    # Ten cases (copies of the two, with ids that sort apart from their order of creation) in
+    # chunks of about three events: whole cases per chunk, the same length as all at once.
+    rows = [(f"{k}-{case}", a, s, t) for k in (3, 1, 4, 0, 2) for case, a, s, t in EVENTS]
+    frame = pd.DataFrame(rows, columns=["case", "activity", "start", "timestamp"])
+    calendar = BusinessCalendar()
+    whole = measure(
+        read_log(frame, timezone="Asia/Tehran", engine="pandas"),
+        annotations=ANNOTATIONS,
+        calendar=calendar,
+    )
+    monkeypatch.setattr("bpr._measure_log._CHUNK", 3)
+    log = read_log(frame, timezone="Asia/Tehran", engine="duckdb")
+    assert len(log._case_ranges(3)) == 10  # each case (4 or 6 events) fills a chunk
+    chunked = measure(log, annotations=ANNOTATIONS, calendar=calendar)
+    pd.testing.assert_frame_equal(chunked.per_case, whole.per_case)
+    assert list(chunked.per_case["case"]) == sorted(
+        f"{k}-{c}" for k in range(5) for c in ["c1", "c2"]
+    )
+    assert [getattr(chunked, m) for m in METRICS] == [getattr(whole, m) for m in METRICS]
+    assert chunked.variants == 2 and chunked.steps == 5.0
