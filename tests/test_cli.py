@@ -685,32 +685,6 @@ def test_annotate_refuses_a_format_it_cannot_write(tmp_path):
 # -- the output folder ----------------------------------------------------------------------
 
 
-def test_a_second_analyze_into_the_folder_leaves_nothing_of_the_first(tmp_path):
-    import json
-
-    log = DATA / "logs" / "running-example.csv"
-    steps = tmp_path / "steps.txt"
-    steps.write_text("register request\ndecide\n", encoding="utf-8")
-    out = tmp_path / "out"
-    first = _bpr("analyze", log, "--documented", steps, "--no-simulate", "-o", out)
-    assert first.returncode == 0, first.stderr
-    assert {"gaps.csv", "gaps.svg", "manifest.json"} <= {p.name for p in out.iterdir()}
-    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
-    second = _bpr("analyze", log, "--no-simulate", "-o", out)
-    assert second.returncode == 0, second.stderr
-    assert "removed the earlier run's gaps.csv, gaps.svg" in second.stdout
-    assert (
-        "also holds files this run did not write" in second.stderr and "notes.txt" in second.stderr
-    )
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    on_disk = {p.name for p in out.iterdir()} - {"manifest.json", "notes.txt"}
-    assert set(manifest["files"]) == on_disk
-    assert manifest["about"]["command"] == "analyze"
-    assert manifest["about"]["inputs"]["log"]["path"] == str(log)
-    assert "documented" not in manifest["about"]["inputs"]
-    assert manifest["about"]["options"]["no_simulate"] is True
-
-
 def test_analyze_over_files_it_did_not_write_needs_force(tmp_path):
     log = DATA / "logs" / "running-example.csv"
     (tmp_path / "report.html").write_text("someone's page\n", encoding="utf-8")
@@ -751,3 +725,69 @@ def test_render_refuses_to_write_through_a_link(demo_run, tmp_path):
     assert result.returncode == 1
     assert "drawing.svg is a symbolic link" in result.stderr and "Traceback" not in result.stderr
     assert outside.read_text(encoding="utf-8") == "keep\n"
+
+
+KILLED_ANALYZE = """
+import os, signal, sys
+from bpr import _files
+from bpr.cli import main
+real = os.replace
+def replace(source, target):  # killed with metrics.csv written but not yet in place
+    if str(target).endswith("metrics.csv"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(source, target)
+_files.os.replace = replace
+main(sys.argv[1:])
+"""
+
+
+def test_a_killed_analyze_leaves_whole_files_and_the_next_leaves_nothing_of_the_first(tmp_path):
+    """A first run with a documented procedure; a second without, killed midway; the second
+    again: it goes on without --force, and no file of the first is left."""
+    import hashlib
+    import json
+    import signal
+
+    def digests() -> dict[str, str]:
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in out.iterdir()
+            if p.is_file()
+            and p.name not in ("manifest.json", "notes.txt")
+            and not p.name.startswith(".bpr-")
+        }
+
+    log = DATA / "logs" / "running-example.csv"
+    steps = tmp_path / "steps.txt"
+    steps.write_text("register request\ndecide\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert _bpr("analyze", log, "--documented", steps, "--no-simulate", "-o", out).returncode == 0
+    first = digests()
+    assert {"gaps.csv", "gaps.svg"} <= set(first)
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")
+    second = ["analyze", str(log), "--no-simulate", "--lang", "fa", "-o", str(out)]
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_ANALYZE, *second], capture_output=True, check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    stopped = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert stopped["complete"] is False and "metrics.csv" in stopped["pending"]
+    assert [p.name for p in out.iterdir() if p.name.startswith(".bpr-metrics.csv.")]
+    after_kill = digests()
+    again = _bpr(*second)
+    assert again.returncode == 0, again.stderr  # no --force needed: every file is known
+    third = digests()
+    for name, digest in after_kill.items():  # each file is the first run's or the second's
+        assert digest in (first.get(name), third.get(name)), name
+    assert after_kill["metrics.csv"] == first["metrics.csv"]  # not the killed one's
+    assert after_kill["report.html"] == third["report.html"] != first["report.html"]
+    assert "removed the earlier run's gaps.csv, gaps.svg" in again.stdout
+    assert "also holds files this run did not write" in again.stderr
+    assert "notes.txt" in again.stderr and (out / "notes.txt").exists()
+    assert not any(p.name.startswith(".bpr-") for p in out.iterdir())
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] is True and set(manifest["files"]) == set(third)
+    assert manifest["about"]["command"] == "analyze"
+    assert manifest["about"]["inputs"]["log"]["path"] == str(log)
+    assert "documented" not in manifest["about"]["inputs"]
+    assert manifest["about"]["options"]["lang"] == "fa"
