@@ -962,8 +962,14 @@ _MODELS = (".json", ".bpmn", ".pnml")
     help="The table to write: .xlsx (Excel, with drop-down lists) or .csv (UTF-8).",
 )
 @_annotations_option("A table filled in before, whose values the new one keeps.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the table at --output even if it exists and is not given with --annotations "
+    "(what was filled in there is lost).",
+)
 @_log_options
-def annotate(log: Path, output: Path, annotations: Path | None) -> None:
+def annotate(log: Path, output: Path, annotations: Path | None, force: bool) -> None:
     """Write the annotation table of LOG's activities for an analyst to fill in.
 
     One row per activity, pre-filled with what a previous table, the log's columns and the
@@ -979,6 +985,7 @@ def annotate(log: Path, output: Path, annotations: Path | None) -> None:
     """
     from bpr.annotate import annotation_table, write_annotation_table
 
+    _keep_filled_in(output, annotations, force)
     event_log = _read_log(log)
     table = annotation_table(event_log, annotations=annotations)
     written = write_annotation_table(table, output)
@@ -988,6 +995,17 @@ def annotate(log: Path, output: Path, annotations: Path | None) -> None:
         f"wrote {escape(str(written))}: {len(table)} activities, {missing} with fields to "
         f"give, {review} with guesses to check"
     )
+
+
+def _keep_filled_in(output: Path, annotations: Path | None, force: bool) -> None:
+    """Refuse to replace a table an analyst may have filled in, unless its values are carried
+    over (it is given with --annotations) or --force says so."""
+    given = annotations is not None and annotations.resolve() == output.resolve()
+    if output.exists() and not (given or force):
+        raise BprError(
+            f"{output} exists and may hold what an analyst filled in; give --annotations "
+            f"{output} to keep its values in the new table, or --force to replace it"
+        )
 
 
 @cli.command()

@@ -675,6 +675,26 @@ def test_annotate_writes_the_table_and_analyze_reads_it_back(tmp_path):
     assert set(again["agency"]) == {"Municipality"} and set(again["mandatory"]) == {"no"}
 
 
+def test_annotate_does_not_replace_a_table_that_may_be_filled_in(tmp_path):
+    log = DATA / "logs" / "running-example.xes"
+    table = tmp_path / "steps.csv"
+    assert _bpr("annotate", log, "-o", table).returncode == 0
+    filled = pd.read_csv(table, dtype=str, keep_default_na=False)
+    filled.loc[filled["activity"] == "decide", "agency"] = "Registry"
+    filled.to_csv(table, index=False, encoding="utf-8-sig")
+    refused = _bpr("annotate", log, "-o", table)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"give --annotations {table} to keep its values" in refused.stderr
+    assert pd.read_csv(table, dtype=str, keep_default_na=False).equals(filled)
+    kept = _bpr("annotate", log, "--annotations", table, "-o", table)
+    assert kept.returncode == 0, kept.stderr
+    again = pd.read_csv(table, dtype=str, keep_default_na=False).set_index("activity")
+    assert again.loc["decide", "agency"] == "Registry"
+    assert _bpr("annotate", log, "--force", "-o", table).returncode == 0
+    replaced = pd.read_csv(table, dtype=str, keep_default_na=False).set_index("activity")
+    assert replaced.loc["decide", "agency"] == ""
+
+
 def test_annotate_refuses_a_format_it_cannot_write(tmp_path):
     result = _bpr("annotate", DATA / "logs" / "running-example.xes", "-o", tmp_path / "s.ods")
     assert result.returncode != 0
