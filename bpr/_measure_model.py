@@ -246,66 +246,145 @@ class _Chain:
     """Expected behaviour of the step chain.
 
     ``first[i]``: probability that step ``i`` is the first; ``move[i, j]``: probability that
-    step ``j`` follows step ``i``; ``visits[i]``: expected executions of step ``i``;
-    ``reach[i]``: probability that step ``i`` runs at least once; ``fundamental[i, j]``:
-    expected executions of step ``j`` once step ``i`` runs (for the hitting probabilities).
+    step ``j`` follows step ``i`` (a sparse matrix: a step has few successors, and a dense one
+    would grow with the square of the steps); ``visits[i]``: expected executions of step
+    ``i``; ``reach[i]``: probability that step ``i`` runs at least once.
     """
 
     first: np.ndarray
-    move: np.ndarray
+    move: Any  # scipy.sparse.csr_matrix
     visits: np.ndarray
     reach: np.ndarray
-    fundamental: np.ndarray
 
 
 def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> _Chain:
     import numpy as np
+    from scipy.sparse import coo_matrix
 
     steps = process.steps
     index = {s.id: i for i, s in enumerate(steps)}
     ends = {e.id for e in process.ends}
-    routers = [n.id for n in process.nodes if n.id not in index and n.id not in ends]
-    where = {r: i for i, r in enumerate(routers)}
-    n, k = len(steps), len(routers)
-
+    routers = {n.id for n in process.nodes if n.id not in index and n.id not in ends}
+    n = len(steps)
     # A router (gateway or start event) leads, through other routers, to a first step or an
     # end: solve for that distribution once, so the chain has steps as its only states.
-    loop, out = np.zeros((k, k)), np.zeros((k, n))
-    for r in routers:
-        for target, p in succ[r]:
-            if target in where:
-                loop[where[r], where[target]] += p
-            elif target in index:
-                out[where[r], index[target]] += p
-    lead = _solve(process, np.eye(k) - loop, out)
-    move = np.zeros((n, n))
+    lead = _leads(process, succ, routers, index)
+    rows, cols, probs = [], [], []
     for s in steps:
         for target, p in succ[s.id]:
-            if target in index:
-                move[index[s.id], index[target]] += p
-            elif target in where:
-                move[index[s.id]] += p * lead[where[target]]
+            onward = lead.get(target, {index[target]: 1.0} if target in index else {})
+            for j, q in onward.items():
+                rows.append(index[s.id])
+                cols.append(j)
+                probs.append(p * q)
+    move = coo_matrix((probs, (rows, cols)), shape=(n, n)).tocsr()
     starts = process.starts
     if len(starts) > 1:
         notes.append(f"{len(starts)} start events: a case starts at each with equal probability")
-    first = sum(lead[where[e.id]] for e in starts) / len(starts)
-    fundamental = _solve(process, np.eye(n) - move, np.eye(n))
-    visits = first @ fundamental
+    first = np.zeros(n)
+    for e in starts:
+        for j, q in lead[e.id].items():
+            first[j] += q
+    first /= len(starts)
+    visits = _solve(process, _identity_minus(move).T, first)
     # Every case must end: either no step at all, or an exit after some step.
-    ending = 1.0 - first.sum() + visits @ (1.0 - move.sum(axis=1))
+    exits = 1.0 - np.asarray(move.sum(axis=1)).ravel()
+    ending = 1.0 - first.sum() + visits @ exits
     if abs(ending - 1.0) > 1e-6:
         raise ModelError(_endless(process))
-    reach = np.divide(visits, np.diag(fundamental), out=np.zeros(n), where=visits > 0)
-    return _Chain(first, move, visits, reach, fundamental)
+    returns = _returns(process, move)
+    reach = np.divide(visits, returns, out=np.zeros(n), where=visits > 0)
+    return _Chain(first, move, visits, reach)
 
 
-def _solve(process: ServiceProcess, matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+def _leads(
+    process: ServiceProcess, succ: Successors, routers: set[str], index: Mapping[str, int]
+) -> dict[str, dict[int, float]]:
+    """For each router, the probability of each step being the first one a case meets from
+    it (what is left leads to an end), solved per group of routers that lead to each other."""
+    import numpy as np
+
+    linked = nx.Graph()
+    linked.add_nodes_from(routers)
+    linked.add_edges_from((r, t) for r in routers for t, _ in succ[r] if t in routers)
+    lead: dict[str, dict[int, float]] = {}
+    order = {n.id: i for i, n in enumerate(process.nodes)}
+    for group in nx.connected_components(linked):
+        members = sorted(group, key=order.__getitem__)
+        where = {r: i for i, r in enumerate(members)}
+        targets = sorted({index[t] for r in members for t, _ in succ[r] if t in index})
+        column = {j: c for c, j in enumerate(targets)}
+        loop, out = np.zeros((len(members), len(members))), np.zeros((len(members), len(targets)))
+        for r in members:
+            for target, p in succ[r]:
+                if target in where:
+                    loop[where[r], where[target]] += p
+                elif target in index:
+                    out[where[r], column[index[target]]] += p
+        solved = _solve(process, np.eye(len(members)) - loop, out)
+        for r in members:
+            row = solved[where[r]]
+            lead[r] = {j: float(row[c]) for j, c in column.items() if row[c] != 0.0}
+    return lead
+
+
+def _identity_minus(move: Any) -> Any:
+    from scipy.sparse import identity
+
+    return (identity(move.shape[0], format="csc") - move).tocsc()
+
+
+def _returns(process: ServiceProcess, move: Any) -> np.ndarray:
+    """Expected executions of each step once it runs (1 for a step in no loop): the diagonal
+    of the fundamental matrix, found loop by loop, since a case that comes back to a step
+    never leaves the steps of its loop."""
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+
+    n = move.shape[0]
+    returns = np.ones(n)
+    if n == 0:
+        return returns
+    count, labels = connected_components(move, directed=True, connection="strong")
+    sizes = np.bincount(labels, minlength=count)
+    looped = sizes > 1
+    looped[labels[move.diagonal() > 0]] = True
+    for label in np.flatnonzero(looped):
+        members = np.flatnonzero(labels == label)
+        inner = _identity_minus(move[members][:, members])
+        returns[members] = _inverse_diagonal(process, inner)
+    return returns
+
+
+def _inverse_diagonal(process: ServiceProcess, matrix: Any, chunk: int = 256) -> np.ndarray:
+    """The diagonal of ``matrix⁻¹``, solved a few columns at a time so that a large loop needs
+    no square array."""
+    import numpy as np
+    from scipy.sparse.linalg import splu
+
+    size = matrix.shape[0]
+    try:
+        factor = splu(matrix)
+    except RuntimeError:  # SuperLU: the matrix is singular
+        raise ModelError(_endless(process)) from None
+    diagonal = np.empty(size)
+    for begin in range(0, size, chunk):
+        cols = np.arange(begin, min(begin + chunk, size))
+        unit = np.zeros((size, cols.size))
+        unit[cols, np.arange(cols.size)] = 1.0
+        diagonal[cols] = factor.solve(unit)[cols, np.arange(cols.size)]
+    if not np.all(np.isfinite(diagonal)):
+        raise ModelError(_endless(process))
+    return diagonal
+
+
+def _solve(process: ServiceProcess, matrix: Any, rhs: np.ndarray) -> np.ndarray:
     """``matrix⁻¹ rhs`` by a sparse LU factorisation (process graphs have few flows per node)."""
     import numpy as np
     from scipy.sparse import csc_matrix
     from scipy.sparse.linalg import splu
 
-    if matrix.size == 0:
+    if matrix.shape[0] == 0:
         return rhs
     try:
         result = splu(csc_matrix(matrix)).solve(rhs)
@@ -324,16 +403,37 @@ def _endless(process: ServiceProcess) -> str:
 
 
 def _entered(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
-    """Probability that the first step of the case in ``stops`` is one of ``targets``, from the
-    fundamental matrix: the expected executions of the ``stops`` are those that follow the
-    first of them, ``visits[S] = entrance @ fundamental[S, S]``, a system as small as ``S``."""
-    import numpy as np
+    """Probability that the first step of the case in ``stops`` is one of ``targets``: the
+    expected executions of the ``stops`` in the chain where they end the case (each runs at
+    most once there, and only the first of them can)."""
+    from scipy.sparse import diags
+    from scipy.sparse.linalg import splu
 
     if not stops.any():
         return 0.0
-    inner = chain.fundamental[np.ix_(stops, stops)]
-    entrance = np.linalg.solve(inner.T, chain.visits[stops])
-    return float(entrance @ targets[stops])
+    absorbing = diags((~stops).astype(float)) @ chain.move
+    first = splu(_identity_minus(absorbing).T.tocsc()).solve(chain.first)
+    return float(first[stops] @ targets[stops])
+
+
+def _arrivals(steps: Sequence[Step], chain: _Chain) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which steps need the citizen present; and for each step, the expected arrivals at it
+    from a step on the same trip, and from a step of another (agency, actor). Unknown presence
+    counts as absent here: a metric that needs it is unknown anyway."""
+    import numpy as np
+
+    role = _codes([(s.agency, s.actor) for s in steps])
+    place = _codes([visit_place(s) for s in steps])
+    present = np.array([bool(presence(s)) for s in steps], dtype=bool)
+    move = chain.move.tocoo()
+    source, target = move.row, move.col
+    flows = chain.visits[source] * move.data  # expected times target directly follows source
+    same_trip = present[source] & (place[source] == place[target])
+    differ = role[source] != role[target]
+    size = len(steps)
+    continued = np.bincount(target, flows * same_trip, minlength=size)
+    handed = np.bincount(target, flows * differ, minlength=size)
+    return present, continued, handed
 
 
 def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float | None]:
@@ -341,9 +441,8 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float | None]:
     field for (:func:`bpr._steps.missing` says which)."""
     import numpy as np
 
-    v, move = chain.visits, chain.move
-    flows = v[:, None] * move  # expected number of times step j directly follows step i
-    present, same_trip, differ = _trip_relations(steps)
+    v = chain.visits
+    present, continued, handed = _arrivals(steps, chain)
     flags = {
         "inquiries": [s.kind is StepKind.INQUIRY for s in steps],
         "paper_inquiries": [bool(is_paper_inquiry(s)) for s in steps],
@@ -353,8 +452,7 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float | None]:
         name: float(v @ np.array(f, dtype=float)) for name, f in flags.items()
     }
     counts["steps"] = float(v.sum())
-    counts["handoffs"] = float((flows * differ).sum())
-    continued = (flows * same_trip).sum(axis=0)  # arrivals at j that stay on the same trip
+    counts["handoffs"] = float(handed.sum())
     counts["visits"] = float(((v - continued) * present).sum())
     counts["rework"] = _rework(steps, chain)
     counts["agencies"] = _agencies(steps, chain)
@@ -368,19 +466,6 @@ def _counts(steps: Sequence[Step], chain: _Chain) -> dict[str, float | None]:
 def _unknown(steps: Sequence[Step], chain: _Chain) -> dict[str, Missing]:
     """The typed metrics some step that a case can run lacks a field for."""
     return missing([s for s, v in zip(steps, chain.visits, strict=True) if v > 0])
-
-
-def _trip_relations(steps: Sequence[Step]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Which steps need the citizen present; for each pair of steps (i, j), whether j right
-    after i continues the same trip; and whether the pair changes hands (agency, actor).
-    Unknown presence counts as absent here: a metric that needs it is unknown anyway."""
-    import numpy as np
-
-    role = _codes([(s.agency, s.actor) for s in steps])
-    place = _codes([visit_place(s) for s in steps])
-    present = np.array([bool(presence(s)) for s in steps], dtype=bool)
-    same_trip = present[:, None] & (place[:, None] == place[None, :])
-    return present, same_trip, role[:, None] != role[None, :]
 
 
 def _codes(values: Sequence[Any]) -> np.ndarray:
@@ -399,11 +484,11 @@ def _rework(steps: Sequence[Step], chain: _Chain) -> float:
     from bpr.labels import normalize
 
     labels = _codes([normalize(s.name) for s in steps])
-    once = 0.0
-    for label in np.unique(labels):
+    sizes = np.bincount(labels)
+    once = float(chain.reach[sizes[labels] == 1].sum())
+    for label in np.flatnonzero(sizes > 1):
         named = labels == label
-        shared = named.sum() > 1
-        once += _entered(chain, named, named) if shared else float(chain.reach[named][0])
+        once += _entered(chain, named, named)
     return float(chain.visits.sum()) - once
 
 
@@ -450,14 +535,32 @@ def _need_made(steps: Sequence[Step], facing: Sequence[bool], doc: str) -> tuple
 
 def _path_graph(process: ServiceProcess, succ: Successors) -> nx.DiGraph:
     """Flows a case can take (probability above 0), trimmed to nodes on a start-end path."""
+    alive = _alive(process, succ)
     graph = nx.DiGraph()
-    graph.add_nodes_from(n.id for n in process.nodes)
-    graph.add_edges_from((a, b) for a, targets in succ.items() for b, p in targets if p > 0)
-    starts = [e.id for e in process.starts]
-    ends = [e.id for e in process.ends]
-    alive = set(starts).union(*(nx.descendants(graph, s) for s in starts))
-    alive &= set(ends).union(*(nx.ancestors(graph, e) for e in ends))
-    return graph.subgraph(alive).copy()
+    graph.add_nodes_from(n.id for n in process.nodes if n.id in alive)
+    graph.add_edges_from((a, b) for a in alive for b, p in succ[a] if p > 0 and b in alive)
+    return graph
+
+
+def _alive(process: ServiceProcess, succ: Successors) -> set[str]:
+    """The nodes on a path from a start to an end along flows a case can take."""
+    before: dict[str, list[str]] = {n.id: [] for n in process.nodes}
+    for a, targets in succ.items():
+        for b, p in targets:
+            if p > 0:
+                before[b].append(a)
+    after = _walk([e.id for e in process.starts], lambda n: (b for b, p in succ[n] if p > 0))
+    return after & _walk([e.id for e in process.ends], before.__getitem__)
+
+
+def _walk(sources: list[str], onward: Callable[[str], Any]) -> set[str]:
+    seen, frontier = set(sources), list(sources)
+    while frontier:
+        for target in onward(frontier.pop()):
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+    return seen
 
 
 def _paths(process: ServiceProcess, succ: Successors) -> dict[str, int | None]:
@@ -696,18 +799,18 @@ class _Timing:
         """Mean time from arriving at ``entry`` to arriving at a stop or an end: expected
         visits of each node (a linear system) times its mean time."""
         import numpy as np
+        from scipy.sparse import coo_matrix
 
         nodes = self._region(entry, stops)
         where = {n: i for i, n in enumerate(nodes)}
-        move = np.zeros((len(nodes), len(nodes)))
-        for n in nodes:
-            for target, p in self.succ[n]:
-                if target in where:
-                    move[where[n], where[target]] += p
+        flows = [(where[n], where[t], p) for n in nodes for t, p in self.succ[n] if t in where]
+        rows, cols, probs = zip(*flows, strict=True) if flows else ((), (), ())
+        move = coo_matrix((probs, (rows, cols)), shape=(len(nodes), len(nodes))).tocsr()
         times = np.array([self._node_mean(n) for n in nodes])
         # The region is in reading order: the entry need not come first.
-        arrival = np.eye(len(nodes))[where[entry]]
-        visits = _solve(self.process, (np.eye(len(nodes)) - move).T, arrival)
+        arrival = np.zeros(len(nodes))
+        arrival[where[entry]] = 1.0
+        visits = _solve(self.process, _identity_minus(move).T, arrival)
         return float(visits @ times)
 
     def _node_mean(self, node: str) -> float:
@@ -756,59 +859,74 @@ class _Timing:
         import numpy as np
 
         nodes = self._region(entry, stops)
+        inside = frozenset(nodes)
         out: dict[str, dict[str, Any]] = {}
         into: dict[str, set[str]] = {n: set() for n in [*nodes, _SINK]}
         for n in nodes:
-            own = self._node_transform(n, grid)
             out[n] = {}
-            for target, weight in self._flows(n, nodes):
-                out[n][target] = out[n].get(target, 0.0) + (weight if own is None else weight * own)
+            for target, weight in self._flows(n, inside):
+                out[n][target] = out[n].get(target, 0.0) + weight
                 into[target].add(n)
+        # A node's own time is made only when it is eliminated and not kept after: a grid's
+        # transform of every step at once would take memory in proportion to the steps.
         for node in self._elimination(entry, stops):
-            _eliminate(node, out, into)
-        again = out[entry].pop(entry, 0.0)
-        result = out[entry].get(_SINK, 0.0) / (1.0 - again)
+            _eliminate(node, out, into, self._node_transform(node, grid))
+        own = self._node_transform(entry, grid)
+        own = 1.0 if own is None else own
+        again = own * out[entry].pop(entry, 0.0)
+        result = own * out[entry].get(_SINK, 0.0) / (1.0 - again)
         return (
             result if isinstance(result, np.ndarray) else np.full(grid.size // 2 + 1, result + 0j)
         )
 
-    def _flows(self, node: str, region: list[str]) -> list[tuple[str, float]]:
-        """The flows out of ``node`` that a case can take, those leaving ``region`` to the
+    def _flows(self, node: str, inside: frozenset[str]) -> list[tuple[str, float]]:
+        """The flows out of ``node`` that a case can take, those leaving ``inside`` to the
         sink."""
-        inside = self.cache.setdefault(("inside", tuple(region)), frozenset(region))
         return [(t if t in inside else _SINK, p) for t, p in self.succ[node] if p > 0]
 
     def _elimination(self, entry: str, stops: frozenset[str]) -> list[str]:
         """The order in which to eliminate the nodes after ``entry``: each time the node with
         the fewest flows in times out, so that few new flows are made (found once, by
         eliminating flows without values)."""
+        import heapq
+
         key = ("order", entry, stops)
         if key not in self.cache:
             nodes = self._region(entry, stops)
-            out = {n: dict.fromkeys(t for t, _ in self._flows(n, nodes)) for n in nodes}
+            inside = frozenset(nodes)
+            out = {n: dict.fromkeys(t for t, _ in self._flows(n, inside)) for n in nodes}
             into: dict[str, set[str]] = {n: set() for n in [*nodes, _SINK]}
             for n, targets in out.items():
                 for target in targets:
                     into[target].add(n)
-            rest, order = [n for n in nodes if n != entry], []
-            while rest:
-                node = min(rest, key=lambda n: (len(into[n]) * len(out[n]), self.order[n]))
-                rest.remove(node)
+
+            def rank(n: str) -> tuple[int, int, str]:
+                return (len(into[n]) * len(out[n]), self.order[n], n)
+
+            # A heap of ranks, some out of date: a node's rank changes when a neighbour is
+            # eliminated, and the entry pushed then is the one that counts.
+            heap = [rank(n) for n in nodes if n != entry]
+            heapq.heapify(heap)
+            order: list[str] = []
+            while heap:
+                item = heapq.heappop(heap)
+                node = item[2]
+                if node not in out or item != rank(node):
+                    continue
                 order.append(node)
+                neighbours = (into[node] | set(out[node])) - {node, entry, _SINK}
                 _eliminate(node, out, into, symbolic=True)
+                for n in neighbours:
+                    heapq.heappush(heap, rank(n))
             self.cache[key] = order
         return self.cache[key]
 
     def _node_transform(self, node: str, grid: _Grid) -> np.ndarray | None:
-        key = (node, grid)
-        if key not in self.cache:
-            if node in self.laws:
-                self.cache[key] = grid.transform(self.laws[node])
-            elif node in self.blocks:
-                self.cache[key] = self._block_transform(self.blocks[node], grid)
-            else:
-                self.cache[key] = None
-        return self.cache[key]
+        if node in self.laws:
+            return grid.transform(self.laws[node])
+        if node in self.blocks:
+            return self._block_transform(self.blocks[node], grid)
+        return None
 
     def _block_transform(self, block: _Parallel, grid: _Grid) -> np.ndarray:
         """The longest branch: a time is within it when it is within every branch."""
@@ -829,13 +947,20 @@ class _Timing:
 
 
 def _eliminate(
-    node: str, out: dict[str, dict[str, Any]], into: dict[str, set[str]], symbolic: bool = False
+    node: str,
+    out: dict[str, dict[str, Any]],
+    into: dict[str, set[str]],
+    own: Any = None,
+    symbolic: bool = False,
 ) -> None:
-    """Remove ``node``, joining each flow into it to each flow out of it (only the flows,
-    without their values, when ``symbolic``)."""
+    """Remove ``node``, joining each flow into it to each flow out of it, through the node's
+    ``own`` time (a transform, or ``None`` for none); only the flows, without their values,
+    when ``symbolic``."""
     again = out[node].pop(node, 0.0)
     into[node].discard(node)
-    through = None if symbolic else 1.0 / (1.0 - again)
+    if not symbolic:
+        own = 1.0 if own is None else own
+        through = own / (1.0 - own * again)
     leaving = out.pop(node)
     for source in into.pop(node):
         weight = out[source].pop(node)
@@ -880,7 +1005,7 @@ def _timing(
     succ = _serialised(probs, interleaved)
     for block in concurrent.values():
         succ[block.split] = [(block.join, 1.0)]
-    alive = _path_graph(process, probs)
+    alive = _alive(process, probs)
     law_of = _step_law(kind)
     laws = {s.id: law_of(s) for s in process.steps if s.id in alive and s.id != skip}
     unknown = [s for s, law in laws.items() if law is None]
@@ -1106,9 +1231,7 @@ def measure_stretch(process: ServiceProcess, head: str | None, after: str | None
     steps = process.steps
     own = np.array([s.id != after for s in steps])
     arriving = (own & np.array([s.id != head for s in steps])) | ~own
-    present, same_trip, differ = _trip_relations(steps)
-    flows = chain.visits[:, None] * chain.move
-    continued = (flows * same_trip).sum(axis=0)
+    present, continued, handed = _arrivals(steps, chain)
     facing = [bool(o) and bool(is_citizen_facing(s)) for s, o in zip(steps, own, strict=True)]
     avoid = {}
     for agency in sorted({s.agency for s, o in zip(steps, own, strict=True) if o} - {None}):
@@ -1124,7 +1247,7 @@ def measure_stretch(process: ServiceProcess, head: str | None, after: str | None
     return Stretch(
         steps=float(chain.visits @ own),
         visits=float(((chain.visits - continued) * present) @ arriving),
-        handoffs=float((flows * differ).sum(axis=0) @ arriving),
+        handoffs=float(handed @ arriving),
         avoid=avoid,
         documents=documents,
         needed=frozenset(needed),
