@@ -309,6 +309,11 @@ class Run:
             ) from None
         # Files an earlier run wrote: name -> its SHA-256 then (None: written, not recorded).
         self.earlier = _earlier_files(self.folder)
+        for sub in sorted({PurePosixPath(n).parent for n in self.earlier} | {PurePosixPath(".")}):
+            if sub == PurePosixPath(".") or (
+                self._plain(str(sub)) and (self.folder / sub).is_dir()
+            ):
+                _remove_temporary(self.folder / sub)
         self.done: dict[str, dict[str, Any]] = {}
 
     def write(self, files: Mapping[str, str | bytes]) -> None:
@@ -487,10 +492,7 @@ def _relative(name: str) -> str:
 
 def _earlier_files(folder: Path) -> dict[str, str | None]:
     """The files the folder's manifest says an earlier bpr run wrote (or was writing when it
-    stopped), with their SHA-256 when recorded. Temporary files of a killed run are removed."""
-    for entry in folder.iterdir():
-        if _is_temp(entry.name) and entry.is_file() and not entry.is_symlink():
-            entry.unlink()
+    stopped), with their SHA-256 when recorded."""
     manifest = folder / MANIFEST
     if manifest.is_symlink() or not manifest.is_file():
         return {}
@@ -511,6 +513,13 @@ def _earlier_files(folder: Path) -> dict[str, str | None]:
         digest = entry.get("sha256") if isinstance(entry, dict) else None
         files[name] = digest if isinstance(digest, str) else None
     return {name: digest for name, digest in files.items() if _safe(name)}
+
+
+def _remove_temporary(folder: Path) -> None:
+    """Remove the temporary files a killed run left in ``folder``."""
+    for entry in folder.iterdir():
+        if _is_temp(entry.name) and entry.is_file() and not entry.is_symlink():
+            entry.unlink()
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

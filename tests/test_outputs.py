@@ -101,7 +101,10 @@ def test_a_killed_process_never_leaves_a_truncated_file_under_the_final_name(tmp
     assert target.read_text() == "<definitions/>\n"
     (temporary,) = _temp_files(tmp_path)  # what the killed process was writing
     assert (tmp_path / temporary).stat().st_size == 1_000_000
-    # The next run into the folder removes it.
+    # The next run into the folder removes it, and those in its earlier run's subfolders.
+    (tmp_path / MANIFEST).write_text('{"manifest": "bpr run", "pending": ["input/log.csv"]}')
+    (tmp_path / "input").mkdir()
+    (tmp_path / "input" / ".bpr-log.csv.x1y2.tmp").write_text("case,act")
     run = Run(tmp_path, force=True)
     assert _temp_files(tmp_path) == []
     run.write({"as-is.bpmn": "<definitions>new</definitions>\n"})
