@@ -19,12 +19,14 @@ from bpr.annotate import (
 )
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
+from bpr.catalog import Catalog, Service, ServiceCard
 from bpr.conformance import Gaps, find_undocumented
 from bpr.discover import discover
 from bpr.document import Branch, Procedure, ProcedureStep, Route, document
 from bpr.errors import (
     AnnotationError,
     BprError,
+    CatalogError,
     ColumnError,
     FormatError,
     LogError,
@@ -127,6 +129,8 @@ __all__ = [
     "Branch",
     "BusinessCalendar",
     "Candidate",
+    "Catalog",
+    "CatalogError",
     "Channel",
     "ColumnError",
     "Constraints",
@@ -159,6 +163,8 @@ __all__ = [
     "RenderError",
     "Report",
     "Route",
+    "Service",
+    "ServiceCard",
     "ServiceProcess",
     "Simulation",
     "SimulationComparison",

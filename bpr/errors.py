@@ -50,6 +50,7 @@ from __future__ import annotations
 __all__ = [
     "AnnotationError",
     "BprError",
+    "CatalogError",
     "ColumnError",
     "FormatError",
     "LogError",
@@ -120,6 +121,12 @@ class StepTableError(AnnotationError):
     """A step table (:func:`bpr.read_steps`) does not describe a process: a step follows a
     missing step, a cycle has no repeat mark, a group mark is malformed... The message names
     the file, the row (header row 1) and the column."""
+
+
+class CatalogError(BprError, ValueError):
+    """A service catalogue (:func:`bpr.read_catalog`, :class:`bpr.ServiceCard`) is invalid: a
+    duplicate service id, an unknown agency, an impossible value, a card naming a missing
+    file. The message names the service id (or the file and row) and the field."""
 
 
 class RenderError(BprError, RuntimeError):
