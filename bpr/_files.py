@@ -309,10 +309,9 @@ class Run:
             ) from None
         # Files an earlier run wrote: name -> its SHA-256 then (None: written, not recorded).
         self.earlier = _earlier_files(self.folder)
+        # The temporary files a killed run left, in the folder and the subfolders it wrote.
         for sub in sorted({PurePosixPath(n).parent for n in self.earlier} | {PurePosixPath(".")}):
-            if sub == PurePosixPath(".") or (
-                self._plain(str(sub)) and (self.folder / sub).is_dir()
-            ):
+            if self._plain(sub.as_posix()) and (self.folder / sub).is_dir():
                 _remove_temporary(self.folder / sub)
         self.done: dict[str, dict[str, Any]] = {}
 
