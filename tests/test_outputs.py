@@ -270,6 +270,12 @@ def test_a_run_writes_nothing_through_a_linked_subfolder(tmp_path):
     with pytest.raises(OutputError, match="only into its folder"):
         Run(folder).write({"../escape.txt": "x"})
     assert not (tmp_path / "escape.txt").exists()
+    # A link to the output folder itself is the path the caller chose: it is written into.
+    (tmp_path / "chosen").symlink_to(elsewhere)
+    run = Run(tmp_path / "chosen")
+    run.write({"report.html": "r\n"})
+    run.finish({})
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["manifest.json", "report.html"]
 
 
 @pytest.fixture(scope="module")
