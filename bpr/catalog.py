@@ -406,8 +406,8 @@ class Catalog:
         ...                                            frequency=100, visits=3)),
         ...              Service("B", card=ServiceCard("B", "Licence", agency="City"))])
         >>> row = c.length().to_frame().loc["A"]
-        >>> row[["visits", "visits_level", "visits_per_year"]].tolist()
-        [3.0, 'card', 300.0]
+        >>> float(row["visits"]), row["visits_level"], float(row["visits_per_year"])
+        (3.0, 'card', 300.0)
         >>> c.length().by_agency.loc["City"].tolist()[:3]  # services, visits a year, over
         [2, 300.0, 1]
         """
