@@ -408,8 +408,11 @@ class Catalog:
         >>> row = c.length().to_frame().loc["A"]
         >>> float(row["visits"]), row["visits_level"], float(row["visits_per_year"])
         (3.0, 'card', 300.0)
-        >>> c.length().by_agency.loc["City"].tolist()[:3]  # services, visits a year, over
-        [2, 300.0, 1]
+        >>> city = c.length().by_agency.loc["City"]  # B's visits are unknown, not 0
+        >>> int(city["services"]), float(city["visits_per_year"])
+        (2, 300.0)
+        >>> int(city["visits_per_year_services"])
+        1
         """
         return _catalog_length(self)
 
