@@ -27,8 +27,8 @@ Columns
 ``repeat``
     ``yes`` or the chance of doing it again (``0.2``): the step may be repeated. With a
     step further down in ``after`` (a cycle), everything from this row to that one repeats.
-    ``redo`` marks the rows of a repeated stretch that run only on the way back (correct
-    and resubmit). A cycle in ``after`` without a repeat mark is an error.
+    ``redo`` marks the first row of the way back: the rows from it to the end of the
+    repeated stretch run only when the stretch is repeated (correct and resubmit). A cycle in ``after`` without a repeat mark is an error.
 the annotation columns
     ``kind``, ``actor``, ``agency``, ``channel``, ``citizen_present``, ``mandatory``,
     ``legal_basis``, ``documents_in``, ``documents_out``... as in :mod:`bpr.annotate`.
@@ -431,8 +431,10 @@ class _Reader:
         for position, row in enumerate(self.rows):
             if row.repeat and position not in self.resolved:
                 raise self._error(
-                    position, "repeat", "the repeated stretch from this row does not fit the "
-                    "groups around it; end it in the same group as it starts, or at a group's end"
+                    position,
+                    "repeat",
+                    "the repeated stretch from this row does not fit the "
+                    "groups around it; end it in the same group as it starts, or at a group's end",
                 )
             if row.redo and position not in self.redone:
                 raise StepTableError(
@@ -499,16 +501,20 @@ class _Reader:
             if runs and runs[-1][0] != "step" and runs[-1][1] == label:
                 if runs[-1][0] != kind:
                     raise self._error(
-                        position, "group", f"group {label!r} is {runs[-1][0]} above and {kind} "
-                        "here; give one kind to all its rows, or another label to this one"
+                        position,
+                        "group",
+                        f"group {label!r} is {runs[-1][0]} above and {kind} "
+                        "here; give one kind to all its rows, or another label to this one",
                     )
                 runs[-1][2].append(position)
                 continue
             if label in seen:
                 raise self._error(
-                    position, "group", f"group {label!r} also has row "
+                    position,
+                    "group",
+                    f"group {label!r} also has row "
                     f"{self._number(seen[label])}, with other rows between; put the rows of a "
-                    "group next to each other, or give this one another label"
+                    "group next to each other, or give this one another label",
                 )
             seen[label] = position
             runs.append((kind, label, [position]))
@@ -522,13 +528,18 @@ class _Reader:
         branches: list[list[int]] = []
         for u, (_, _, rows) in enumerate(units):
             linked = {
-                branch_of[unit_of[t]] for p in rows for t in self.refs[p][0] if unit_of.get(t, u) < u
+                branch_of[unit_of[t]]
+                for p in rows
+                for t in self.refs[p][0]
+                if unit_of.get(t, u) < u
             }
             if len(linked) > 1:
                 raise self._error(
-                    rows[0], "after", f"a step of group {label!r} follows steps of "
+                    rows[0],
+                    "after",
+                    f"a step of group {label!r} follows steps of "
                     f"{len(linked)} of its branches; a branch follows one step of the group, or "
-                    "put the step after the group, without its mark"
+                    "put the step after the group, without its mark",
                 )
             branch = linked.pop() if linked else len(branches)
             if branch == len(branches):
@@ -538,9 +549,11 @@ class _Reader:
         if len(branches) < 2 and kind != "opt":
             what = "alternatives" if kind == "alt" else "parallel steps"
             raise self._error(
-                run[0], "group", f"group {kind}:{label} has one branch; {what} need two or "
+                run[0],
+                "group",
+                f"group {kind}:{label} has one branch; {what} need two or "
                 f"more: add the others, write opt:{label} for a step that may be skipped, or "
-                "clear the mark"
+                "clear the mark",
             )
         parts = tuple(tuple(self._sequence(b, depth + 1)) for b in branches)
         shares = self._branch_shares(kind, label, branches, depth)
@@ -553,8 +566,9 @@ class _Reader:
             for position in branch[1:]:
                 if self.rows[position].shares[depth] is not None:
                     raise self._error(
-                        position, "share", "only the first row of a branch gives its share; "
-                        "clear this one"
+                        position,
+                        "share",
+                        "only the first row of a branch gives its share; clear this one",
                     )
         given = [self.rows[b[0]].shares[depth] for b in branches]
         if all(s is None for s in given):
@@ -562,20 +576,26 @@ class _Reader:
         first = branches[0][0]
         if kind == "par":
             raise self._error(
-                first, "share", f"parallel steps (par:{label}) all run: they have no share; "
-                "clear the shares, or make the group alt:"
+                first,
+                "share",
+                f"parallel steps (par:{label}) all run: they have no share; "
+                "clear the shares, or make the group alt:",
             )
         missing = [b[0] for b, s in zip(branches, given, strict=True) if s is None]
         if missing:
             raise self._error(
-                missing[0], "share", f"the other branches of group {label!r} have a share; "
-                "give one for every branch or for none"
+                missing[0],
+                "share",
+                f"the other branches of group {label!r} have a share; "
+                "give one for every branch or for none",
             )
         total = math.fsum(s for s in given if s is not None)
         if (kind == "alt" and abs(total - 1) > 1e-6) or total > 1 + 1e-6:
             raise self._error(
-                first, "share", f"the shares of group {kind}:{label} add up to {total:.6g}; "
-                + ("they must add up to 1 (100%)" if kind == "alt" else "at most 1 (100%)")
+                first,
+                "share",
+                f"the shares of group {kind}:{label} add up to {total:.6g}; "
+                + ("they must add up to 1 (100%)" if kind == "alt" else "at most 1 (100%)"),
             )
         return tuple(s for s in given if s is not None)
 
@@ -597,8 +617,10 @@ class _Reader:
             last = next(i for i, item in enumerate(items) if (end or start) in item.rows)
             if items[first].rows[0] != start:
                 raise self._error(
-                    start, "repeat", "the repeated stretch starts inside a group; start it at "
-                    "the group's first row, or end it inside the group"
+                    start,
+                    "repeat",
+                    "the repeated stretch starts inside a group; start it at "
+                    "the group's first row, or end it inside the group",
                 )
             items[first : last + 1] = [self._loop(start, items[first : last + 1])]
             self.resolved.add(start)
@@ -607,14 +629,9 @@ class _Reader:
     def _loop(self, start: int, items: list[_Item]) -> _Item:
         body, redo = [items[0]], []
         for item in items[1:]:
+            # The way back runs from its first row, marked redo, to the end of the stretch.
             back = self.rows[item.rows[0]].redo
-            if redo and not back:
-                raise self._error(
-                    item.rows[0], "repeat", "this row lies between rows marked redo and the end "
-                    "of the repeated stretch; the way back is the stretch's last rows: mark it "
-                    "redo or move it"
-                )
-            (redo if back else body).append(item)
+            (redo if back or redo else body).append(item)
             if back:
                 self.redone.add(item.rows[0])
         rows = tuple(p for item in items for p in item.rows)
@@ -641,7 +658,9 @@ class _Reader:
                 required = frozenset().union(*(r for _, r in ends))
         return allowed, required
 
-    def _check_after(self, position: int, allowed: frozenset[int], required: frozenset[int]) -> None:
+    def _check_after(
+        self, position: int, allowed: frozenset[int], required: frozenset[int]
+    ) -> None:
         named = self.refs[position][0]
         if not named or (required <= named <= allowed):
             return
@@ -654,9 +673,11 @@ class _Reader:
         else:
             problem = f"step {row.step.name!r} follows {names}, but in the table it comes {place}"
         raise self._error(
-            position, "after", f"{problem}; leave 'after' blank to follow the row above, "
+            position,
+            "after",
+            f"{problem}; leave 'after' blank to follow the row above, "
             "name the step(s) right before it, or mark steps that branch off one step as "
-            "alternatives (group alt:A) or parallel steps (group par:A)"
+            "alternatives (group alt:A) or parallel steps (group par:A)",
         )
 
     # -- the process --------------------------------------------------------------------------
@@ -879,6 +900,7 @@ class _Writer:
     """Blocks into rows, each a dict of the table's columns."""
 
     def __init__(self, process: ServiceProcess) -> None:
+        self.name = process.name
         self.rows: list[dict[str, Any]] = []
         self.labels = itertools.count(1)
         keys = [normalize(s.name) for s in process.steps]
@@ -954,6 +976,11 @@ class _Writer:
     def loop(
         self, block: Loop, path: tuple[str, ...], required: frozenset[str], leading: bool
     ) -> frozenset[str]:
+        if "repeat" in self.pending:
+            raise StepTableError(
+                f"process {self.name!r} cannot be written as a step table: a table cannot say "
+                "a loop that starts with another loop"
+            )
         self.pending["repeat"] = "yes" if block.probability is None else repr(block.probability)
         first = len(self.rows)
         ends = self.block(block.body, path, required, leading)
