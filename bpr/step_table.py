@@ -28,7 +28,8 @@ Columns
     ``yes`` or the chance of doing it again (``0.2``): the step may be repeated. With a
     step further down in ``after`` (a cycle), everything from this row to that one repeats.
     ``redo`` marks the first row of the way back: the rows from it to the end of the
-    repeated stretch run only when the stretch is repeated (correct and resubmit). A cycle in ``after`` without a repeat mark is an error.
+    repeated stretch run only when the stretch is repeated (correct and resubmit). A cycle
+    in ``after`` without a repeat mark is an error.
 the annotation columns
     ``kind``, ``actor``, ``agency``, ``channel``, ``citizen_present``, ``mandatory``,
     ``legal_basis``, ``documents_in``, ``documents_out``... as in :mod:`bpr.annotate`.
