@@ -19,7 +19,7 @@ from bpr.annotate import (
 )
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
-from bpr.catalog import Catalog, Service, ServiceCard
+from bpr.catalog import Catalog, Service, ServiceCard, read_catalog, write_catalog
 from bpr.conformance import Gaps, find_undocumented
 from bpr.discover import discover
 from bpr.document import Branch, Procedure, ProcedureStep, Route, document
@@ -187,6 +187,7 @@ __all__ = [
     "measure",
     "petri_net",
     "read_bpmn",
+    "read_catalog",
     "read_log",
     "read_pnml",
     "read_process",
@@ -199,6 +200,7 @@ __all__ = [
     "typing_report",
     "write_annotation_table",
     "write_bpmn",
+    "write_catalog",
     "write_pnml",
     "write_process",
     "write_steps",

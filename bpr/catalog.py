@@ -24,10 +24,14 @@ bpr.errors.CatalogError: service 'S2': visits -1.0 is impossible; ...
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import os
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -45,13 +49,26 @@ if TYPE_CHECKING:
     from bpr.redesign import Proposal, Redesign
 
 __all__ = [
+    "CARD_COLUMNS",
+    "DECLARED_TOLERANCE",
+    "FIGURES",
+    "FOLDERS",
     "LEVELS",
     "PROCESS_FROM",
+    "SAVINGS",
     "SERVICE_LEVELS",
     "SERVICE_TYPES",
+    "STAGES",
     "Catalog",
+    "CatalogLength",
+    "CatalogWarning",
+    "DeclaredVsObserved",
+    "Priorities",
     "Service",
     "ServiceCard",
+    "card_frame",
+    "read_catalog",
+    "write_catalog",
 ]
 
 SERVICE_TYPES = ("G2C", "G2B", "G2G")
@@ -983,3 +1000,674 @@ def _declared_vs_observed(catalog: Catalog) -> DeclaredVsObserved:
     columns = ["id", "figure", "declared", "declared_level", "observed", "difference"]
     frame = pd.DataFrame(rows, columns=[*columns, "relative", "beyond", "note"])
     return DeclaredVsObserved(frame=frame.set_index(["id", "figure"]))
+
+
+# -- card tables -----------------------------------------------------------------------------
+
+#: The columns of a cards table (a card's fields, and the files of its evidence) and the
+#: Persian headers understood for each. Headers are matched after normalisation (case, Arabic
+#: letters, zero-width non-joiners and spaces do not matter).
+CARD_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "id": ("شناسه خدمت", "شناسه", "کد خدمت"),
+        "title": ("عنوان خدمت", "عنوان"),
+        "title_fa": ("عنوان فارسی",),
+        "agency": ("دستگاه", "دستگاه اجرایی", "دستگاه ارائه دهنده"),
+        "process_title": ("عنوان فرایند",),
+        "type": ("نوع خدمت", "نوع"),
+        "recipients": ("گیرندگان خدمت", "مخاطبان"),
+        "level": ("سطح", "سطح خدمت"),
+        "life_event": ("رویداد زندگی",),
+        "trigger": ("رویداد آغازگر", "نحوه آغاز خدمت"),
+        "documents": ("مدارک مورد نیاز", "مدارک"),
+        "frequency": ("تواتر سالانه", "تعداد درخواست سالانه"),
+        "visits": ("تعداد مراجعه حضوری", "مراجعه حضوری"),
+        "cost": ("هزینه",),
+        "currency": ("واحد پول",),
+        "time_days": ("مدت زمان", "متوسط زمان ارائه", "مدت زمان روز"),
+        "channels": ("شیوه دسترسی", "کانال های دسترسی"),
+        "informing": ("مرحله اطلاع رسانی الکترونیکی", "اطلاع رسانی الکترونیکی"),
+        "request": ("مرحله درخواست الکترونیکی", "درخواست الکترونیکی"),
+        "production": ("مرحله تولید الکترونیکی", "تولید الکترونیکی"),
+        "depends_on": ("دستگاه های وابسته", "استعلام از"),
+        "registered": ("تاریخ ثبت",),
+        "steps": ("جدول مراحل", "مراحل"),
+        "model": ("مدل",),
+        "log": ("لاگ", "رویدادنگار"),
+    }
+)
+_FILE_COLUMNS = ("steps", "model", "log")
+_NUMBERS = ("frequency", "visits", "cost", "time_days")
+_LISTS = ("documents", "channels", "depends_on")
+_FLAGS = ("informing", "request", "production")
+_YES = frozenset({"yes", "y", "true", "1", "بله", "بلی", "آری", "دارد", "الکترونیکی"})
+_NO = frozenset({"no", "n", "false", "0", "خیر", "ندارد", "غیرالکترونیکی", "غیر الکترونیکی"})
+_TYPES = {"دولت به شهروند": "G2C", "دولت به کسب و کار": "G2B", "دولت به دولت": "G2G"}
+_LEVELS = {"ملی": "national", "استانی": "provincial", "شهرستانی": "city", "روستایی": "rural"}
+# Persian decimal and thousands separators, and the list separators a card may use.
+_DECIMAL = str.maketrans({"٫": ".", "٬": "", ",": ""})
+_LIST_SPLIT = ("؛", "،", ";")
+
+
+def _header_key(header: Any) -> str:
+    from bpr.labels import normalize
+
+    return normalize(str(header)).replace("_", " ").replace("-", " ").replace("‌", " ")
+
+
+def _headers() -> dict[str, str]:
+    known = {}
+    for field, persian in CARD_COLUMNS.items():
+        for name in (field, *persian):
+            known[_header_key(name)] = field
+    return known
+
+
+def _blank(value: Any) -> bool:
+    return (
+        value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+    )
+
+
+def _cell(field: str, raw: Any) -> Any:
+    """A cell's value for a card field; raises ValueError with what is wrong."""
+    from bpr.labels import to_latin_digits
+
+    text = to_latin_digits(str(raw).strip())
+    if field in _NUMBERS:
+        return float(text.translate(_DECIMAL))
+    if field in _LISTS:
+        for mark in _LIST_SPLIT[:-1]:
+            text = text.replace(mark, ";")
+        return tuple(part.strip() for part in text.split(";") if part.strip())
+    if field in _FLAGS:
+        word = text.casefold()
+        if word in _YES or word in _NO:
+            return word in _YES
+        raise ValueError(f"{raw!r} is not yes/no (yes, no, بله, خیر)")
+    if field == "type":
+        return _TYPES.get(text, text.upper())
+    if field == "level":
+        return _LEVELS.get(text, text.casefold())
+    if field == "registered":
+        return _date_cell(text)
+    return str(raw).strip()
+
+
+def _date_cell(text: str) -> _dt.date:
+    """A Jalali date (year before 1700: ``1402/05/12``) or an ISO Gregorian one."""
+    import re
+
+    from bpr.calendar import CalendarError, jalali
+
+    match = re.match(r"^(\d{4})[/\-.]", text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a date; write YYYY/MM/DD (Jalali) or YYYY-MM-DD")
+    if int(match.group(1)) < 1700:
+        try:
+            return jalali(text)
+        except CalendarError as error:
+            raise ValueError(str(error)) from None
+    try:
+        return _dt.date.fromisoformat(text.replace("/", "-")[:10])
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+@attrs.frozen
+class _CardRow:
+    id: str
+    card: ServiceCard | None
+    row: int
+    files: Mapping[str, str]
+
+
+def _card_rows(frame: pd.DataFrame, where: str) -> list[_CardRow]:
+    """The cards of a table (header row 1, cards from row 2), each with the files it names."""
+    known = _headers()
+    fields: dict[Any, str] = {}
+    unknown = []
+    for header in frame.columns:
+        field = known.get(_header_key(header))
+        if field is None:
+            unknown.append(str(header))
+        elif field in fields.values():
+            raise CatalogError(f"{where}: two columns mean {field!r}; keep one")
+        else:
+            fields[header] = field
+    if unknown:
+        raise CatalogError(
+            f"{where}: unknown column(s) {', '.join(repr(u) for u in unknown)}; the columns of "
+            f"a cards table are {', '.join(CARD_COLUMNS)} (or their Persian headers, see "
+            "bpr.catalog.CARD_COLUMNS)"
+        )
+    for needed in ("id", "title"):
+        if needed not in fields.values():
+            raise CatalogError(f"{where}: no {needed!r} column; every card needs an id and title")
+    rows = []
+    for number, cells in enumerate(frame.to_dict("records"), start=2):
+        values = {f: cells[h] for h, f in fields.items() if not _blank(cells[h])}
+        if not values:
+            continue
+        rows.append(_card_row(values, f"{where}, row {number}", number))
+    return rows
+
+
+def _card_row(values: dict[str, Any], where: str, number: int) -> _CardRow:
+    parsed: dict[str, Any] = {}
+    for field, raw in values.items():
+        if field in _FILE_COLUMNS:
+            continue
+        try:
+            parsed[field] = _cell(field, raw)
+        except ValueError as error:
+            raise CatalogError(f"{where}, column {field!r}: {error}") from None
+    files = MappingProxyType({f: str(values[f]).strip() for f in _FILE_COLUMNS if f in values})
+    if "id" not in parsed:
+        raise CatalogError(f"{where}, column 'id': blank; every service needs an id")
+    if set(parsed) == {"id"} and files:
+        # A row that gives only an id and files is a service without a card.
+        return _CardRow(parsed["id"], None, number, files)
+    if "title" not in parsed:
+        raise CatalogError(f"{where}, column 'title': blank; every card needs a title")
+    service_id, title = parsed.pop("id"), parsed.pop("title")
+    try:
+        card = ServiceCard(service_id, title, **parsed)
+    except CatalogError as error:
+        raise CatalogError(f"{where}: {error}") from None
+    return _CardRow(service_id, card, number, files)
+
+
+def card_frame(cards: Iterable[ServiceCard]) -> pd.DataFrame:
+    """Cards as a table with the English headers of :data:`CARD_COLUMNS` (no file columns):
+    lists ``;``-separated, yes/no as ``yes``/``no``, dates ISO, unknown blank.
+
+    Examples
+    --------
+    >>> card_frame([ServiceCard("S1", "Permit", documents=("ID", "Deed"), request=False)]
+    ...            ).loc[0, ["id", "documents", "request", "visits"]].tolist()
+    ['S1', 'ID; Deed', 'no', None]
+    """
+    import pandas as pd
+
+    columns = [c for c in CARD_COLUMNS if c not in _FILE_COLUMNS]
+    rows = []
+    for card in cards:
+        rows.append({c: _written(getattr(card, c)) for c in columns})
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _written(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return "; ".join(value)
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return value
+
+
+# -- catalogue files -------------------------------------------------------------------------
+
+#: Where :func:`read_catalog` looks for each kind of evidence in a catalogue folder, and the
+#: suffixes it takes there (a file ``<service id><suffix>``).
+FOLDERS: Mapping[str, tuple[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "steps": ("steps", (".csv", ".xlsx")),
+        "model": ("models", (".json", ".bpmn")),
+        "log": ("logs", (".csv", ".csv.gz", ".xes", ".xes.gz", ".parquet")),
+    }
+)
+
+
+class CatalogWarning(UserWarning):
+    """Something in a catalogue was not used: a file or sheet that matches no card."""
+
+
+def _suffix(name: str, suffixes: Sequence[str]) -> str | None:
+    lower = name.lower()
+    return max((s for s in suffixes if lower.endswith(s)), key=len, default=None)
+
+
+def _listed(base: Path) -> dict[str, dict[str, list[Path]]]:
+    """The evidence files of a catalogue folder: kind → service id → files."""
+    found: dict[str, dict[str, list[Path]]] = {}
+    for kind, (folder, suffixes) in FOLDERS.items():
+        found[kind] = {}
+        if not (base / folder).is_dir():
+            continue
+        for path in sorted((base / folder).iterdir()):
+            suffix = _suffix(path.name, suffixes) if path.is_file() else None
+            key = path.name[: -len(suffix)] if suffix else f"\0{path.name}"
+            found[kind].setdefault(key, []).append(path)
+    return found
+
+
+def read_catalog(
+    source: str | os.PathLike[str], *, agencies: Iterable[str] | None = None
+) -> Catalog:
+    """Read a service catalogue: a cards table and the step tables, models and logs it has.
+
+    Parameters
+    ----------
+    source : path
+        A folder with ``cards.csv`` or ``cards.xlsx`` and, optionally, ``steps/<id>.csv|.xlsx``
+        (step tables, :func:`bpr.read_steps`), ``models/<id>.json|.bpmn`` and
+        ``logs/<id>.csv|.csv.gz|.xes|.xes.gz|.parquet``, matched to the cards by service id,
+        and ``agencies.csv`` (one column: the known agencies); or a workbook (``.xlsx``) with
+        a ``cards`` sheet, an optional ``agencies`` sheet and step tables in sheets named by
+        service id; or a cards CSV alone. A card's ``steps``, ``model`` or ``log`` column may
+        name a file (relative to the folder of the cards table) instead.
+    agencies : iterable of str, optional
+        The agencies a card may name (as offering the service or in ``depends_on``); by
+        default those of the agencies table, if there is one, else any.
+
+    Returns
+    -------
+    Catalog
+        Its services ordered by id; ``unmatched`` lists the files and sheets that match no
+        card (a :class:`CatalogWarning` says so too).
+
+    Raises
+    ------
+    CatalogError
+        Naming the file, the row (the header is row 1) and the column: an unknown column, a
+        duplicate service id, an unknown agency, an impossible value, a file a card names that
+        does not exist, a service with both a step table and a model, a card declaring more
+        visits than its process has steps at most; and any error reading a step table, model
+        or log, with the service it belongs to.
+
+    Notes
+    -----
+    Each log is read once, when the catalogue is: its process is discovered (when the service
+    has no step table or model) and it is measured (:meth:`Catalog.observed`); the log itself
+    is then let go, so that a catalogue of 600 services holds 600 sets of figures, never 600
+    logs. ``Catalog.log_files`` says where the logs are.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, pandas as pd
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"شناسه خدمت": ["S1"], "عنوان خدمت": ["صدور پروانه"],
+    ...               "تعداد مراجعه حضوری": ["۲"], "تاریخ ثبت": ["1403/01/01"]}
+    ...              ).to_csv(folder / "cards.csv", index=False)
+    >>> card = read_catalog(folder).service("S1").card
+    >>> card.visits, card.registered
+    (2.0, datetime.date(2024, 3, 20))
+    """
+    path = Path(source)
+    if path.is_dir():
+        return _read_folder(path, agencies)
+    if not path.is_file():
+        raise CatalogError(f"{path}: no such catalogue folder or cards table")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_workbook(path, agencies)
+    cards = _read_cards_table(path)
+    return _Assembly(path.parent, str(path), cards, agencies, {}).catalog()
+
+
+def _read_cards_table(path: Path) -> pd.DataFrame:
+    from bpr._tables import read_table
+    from bpr.errors import AnnotationError
+
+    try:
+        return read_table(path, "cards")
+    except AnnotationError as error:
+        raise CatalogError(str(error)) from None
+
+
+def _read_folder(folder: Path, agencies: Iterable[str] | None) -> Catalog:
+    tables = [folder / n for n in ("cards.csv", "cards.xlsx") if (folder / n).is_file()]
+    if len(tables) != 1:
+        raise CatalogError(
+            f"{folder}: a catalogue folder has one cards table, cards.csv or cards.xlsx; "
+            f"found {len(tables) or 'none'}"
+        )
+    known = agencies
+    if known is None and (folder / "agencies.csv").is_file():
+        table = _read_cards_table(folder / "agencies.csv")
+        known = [str(v).strip() for v in table.iloc[:, 0] if not _blank(v)]
+    cards = _read_cards_table(tables[0])
+    return _Assembly(folder, str(tables[0]), cards, known, _listed(folder)).catalog()
+
+
+def _read_workbook(path: Path, agencies: Iterable[str] | None) -> Catalog:
+    import zipfile
+
+    import pandas as pd
+
+    try:
+        sheets = pd.read_excel(
+            path, sheet_name=None, dtype=str, keep_default_na=False, engine="openpyxl"
+        )
+    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as error:
+        raise CatalogError(f"{path}: not a readable Excel workbook ({error})") from None
+    if "cards" not in sheets:
+        raise CatalogError(
+            f"{path}: no 'cards' sheet (sheets: {', '.join(sheets)}); name the sheet of "
+            "service cards 'cards'"
+        )
+    cards = sheets.pop("cards")
+    known = agencies
+    table = sheets.pop("agencies", None)
+    if known is None and table is not None:
+        known = [str(v).strip() for v in table.iloc[:, 0] if not _blank(v)]
+    return _Assembly(path.parent, f"{path}, sheet 'cards'", cards, known, {}, sheets).catalog()
+
+
+class _Assembly:
+    """Cards matched with their evidence, read into services one at a time."""
+
+    def __init__(
+        self,
+        base: Path,
+        where: str,
+        cards: pd.DataFrame,
+        agencies: Iterable[str] | None,
+        listed: dict[str, dict[str, list[Path]]],
+        sheets: Mapping[str, pd.DataFrame] | None = None,
+    ) -> None:
+        self.base, self.where, self.listed = base, where, listed
+        self.sheets = dict(sheets or {})
+        self.rows = _card_rows(cards, where)
+        self.agencies = None if agencies is None else frozenset(agencies)
+        self.observed: dict[str, Any] = {}
+        self.log_files: dict[str, str] = {}
+        self.used: set[Path] = set()
+
+    def catalog(self) -> Catalog:
+        self._check_ids()
+        for row in self.rows:
+            self._check_agencies(row)
+        services = [self._service(row) for row in self.rows]
+        unmatched = self._unmatched()
+        if unmatched:
+            warnings.warn(
+                f"{self.where}: {len(unmatched)} file(s) or sheet(s) match no card and were "
+                f"not read: {', '.join(unmatched)}; see Catalog.unmatched",
+                CatalogWarning,
+                stacklevel=3,
+            )
+        return Catalog(
+            services,
+            unmatched=unmatched,
+            source=self.where,
+            log_files=self.log_files,
+            observed=self.observed,
+        )
+
+    def _check_ids(self) -> None:
+        first: dict[str, int] = {}
+        for row in self.rows:
+            if row.id in first:
+                raise CatalogError(
+                    f"{self.where}, rows {first[row.id]} and {row.row}, column 'id': "
+                    f"service id {row.id!r} appears twice; give every service its own id"
+                )
+            first[row.id] = row.row
+
+    def _check_agencies(self, row: _CardRow) -> None:
+        if self.agencies is None or row.card is None:
+            return
+        named = {"agency": (row.card.agency,), "depends_on": row.card.depends_on or ()}
+        for column, values in named.items():
+            unknown = [v for v in values if v is not None and v not in self.agencies]
+            if unknown:
+                raise CatalogError(
+                    f"{self.where}, row {row.row}, column {column!r}: unknown agency "
+                    f"{', '.join(repr(u) for u in unknown)}; the known agencies are "
+                    f"{', '.join(sorted(self.agencies))}"
+                )
+
+    def _file(self, row: _CardRow, kind: str) -> Path | None:
+        """The file of one kind of evidence for a card: the one it names, else the folder's."""
+        if kind in row.files:
+            path = self.base / row.files[kind]
+            if not path.is_file():
+                raise CatalogError(
+                    f"{self.where}, row {row.row}, column {kind!r}: no file {row.files[kind]!r} "
+                    f"in {self.base}; correct the name or put the file there"
+                )
+            self.used.add(path)
+            return path
+        found = self.listed.get(kind, {}).get(row.id, [])
+        if len(found) > 1:
+            raise CatalogError(
+                f"service {row.id!r} (row {row.row}): several {kind} files "
+                f"({', '.join(p.name for p in found)}); keep one"
+            )
+        if found:
+            self.used.add(found[0])
+            return found[0]
+        return None
+
+    def _service(self, row: _CardRow) -> Service:
+        steps, model, log = (self._file(row, k) for k in ("steps", "model", "log"))
+        sheet = self.sheets.pop(row.id, None)
+        if sum(x is not None for x in (steps, model, sheet)) > 1:
+            raise CatalogError(
+                f"{self.where}, row {row.row}: service {row.id!r} has both a step table and a "
+                "model; give one of them (the other is not read)"
+            )
+        title = row.id if row.card is None else row.card.title
+        process, process_from = None, None
+        with self._about(row, steps or model or f"sheet {row.id!r}"):
+            if steps is not None or sheet is not None:
+                from bpr.step_table import read_steps
+
+                table = steps if sheet is None else sheet
+                process, process_from = read_steps(table, name=title), "steps"
+            elif model is not None:
+                process, process_from = _read_model(model), "model"
+        if log is not None:
+            with self._about(row, log):
+                process, process_from = self._log(row.id, log, process, process_from, title)
+        service = Service(row.id, card=row.card, process=process, process_from=process_from)
+        self._check_visits(row, service)
+        return service
+
+    def _log(
+        self, id: str, path: Path, process: Any, process_from: str | None, title: str
+    ) -> tuple[Any, str | None]:
+        from bpr.log import read_log
+        from bpr.measure import measure
+
+        log = read_log(path)
+        if process is None:
+            from bpr.discover import discover
+
+            process, process_from = discover(log, name=title), "log"
+        self.observed[id] = measure(log)
+        self.log_files[id] = str(path)
+        return process, process_from
+
+    def _check_visits(self, row: _CardRow, service: Service) -> None:
+        if service.process is None or row.card is None or row.card.visits is None:
+            return
+        from bpr.measure import measure
+
+        length = measure(service.process)
+        self.observed[f"process:{service.id}"] = length
+        if length.steps_max is not None and row.card.visits > length.steps_max:
+            raise CatalogError(
+                f"{self.where}, row {row.row}, column 'visits': {row.card.visits:g} visits, but "
+                f"the process of service {service.id!r} ({service.process_from}) has at most "
+                f"{length.steps_max} steps; correct the card or the process"
+            )
+
+    @contextlib.contextmanager
+    def _about(self, row: _CardRow, what: Any) -> Iterator[None]:
+        from bpr.errors import BprError
+
+        try:
+            yield
+        except CatalogError:
+            raise
+        except BprError as error:
+            raise CatalogError(
+                f"service {row.id!r} ({self.where}, row {row.row}), {what}: {error}"
+            ) from error
+
+    def _unmatched(self) -> tuple[str, ...]:
+        files = [
+            str(p)
+            for kinds in self.listed.values()
+            for paths in kinds.values()
+            for p in paths
+            if p not in self.used
+        ]
+        return (*files, *(f"sheet {name!r}" for name in sorted(self.sheets)))
+
+
+def _read_model(path: Path) -> ServiceProcess:
+    if path.suffix.lower() == ".bpmn":
+        from bpr.bpmn import read_bpmn
+
+        return read_bpmn(path)
+    from bpr.serialize import read_process
+
+    return read_process(path)
+
+
+def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:
+    """Write ``catalog`` so that :func:`read_catalog` reads it back: a folder, or a workbook.
+
+    A folder (any path not ending in ``.xlsx``; made if missing) gets ``cards.csv`` (English
+    headers, a blank cell for every unknown field), ``steps/<id>.csv`` for a process read from
+    a step table, ``models/<id>.json`` for one read from a model, and ``logs/<id>...`` for each
+    log (the file the catalogue was read from, copied; a log given in memory as CSV). A
+    service without a card is a row with only its id and its files. A workbook (``.xlsx``)
+    holds the ``cards`` sheet and a step table sheet per service with one; it cannot hold a
+    model or a log. An empty card table is the template to fill in.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder or workbook.
+
+    Raises
+    ------
+    CatalogError
+        When a workbook is asked for a catalogue with models or logs (name a folder).
+    OutputError
+        When a file cannot be written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> c = Catalog([Service("S1", card=ServiceCard("S1", "Permit", visits=2, frequency=50))])
+    >>> folder = write_catalog(c, pathlib.Path(tempfile.mkdtemp()) / "province")
+    >>> read_catalog(folder).services == c.services
+    True
+    """
+    target = Path(path)
+    if target.suffix.lower() in (".xlsx", ".xlsm"):
+        return _write_workbook(catalog, target)
+    return _write_folder(catalog, target)
+
+
+def _cards_table(catalog: Catalog, files: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    frame = card_frame([s.card for s in catalog.services if s.card is not None])
+    rows = []
+    cards = iter(frame.to_dict("records"))
+    for service in catalog.services:
+        row = next(cards) if service.card is not None else {"id": service.id}
+        rows.append({**row, **files.get(service.id, {})})
+    import pandas as pd
+
+    kinds = [k for k in _FILE_COLUMNS if any(k in f for f in files.values())]
+    return pd.DataFrame(rows, columns=[*frame.columns, *kinds], dtype=object)
+
+
+def _write_folder(catalog: Catalog, folder: Path) -> Path:
+    from bpr._files import write_file
+    from bpr._tables import table_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, dict[str, str]] = {}
+    for service in catalog.services:
+        for name, data in _evidence_files(catalog, service).items():
+            (folder / name).parent.mkdir(exist_ok=True)
+            write_file(folder / name, data)
+            if service.card is None:
+                # A service without a card is found by the files its row names.
+                kind = {"steps": "steps", "models": "model", "logs": "log"}[name.split("/")[0]]
+                files.setdefault(service.id, {})[kind] = name
+    cards = _cards_table(catalog, files)
+    write_file(folder / "cards.csv", table_bytes(cards, ".csv"))
+    return folder
+
+
+def _evidence_files(catalog: Catalog, service: Service) -> dict[str, bytes | str]:
+    """The files a service's evidence is written to, by name in the catalogue folder."""
+    out: dict[str, bytes | str] = {}
+    if service.process_from == "steps":
+        from bpr.step_table import step_bytes
+
+        out[f"steps/{service.id}.csv"] = step_bytes(service.process, ".csv")  # type: ignore[arg-type]
+    elif service.process_from == "model":
+        from bpr.serialize import write_process
+
+        out[f"models/{service.id}.json"] = write_process(service.process)  # type: ignore[arg-type]
+    log_file = catalog.log_files.get(service.id)
+    if log_file is not None:
+        suffix = _suffix(log_file, FOLDERS["log"][1]) or Path(log_file).suffix
+        out[f"logs/{service.id}{suffix}"] = Path(log_file).read_bytes()
+    elif service.log is not None:
+        from bpr._files import csv_text
+
+        out[f"logs/{service.id}.csv"] = csv_text(service.log.to_pandas())
+    return out
+
+
+def _write_workbook(catalog: Catalog, path: Path) -> Path:
+    from bpr._files import write_file
+
+    cannot = [
+        s.id
+        for s in catalog.services
+        if s.process_from in ("model", "log") or s.id in catalog.log_files or s.log is not None
+    ]
+    if cannot:
+        raise CatalogError(
+            f"{path}: a workbook holds cards and step tables, not the models or logs of "
+            f"{', '.join(cannot)}; write the catalogue to a folder"
+        )
+    sheets = {"cards": _cards_table(catalog, {})}
+    from bpr.step_table import step_frame
+
+    for service in catalog.services:
+        if service.process_from == "steps":
+            sheets[service.id] = step_frame(service.process)  # type: ignore[arg-type]
+    write_file(path, _sheets_bytes(sheets))
+    return path
+
+
+def _sheets_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """A workbook of several sheets, every text a string cell, the same bytes every time."""
+    import io
+
+    from openpyxl import Workbook
+
+    from bpr._tables import _FIXED, _fixed_zip
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append([str(c) for c in frame.columns])
+        for values in frame.itertuples(index=False):
+            sheet.append([None if _blank(v) else v for v in values])
+        for row in sheet.iter_rows(min_row=1):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # a label, never a formula
+    book.properties.creator = "bpr"
+    book.properties.created = book.properties.modified = _FIXED
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue())
