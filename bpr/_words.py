@@ -638,6 +638,7 @@ FA: Mapping[str, str] = {
     "not applied: the step is locked by a constraint": "اعمال نشد: گام با یک قید قفل شده است",
     # sources of evidence
     "annotation table": "جدول حاشیه‌نویسی",
+    "step table": "جدول مراحل",
     "log column": "ستون رویدادنگار",
     "label classifier": "دسته‌بند برچسب‌ها",
     "written procedure": "روال مکتوب",
@@ -880,6 +881,7 @@ NOT_APPLIED: Mapping[str, str] = {
 }
 EVIDENCE_SOURCES: Mapping[str, str] = {
     "annotation": "annotation table",
+    "step_table": "step table",
     "log_attribute": "log column",
     "classifier": "label classifier",
     "procedure": "written procedure",

@@ -74,6 +74,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from bpr._read import check_text
 from bpr._tables import EXCEL_SUFFIXES, read_table, table_bytes, write_table
 from bpr.annotate import _NO, _YES, ANNOTATION_COLUMNS, _blank, _cell, _choices, _parse
 from bpr.errors import AnnotationError, StepTableError
@@ -308,6 +309,9 @@ def _row(cells: Mapping[str, Any], where: str, headers: Mapping[str, str], order
     def fail(column: str, problem: str) -> StepTableError:
         return StepTableError(f"{where}, column {headers[column]!r}: {problem}")
 
+    for column, value in cells.items():
+        if isinstance(value, str):
+            check_text(value, f"{where}, column {headers[column]!r}", StepTableError)
     name = str(cells.get("step", "")).strip()
     if not name:
         raise fail("step", "no step name; write the step's name, or delete the row")

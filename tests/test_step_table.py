@@ -24,6 +24,7 @@ from bpr import (
     Xor,
     measure,
     read_steps,
+    redesign,
     write_steps,
 )
 from bpr.labels import normalize
@@ -214,6 +215,16 @@ def test_sources_name_the_table_and_row() -> None:
     assert {(s.origin, s.detail) for s in step.sources} == {
         ("step_table", f"{TABLES / 'permit.csv'}, row 3")
     }
+
+
+def test_a_redesign_names_the_table_as_its_evidence() -> None:
+    proposals = redesign(read_steps(TABLES / "permit.csv")).proposals
+    assert proposals
+    evidence = {(e.source, e.detail) for p in proposals for e in p.evidence if e.field == "channel"}
+    # The channels were given in the table: each piece of evidence names its file and row.
+    assert evidence
+    assert {source for source, _ in evidence} == {"step_table"}
+    assert all(detail.startswith(f"{TABLES / 'permit.csv'}, row ") for _, detail in evidence)
 
 
 def test_excel_reads_like_csv(tmp_path: Path) -> None:
