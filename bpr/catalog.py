@@ -43,6 +43,7 @@ from bpr.model import ServiceProcess
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bpr._portfolio import Delegation, InquiryLinks, ParallelWork
     from bpr.log import EventLog
     from bpr.measure import Length
     from bpr.model import Step
@@ -455,6 +456,27 @@ class Catalog:
         Priorities
         """
         return _priorities(self, objectives, constraints, by)
+
+    def inquiry_links(self) -> InquiryLinks:
+        """The agency-to-agency e-inquiries across the catalogue, ranked by what they save
+        (:func:`bpr._portfolio.inquiry_links`)."""
+        from bpr._portfolio import inquiry_links
+
+        return inquiry_links(self)
+
+    def delegation(self) -> Delegation:
+        """The front-office steps that can move to counter offices
+        (:func:`bpr._portfolio.delegation`)."""
+        from bpr._portfolio import delegation
+
+        return delegation(self)
+
+    def parallel_work(self, min_score: float = 85.0) -> ParallelWork:
+        """Groups of services that are one service offered several times
+        (:func:`bpr._portfolio.parallel_work`)."""
+        from bpr._portfolio import parallel_work
+
+        return parallel_work(self, min_score=min_score)
 
     def declared_vs_observed(self) -> DeclaredVsObserved:
         """For services with a card and a log: the declared and the observed visits, steps and
