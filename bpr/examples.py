@@ -21,10 +21,14 @@ Examples
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from bpr.model import And, Loop, ServiceProcess, Step
 
-__all__ = ["vehicle_transfer"]
+if TYPE_CHECKING:
+    from bpr.catalog import Catalog
+
+__all__ = ["province", "vehicle_transfer"]
 
 POLICE = "Traffic Police"
 BANK = "Bank"
@@ -281,3 +285,17 @@ def vehicle_transfer() -> ServiceProcess:
             "the bpr project as a realistic example."
         ),
     )
+
+
+def province(seed: int = 0) -> Catalog:
+    """A synthetic province's service catalogue, generated from ``seed`` (the same seed gives
+    the same catalogue): 126 services of 17 agencies with identity cards, step tables for a
+    third of them, event logs for five, planted parallel work and shared inquiries (see
+    :mod:`bpr._province`, whose ``build_province`` also returns the ground truth).
+
+    >>> len(province()) >= 120
+    True
+    """
+    from bpr._province import province as generate
+
+    return generate(seed)
