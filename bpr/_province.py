@@ -93,6 +93,27 @@ _INQUIRY_WEIGHTS = {
     "health": 1,
     "address": 1,
 }
+# The inquiries that make sense for each agency's services (a birth registration needs no
+# tax clearance; a building permit may need the deed, the tax and the insurance clearance).
+_PLAUSIBLE: Mapping[str, tuple[str, ...]] = {
+    "CR": ("address", "military"),
+    "NAJA": ("record", "address", "military"),
+    "TRF": ("record", "tax", "municipal", "insurance", "address"),
+    "P10": ("record", "military", "address"),
+    "MUN": ("deed", "tax", "insurance", "record", "address"),
+    "TAX": ("deed", "insurance", "municipal", "address"),
+    "SSO": ("tax", "record", "health", "address"),
+    "LAND": ("tax", "municipal", "record", "insurance", "address"),
+    "JUD": ("deed", "tax", "address", "military"),
+    "HLT": ("record", "insurance", "tax", "address"),
+    "EDU": ("record", "health", "address"),
+    "AGR": ("deed", "tax", "insurance", "record"),
+    "ROAD": ("deed", "record", "tax", "insurance", "municipal"),
+    "WAT": ("deed", "municipal", "address"),
+    "ELEC": ("deed", "municipal", "address"),
+    "GAS": ("deed", "municipal", "address"),
+    "POST": ("record", "military"),
+}
 
 # The services each agency offers: (English title, Persian title, output document).
 _SERVICES: Mapping[str, Sequence[tuple[str, str, str]]] = {
@@ -432,11 +453,11 @@ class _Builder:
         return Service(sid, card=card, process=process, process_from="steps" if process else None)
 
     def needs(self, agency: str) -> list[str]:
-        """The shared inquiries a service needs (never from its own agency)."""
+        """The shared inquiries a service needs (plausible for its agency, never its own)."""
         rng = self.rng
-        keys = [k for k in _INQUIRY_WEIGHTS if INQUIRIES[k][0] != agency]
+        keys = [k for k in _PLAUSIBLE[agency] if INQUIRIES[k][0] != agency]
         weights = [_INQUIRY_WEIGHTS[k] for k in keys]
-        count = rng.choices((0, 1, 2, 3), weights=(3, 4, 3, 1))[0]
+        count = min(len(keys), rng.choices((0, 1, 2, 3), weights=(3, 4, 3, 1))[0])
         chosen: list[str] = []
         while len(chosen) < count:
             key = rng.choices(keys, weights=weights)[0]
