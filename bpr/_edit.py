@@ -20,6 +20,7 @@ from types import MappingProxyType
 
 import attrs
 
+from bpr.errors import ModelError
 from bpr.model import Flow, Gateway, GatewayKind, Node, ServiceProcess, Step
 
 
@@ -90,7 +91,8 @@ class Editor:
 
     def _only(self, ids: list[str], what: str, node_id: str) -> str:
         if len(ids) != 1:
-            raise ValueError(f"{node_id!r} has {len(ids)} {what}")
+            # The change does not fit this place of the process: the planner drops it.
+            raise ModelError(f"{node_id!r} has {len(ids)} {what}")
         return ids[0]
 
     @property

@@ -525,7 +525,7 @@ class _Planner:
         try:
             candidate.apply(editor)
             editor.tidy()
-        except (ModelError, ValueError, KeyError):
+        except ModelError:  # the change does not fit here; anything else is a bug to see
             return None
         trace = _compose_trace(self.trace, editor)
         if self._unlawful(editor, trace):
