@@ -973,6 +973,7 @@ def _priorities(catalog: Catalog, objectives: Any, constraints: Any, by: str | N
     rest = [r for r in rows if r.get("reason") is not None]
     frame = pd.DataFrame([*ranked, *rest], columns=_priority_columns()).set_index("id")
     frame["rank"] = frame["rank"].astype("Int64")
+    frame["effort"] = frame["effort"].astype("Int64")
     return Priorities(by=measure_by, frame=frame)
 
 
@@ -1064,6 +1065,8 @@ _LISTS = ("documents", "channels", "depends_on")
 _FLAGS = ("informing", "request", "production")
 _YES = frozenset({"yes", "y", "true", "1", "بله", "بلی", "آری", "دارد", "الکترونیکی"})
 _NO = frozenset({"no", "n", "false", "0", "خیر", "ندارد", "غیرالکترونیکی", "غیر الکترونیکی"})
+# An empty list (no documents, no channel, depends on no agency), as a cell says it.
+_NONE = frozenset({"none", "-", "ندارد", "هیچ"})
 _TYPES = {"دولت به شهروند": "G2C", "دولت به کسب و کار": "G2B", "دولت به دولت": "G2G"}
 _LEVELS = {"ملی": "national", "استانی": "provincial", "شهرستانی": "city", "روستایی": "rural"}
 # Persian decimal and thousands separators, and the list separators a card may use.
@@ -1099,6 +1102,8 @@ def _cell(field: str, raw: Any) -> Any:
     if field in _NUMBERS:
         return float(text.translate(_DECIMAL))
     if field in _LISTS:
+        if text.casefold() in _NONE:
+            return ()
         for mark in _LIST_SPLIT[:-1]:
             text = text.replace(mark, ";")
         return tuple(part.strip() for part in text.split(";") if part.strip())
@@ -1202,7 +1207,8 @@ def _card_row(values: dict[str, Any], where: str, number: int) -> _CardRow:
 
 def card_frame(cards: Iterable[ServiceCard]) -> pd.DataFrame:
     """Cards as a table with the English headers of :data:`CARD_COLUMNS` (no file columns):
-    lists ``;``-separated, yes/no as ``yes``/``no``, dates ISO, unknown blank.
+    lists ``;``-separated (``none`` for an empty one), yes/no as ``yes``/``no``, dates ISO,
+    unknown blank.
 
     Examples
     --------
@@ -1225,7 +1231,7 @@ def _written(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, tuple):
-        return "; ".join(value)
+        return "; ".join(value) if value else "none"
     if isinstance(value, _dt.date):
         return value.isoformat()
     if isinstance(value, float):
