@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bpr.errors import FormatError, ModelError
+from bpr.errors import BprError, FormatError, ModelError
 
 if TYPE_CHECKING:
     from bpr.log import EventLog
@@ -107,7 +107,7 @@ def event_log(log: Any) -> EventLog:
 def file_bytes(path: Path, what: str) -> bytes:
     """The bytes of the file ``path``, or a :class:`FormatError` saying why not."""
     if not path.is_file():
-        raise FormatError(f"{path}: no such file; pass the path of a {what}")
+        raise FormatError(f"{path}: no such file; give the path of a {what}")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise FormatError(
@@ -173,17 +173,17 @@ def check_document(document: Any, where: str) -> None:
             raise _too_deep(where)
 
 
-def check_text(value: str, where: str) -> None:
+def check_text(value: str, where: str, error: type[BprError] = FormatError) -> None:
     """Refuse a text longer than :data:`MAX_FIELD`, or with a lone surrogate (half of a
-    character, which no UTF-8 file can hold)."""
+    character, which no UTF-8 file can hold), with an ``error`` naming ``where``."""
     if len(value) > MAX_FIELD:
-        raise FormatError(
+        raise error(
             f"{where}: a text field of {len(value):,} characters (at most {MAX_FIELD:,}); "
-            f"it starts {value[:40]!r}; is the file cut or garbled?"
+            f"it starts {value[:40]!r}; is the input cut or garbled?"
         )
     lone = _SURROGATE.search(value)
     if lone:
-        raise FormatError(
+        raise error(
             f"{where}: the text {value[:40]!r} holds half a character (a lone surrogate "
             f"\\u{ord(lone.group()):04x}); write the whole character or remove it"
         )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -65,8 +66,20 @@ def read_table(path: Path, what: str = "table") -> pd.DataFrame:
         ) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise AnnotationError(f"{path}: not a readable CSV table ({error})") from None
-    except (zipfile.BadZipFile, ValueError, KeyError) as error:
-        raise AnnotationError(f"{path}: not a readable Excel workbook ({error})") from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        SyntaxError,
+        NotImplementedError,
+        ValueError,
+        TypeError,
+        KeyError,
+        OSError,
+    ) as error:
+        # A damaged workbook lets the errors of zip, zlib and the XML parsers through openpyxl,
+        # and its typed fields raise TypeError on a value of the wrong type.
+        kind = "Excel workbook" if path.suffix.lower() in EXCEL_SUFFIXES else f"{what} file"
+        raise AnnotationError(f"{path}: not a readable {kind} ({error})") from None
     return frame.rename(columns=unquote).map(unquote)
 
 

@@ -72,6 +72,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from bpr._read import check_text
 from bpr._steps import PRESENT_CHANNELS, presence
 from bpr._tables import read_table, table_bytes, write_table
 from bpr.errors import AnnotationError
@@ -594,6 +595,9 @@ def _read_table(table: Any) -> dict[str, _Row]:
             )
         activity = str(activity).strip()
         place = f"{source} {where}".strip()
+        for raw in record.values():
+            if isinstance(raw, str):
+                check_text(raw, place, AnnotationError)
         values = {
             column: _parse(column, raw, place)
             for column, raw in record.items()

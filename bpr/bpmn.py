@@ -272,7 +272,8 @@ def _load(source: str | os.PathLike[str]) -> tuple[str, etree._Element]:
     from lxml import etree
 
     if isinstance(source, str) and source.lstrip().startswith("<"):
-        where, data = "<bpmn text>", source.encode("utf-8")
+        # Half a character (a lone surrogate) passes through, for the parser to refuse.
+        where, data = "<bpmn text>", source.encode("utf-8", "surrogatepass")
     else:
         path = Path(source)
         where, data = str(path), file_bytes(path, "BPMN 2.0 file")

@@ -10,6 +10,7 @@ The tree::
     │   └── ColumnError               a column the log needs is missing
     ├── AnnotationError (ValueError)  an annotation table has an unknown column or value
     │   └── StepTableError            a step table (bpr.read_steps) is not a process
+    ├── CatalogError (ValueError)     a service catalogue or card is invalid
     ├── RenderError (RuntimeError)    a diagram could not be drawn
     └── OutputError                   a file cannot be written
 

@@ -141,11 +141,20 @@ def process_from_dict(document: Any, *, name: str = "<dict>") -> ServiceProcess:
         )
     except ModelError as exc:
         raise FormatError(f"{name}: {exc}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise FormatError(f"{name}: malformed process document ({exc!r})") from None
+    except KeyError as exc:
+        raise FormatError(
+            f"{name}: malformed process document: no {exc.args[0]!r} where one is needed; "
+            "write it with bpr.write_process"
+        ) from None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise FormatError(
+            f"{name}: malformed process document ({exc}); write it with bpr.write_process"
+        ) from None
 
 
 def _node_from_dict(data: dict[str, Any]) -> Node:
+    if not isinstance(data, dict):
+        raise ValueError(f"a node is {data!r}, not an object with a type and an id")
     data = dict(data)
     kind = data.pop("type")
     if kind == "step":

@@ -566,7 +566,7 @@ def test_persian_step_names_match_too():
         (["A"], {"aliases": {"A": "nope"}}, ModelError, "'A' is mapped to 'nope', which is"),
         (["A"], {"aliases": {"Z": "s01"}}, LogError, "'Z' is not an activity of the log"),
         ("procedure.txt", {}, FormatError, "procedure.txt: cannot tell"),
-        ("missing.pnml", {}, FormatError, "missing.pnml: no such PNML file"),
+        ("missing.pnml", {}, FormatError, "missing.pnml: no such file; give the path of a PNML"),
     ],
 )
 def test_bad_input_gets_a_clear_error(documented, kwargs, error, message):

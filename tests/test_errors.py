@@ -18,7 +18,7 @@ import bpr._read
 from bpr import Flow, ServiceProcess, Step
 from bpr._read import MAX_DEPTH, MAX_FIELD, event_log, load_json, read_model
 from bpr.cli import EXIT_BAD_INPUT, main
-from bpr.errors import BprError, FormatError, LogError, ModelError
+from bpr.errors import AnnotationError, BprError, FormatError, LogError, ModelError
 from bpr.heuristics import Constraints
 from tests.conftest import DATA
 
@@ -117,6 +117,47 @@ def test_load_json_keeps_what_is_within_the_limits():
     nested = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert load_json(nested, "x") == json.loads(nested)
     assert load_json(json.dumps({"name": "x" * MAX_FIELD}), "x")["name"] == "x" * MAX_FIELD
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("x" * (MAX_FIELD + 1), "1,000,001 characters"), ("ok\ud800", "half")]
+)
+def test_an_annotation_beyond_the_limits_is_an_annotation_error(tmp_path, value, shown):
+    with pytest.raises(AnnotationError, match=rf"entry 'Apply': .*{shown}"):
+        bpr.annotate(TINY, {"Apply": {"agency": value}})
+    table = tmp_path / "table.csv"
+    table.write_text(f"activity,agency\nApply,{value}\n", "utf-8", "surrogatepass")
+    with pytest.raises(AnnotationError) as caught:  # in a file, half a character is not UTF-8
+        bpr.annotate(TINY, table)
+    assert str(caught.value).startswith(str(table))
+
+
+def test_a_damaged_workbook_is_an_annotation_error(tmp_path):
+    """openpyxl raises TypeError for an attribute it does not know (found by the fuzzer)."""
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from bpr.annotate import annotation_table_bytes
+
+    frame = pd.DataFrame({"activity": ["Apply"], "mandatory": ["yes"]})
+    source = zipfile.ZipFile(io.BytesIO(annotation_table_bytes(frame, ".xlsx")))
+    damaged = tmp_path / "table.xlsx"
+    with zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name.startswith("xl/worksheets/"):
+                assert b"showInputMessage" in data
+                data = data.replace(b"showInputMessage", b"showInputMMessage")
+            target.writestr(name, data)
+    with pytest.raises(AnnotationError, match=r"table.xlsx: not a readable Excel workbook"):
+        bpr.annotate(TINY, damaged)
+
+
+def test_bpmn_text_with_half_a_character_is_a_format_error():
+    with pytest.raises(FormatError, match="<bpmn text>: not well-formed XML"):
+        bpr.read_bpmn('<definitions name="\ud800"/>')
 
 
 # -- one reader of model files ---------------------------------------------------------------

@@ -156,19 +156,21 @@ def _mutated_xml(root: etree._Element, mutations: list[tuple[str, int, int, str]
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _garbled(data: bytes, cuts: list[tuple[int, bytes]]) -> bytes:
-    """``data`` with bytes replaced at some positions, or cut there (an empty replacement)."""
-    for position, replacement in cuts:
+def _garbled(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
+    """``data`` with some bytes cut at some positions and others put in their place."""
+    for position, cut, replacement in edits:
         position %= max(len(data), 1)
-        data = (
-            data[:position] + replacement
-            if not replacement
-            else (data[:position] + replacement + data[position + len(replacement) :])
-        )
+        data = data[:position] + replacement + data[position + cut :]
     return data
 
 
-BYTE_EDITS = st.lists(st.tuples(st.integers(min_value=0), st.binary(max_size=8)), max_size=3)
+# Bytes that break a parser where they land: markup, a NUL reference, a quote, not UTF-8.
+PIECES = st.sampled_from([b"<", b">", b"<x>", b"</", b"&#0;", b"&", b'"', b"\xff", b"\n"])
+BYTE_EDITS = st.lists(
+    st.tuples(st.integers(min_value=0), st.integers(0, 64), PIECES | st.binary(max_size=8)),
+    min_size=1,
+    max_size=3,
+)
 
 
 def _xml_inputs(names: list[str]) -> st.SearchStrategy[bytes]:
@@ -274,15 +276,54 @@ ANNOTATION_ROWS = [
 ]  # fmt: skip
 
 
+def _workbook() -> bytes:
+    """A valid annotation workbook, as :func:`bpr.write_annotation_table` writes it."""
+    import pandas as pd
+
+    from bpr.annotate import annotation_table_bytes
+
+    frame = pd.DataFrame(ANNOTATION_ROWS[1:], columns=ANNOTATION_ROWS[0])
+    return annotation_table_bytes(frame, ".xlsx")
+
+
+def _mutated_workbook(workbook: bytes, member: int, edits: list[tuple[int, bytes]]) -> bytes:
+    """The workbook with bytes of one of its XML parts replaced or cut, zipped again."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    names = source.namelist()
+    victim = names[member % len(names)]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            data = source.read(name)
+            target.writestr(name, _garbled(data, edits) if name == victim else data)
+    return out.getvalue()
+
+
+def _workbook_inputs() -> st.SearchStrategy[bytes]:
+    workbook = _workbook()
+    mutated = st.builds(_mutated_workbook, st.just(workbook), st.integers(0, 50), BYTE_EDITS)
+    garbled = st.builds(_garbled, st.just(workbook), BYTE_EDITS)  # zip structure or contents
+    return st.binary(max_size=500) | mutated | garbled
+
+
 @FUZZ
-@given(
-    data=_csv_inputs(ANNOTATION_ROWS),
-    suffix=st.sampled_from([".csv", ".csv", ".csv", ".xlsx"]),
-)
-def test_annotate_with_a_table_gives_a_process_or_a_bpr_error(
-    tmp_path_factory: Any, data: bytes, suffix: str
+@given(data=_csv_inputs(ANNOTATION_ROWS))
+def test_annotate_with_a_csv_table_gives_a_process_or_a_bpr_error(
+    tmp_path_factory: Any, data: bytes
 ) -> None:
-    path = _written(tmp_path_factory.mktemp("annotations"), f"table{suffix}", data)
+    path = _written(tmp_path_factory.mktemp("annotations"), "table.csv", data)
+    _result_or_bpr_error(lambda table: bpr.annotate(ANNOTATED, table), path)
+
+
+@FUZZ
+@given(data=_workbook_inputs())
+def test_annotate_with_a_workbook_gives_a_process_or_a_bpr_error(
+    tmp_path_factory: Any, data: bytes
+) -> None:
+    path = _written(tmp_path_factory.mktemp("annotations"), "table.xlsx", data)
     _result_or_bpr_error(lambda table: bpr.annotate(ANNOTATED, table), path)
 
 
