@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr.errors import CatalogError
+from bpr.errors import CatalogError, ModelError
 from bpr.model import ServiceProcess
 
 if TYPE_CHECKING:
@@ -924,7 +924,12 @@ def _priority_row(
     if service.process is None:
         row["reason"] = "no process: give a step table, a model or a log"
         return row
-    result = redesign(service.process, objectives=objectives, constraints=constraints)
+    try:
+        result = redesign(service.process, objectives=objectives, constraints=constraints)
+    except ModelError as error:
+        # One service whose process cannot be redesigned does not stop the catalogue.
+        row["reason"] = f"not redesigned: {error}"
+        return row
     before = _per_case(catalog.modelled(service.id) or measure(service.process))
     after = _per_case(measure(result.to_be))
     for m in SAVINGS:
