@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from bpr.catalog import Catalog, Service, ServiceCard
-from bpr.model import ServiceProcess, Step
+from bpr.model import GatewayKind, ServiceProcess, Step, Xor
 
 if TYPE_CHECKING:
     from bpr.log import EventLog
@@ -424,9 +424,11 @@ class _Builder:
                 services.append(self.service(copy_id, copy_agency, copy_title, copy_fa, output))
             if len(group) > 1:
                 duplicates.append(frozenset(group))
-        with_process = [s for s in services if s.process is not None]
-        logged = [s.id for s in with_process[:: max(1, len(with_process) // _LOG_SERVICES)]]
-        logged = logged[:_LOG_SERVICES]
+        # Logs for a few services, two of them with a choice of how to pay.
+        choice = [s.id for s in services if s.process is not None and s.process.gateways]
+        plain = [s.id for s in services if s.process is not None and not s.process.gateways]
+        step = max(1, len(plain) // (_LOG_SERVICES - 2))
+        logged = sorted([*choice[:2], *plain[::step][: _LOG_SERVICES - len(choice[:2])]])
         services = [
             attrs.evolve(s, log=self.log(s.process)) if s.id in logged else s for s in services
         ]
@@ -443,7 +445,8 @@ class _Builder:
     def service(self, sid: str, agency: str, title: str, title_fa: str, output: str) -> Service:
         rng = self.rng
         needs = self.needs(agency)
-        has_process = rng.random() < 0.36
+        # A step table for every third service, and a few more.
+        has_process = int(sid[1:]) % 3 == 1 or rng.random() < 0.1
         process = self.process(sid, agency, title, needs, output) if has_process else None
         card = self.card(sid, agency, title, title_fa, needs, process)
         asker = AGENCIES[agency][0]
@@ -520,8 +523,9 @@ class _Builder:
         self, sid: str, agency: str, title: str, needs: Sequence[str], output: str
     ) -> ServiceProcess:
         """A sequential as-is process: the citizen fetches each clearance on paper from its
-        agency, hands them in at the front office, pays in person, the back office reviews,
-        and the front office issues the output (in person, sometimes fixed by law)."""
+        agency, hands them in at the front office, pays in person (or, at some agencies, online
+        instead), the back office reviews, and the front office issues the output (in
+        person, sometimes fixed by law)."""
         rng = self.rng
         name = AGENCIES[agency][0]
         steps: list[Step] = []
@@ -562,21 +566,36 @@ class _Builder:
                 duration=timedelta(minutes=rng.choice((15, 20, 30))),
             )
         )
-        steps.append(
-            Step(
-                f"{sid}-pay",
-                "Pay the fee at the bank",
-                name_fa="پرداخت هزینه در بانک",
-                kind="pay",
-                actor="citizen",
-                agency=name,
-                channel="in_person",
-                citizen_present=True,
-                documents_in=(),
-                documents_out=("receipt",),
-                duration=timedelta(minutes=rng.choice((10, 20, 40))),
-            )
+        bank = Step(
+            f"{sid}-pay",
+            "Pay the fee at the bank",
+            name_fa="پرداخت هزینه در بانک",
+            kind="pay",
+            actor="citizen",
+            agency=name,
+            channel="in_person",
+            citizen_present=True,
+            documents_in=(),
+            documents_out=("receipt",),
+            duration=timedelta(minutes=rng.choice((10, 20, 40))),
         )
+        blocks: list[Any] = [*steps]
+        if rng.random() < 0.4:
+            # Some agencies already take the fee online too: an exclusive choice.
+            online = attrs.evolve(
+                bank,
+                id=f"{sid}-pay-online",
+                name="Pay the fee online",
+                name_fa="پرداخت الکترونیکی هزینه",
+                channel="web",
+                citizen_present=False,
+                duration=timedelta(minutes=5),
+            )
+            share = rng.choice((0.3, 0.5, 0.7))
+            blocks.append(Xor(online, bank, probabilities=[share, 1 - share]))
+        else:
+            blocks.append(bank)
+        steps = []
         steps.append(
             Step(
                 f"{sid}-review",
@@ -615,7 +634,7 @@ class _Builder:
         if not fixed:
             movable.add(f"{sid}-issue")
         self.movable[sid] = frozenset(movable)
-        return ServiceProcess.from_blocks(title, *steps)
+        return ServiceProcess.from_blocks(title, *blocks, *steps)
 
     # -- the event log ---------------------------------------------------------------------
 
@@ -633,7 +652,7 @@ class _Builder:
         for case in range(_LOG_CASES):
             arrival += timedelta(minutes=rng.expovariate(1 / 240))
             clock = arrival
-            for step in process.steps:
+            for step in self.path(process):
                 mean = step.duration.total_seconds() if step.duration else 600.0
                 clock += timedelta(seconds=rng.expovariate(1 / 3600))
                 start = clock
@@ -643,3 +662,19 @@ class _Builder:
         frame["start"] = frame["start"].dt.round("s")
         frame["timestamp"] = frame["timestamp"].dt.round("s")
         return read_log(frame)
+
+    def path(self, process: ServiceProcess) -> list[Step]:
+        """The steps of one case: from the start, an exclusive split takes a branch with its
+        flow's probability (the generated processes have no parallel blocks or loops)."""
+        steps = []
+        (node,) = (e.id for e in process.starts)
+        while successors := process.successors(node):
+            current = process.node(node)
+            if getattr(current, "kind", None) is GatewayKind.EXCLUSIVE and len(successors) > 1:
+                weights = [process.flow(node, t).probability or 0.0 for t in successors]
+                node = self.rng.choices(successors, weights=weights)[0]
+            else:
+                (node,) = successors
+            if isinstance(process.node(node), Step):
+                steps.append(process.node(node))
+        return steps
