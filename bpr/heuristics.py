@@ -48,6 +48,7 @@ from bpr._graph import acyclic
 from bpr._measure_model import step_seconds
 from bpr._steps import SYSTEM_DURATION, presence, visit_place
 from bpr._words import actor_phrase, channel_phrase, duration, shift_name
+from bpr.errors import ModelError
 from bpr.model import (
     Actor,
     Channel,
@@ -84,7 +85,9 @@ def _frozen_names(value: object) -> frozenset[str]:
         return frozenset()
     if isinstance(value, str):
         return frozenset({value})
-    return frozenset(str(v) for v in value)  # type: ignore[union-attr]
+    if not isinstance(value, Iterable):
+        raise ModelError(f"Constraints: expected a name or a list of names; got {value!r}")
+    return frozenset(str(v) for v in value)
 
 
 def _frozen_kinds(value: object) -> frozenset[StepKind]:

@@ -55,6 +55,7 @@ def _with_step_field(field: str, value: object) -> str:
         (lambda: bpr.StepStats(events="many", cases=1), ["events", "'many'"]),
         (lambda: bpr.DurationStats(median="x", mean=1, p90=2), ["median", "'x'"]),
         (lambda: Constraints(no_automation=["dance"]), ["no_automation", "'dance'", "decide"]),
+        (lambda: Constraints(locked=5), ["Constraints", "a list of names", "5"]),
     ],
 )
 def test_a_bad_field_is_a_model_error_naming_it(make, names):
