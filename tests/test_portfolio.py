@@ -253,3 +253,16 @@ def test_province_is_deterministic(province) -> None:  # type: ignore[no-untyped
             assert first.log.to_pandas().equals(second.log.to_pandas())
     other = build_province(seed=1).catalog
     assert [s.card for s in other.services] != [s.card for s in province.catalog.services]
+
+
+def test_province_logs_follow_their_process(province) -> None:  # type: ignore[no-untyped-def]
+    for sid in province.truth.logs:
+        service = province.catalog.service(sid)
+        order = [s.name for s in service.process.steps]
+        events = service.log.to_pandas()
+        for _, case in events.groupby("case"):
+            names = list(case.sort_values("position")["activity"])
+            assert names == sorted(names, key=order.index), sid
+            assert sum(name.startswith("Pay the fee") for name in names) == 1, sid
+    choices = [sid for sid in province.truth.logs if province.catalog.service(sid).process.gateways]
+    assert choices, "no logged service with a choice"
