@@ -161,9 +161,9 @@ class InquiryLinks:
     def to_svg(self, engine: str = "auto") -> str:
         """The graph of :meth:`to_dot` drawn as SVG, with the Graphviz :func:`bpr.render`
         uses (the WebAssembly one when there is no ``dot`` program)."""
-        from bpr.render import _run_graphviz
+        from bpr._graphviz import run_graphviz
 
-        return _run_graphviz(self.to_dot(), engine).decode("utf-8")  # type: ignore[arg-type]
+        return run_graphviz(self.to_dot(), engine).decode("utf-8")  # type: ignore[arg-type]
 
     def _repr_html_(self) -> str:
         return _html(
@@ -186,7 +186,8 @@ def inquiry_links(catalog: Catalog) -> InquiryLinks:
     documents carried and its time in days when the step has a duration), or, for a service
     with no process, from its card's ``depends_on`` (level ``"card"``: the per-case saving is
     unknown, its cases per year still count). A card whose production stage is electronic
-    already asks electronically and adds no link.
+    already asks electronically and adds no link. A step is counted once per case: for a step
+    inside a branch or a loop the per-case figures are those of one execution.
 
     Parameters
     ----------
@@ -375,7 +376,9 @@ def delegation(catalog: Catalog) -> Delegation:
     ``"stays"``, with why. A service with no process is judged on its card only where the
     card settles it (no visits, or a counter office already among its channels); otherwise it
     is unknown until a step table says which of its visits are front-office work. Each moving
-    step moves one visit per case: ``frequency`` visits a year.
+    step moves one visit per case (one execution, also inside a branch or a loop):
+    ``frequency`` visits a year. The table is per agency where the step happens: the citizen's
+    errand at another agency counts there.
 
     Parameters
     ----------
