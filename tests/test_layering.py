@@ -27,7 +27,6 @@ CORE = frozenset(
         "log",
         "stats",
         "model",
-        "examples",
         "serialize",
         "bpmn",
         "pnml",
@@ -36,6 +35,7 @@ CORE = frozenset(
         "_engine",
         "_files",
         "_graph",
+        "_graphviz",
         "_pm4py",
         "_read",
         "_steps",
@@ -49,6 +49,11 @@ ANALYSES = frozenset(
     {
         "classify",
         "annotate",
+        "step_table",  # reads a typed procedure with the annotation table's parsing
+        "catalog",
+        "_portfolio",
+        "_province",
+        "examples",  # the bundled examples, a province's catalogue among them
         "discover",
         "document",
         "fidelity",
