@@ -77,6 +77,18 @@ def _frequency(service: Service) -> float | None:
     return None if service.card is None else service.card.frequency
 
 
+def _executions(process: ServiceProcess) -> dict[str, float]:
+    """Expected executions of each step per case: a step in a branch taken by 30 % of the
+    cases runs 0.3 times, one in a loop more than once (as :func:`bpr.measure` counts)."""
+    from bpr._measure_model import _branch_probabilities, _parallel_blocks, _serialised, _step_chain
+
+    notes: list[str] = []
+    probabilities = _branch_probabilities(process, notes)
+    serial = _serialised(probabilities, _parallel_blocks(process))
+    chain = _step_chain(process, serial, notes)
+    return {s.id: float(v) for s, v in zip(process.steps, chain.visits, strict=True)}
+
+
 def _yearly(frequency: float | None, per_case: float | None) -> float:
     """frequency x per-case figure, NaN (unknown) when either is unknown."""
     if frequency is None or per_case is None:
@@ -186,8 +198,8 @@ def inquiry_links(catalog: Catalog) -> InquiryLinks:
     documents carried and its time in days when the step has a duration), or, for a service
     with no process, from its card's ``depends_on`` (level ``"card"``: the per-case saving is
     unknown, its cases per year still count). A card whose production stage is electronic
-    already asks electronically and adds no link. A step is counted once per case: for a step
-    inside a branch or a loop the per-case figures are those of one execution.
+    already asks electronically and adds no link. A step runs as often per case as the
+    process's branch probabilities say (:func:`bpr.measure`'s expected executions).
 
     Parameters
     ----------
@@ -242,12 +254,16 @@ def _needs(service: Service) -> Iterator[dict[str, Any]]:
 def _process_needs(service: Service, frequency: float | None) -> Iterator[dict[str, Any]]:
     process = service.process
     assert process is not None
-    for candidate in HEURISTICS["e_inquiry"].candidates(process):
+    candidates = HEURISTICS["e_inquiry"].candidates(process)
+    runs = _executions(process) if candidates else {}
+    for candidate in candidates:
         provider, asker = (e.value for e in candidate.evidence if e.field == "agency")
         outs = next(e.value for e in candidate.evidence if e.field == "documents_out")
         ins = next(e.value for e in candidate.evidence if e.field == "documents_in")
         carried = sorted(outs & ins)
         target = process.step(candidate.targets[0])
+        times = runs[target.id]
+        days = math.nan if target.duration is None else target.duration.total_seconds() / _DAY
         yield {
             "service": service.id,
             "asker": asker,
@@ -256,9 +272,9 @@ def _process_needs(service: Service, frequency: float | None) -> Iterator[dict[s
             "step": target.name,
             "level": _level(service),
             "frequency": frequency,
-            "visits": 1.0 if presence(target) else 0.0,
-            "documents_carried": float(len(carried)),
-            "days": math.nan if target.duration is None else target.duration.total_seconds() / _DAY,
+            "visits": times if presence(target) else 0.0,
+            "documents_carried": times * len(carried),
+            "days": times * days,
         }
 
 
@@ -376,9 +392,9 @@ def delegation(catalog: Catalog) -> Delegation:
     ``"stays"``, with why. A service with no process is judged on its card only where the
     card settles it (no visits, or a counter office already among its channels); otherwise it
     is unknown until a step table says which of its visits are front-office work. Each moving
-    step moves one visit per case (one execution, also inside a branch or a loop):
-    ``frequency`` visits a year. The table is per agency where the step happens: the citizen's
-    errand at another agency counts there.
+    step moves a visit each time it runs: ``frequency`` times its expected executions per case
+    (:func:`bpr.measure`'s, from the branch probabilities) visits a year. The table is per
+    agency where the step happens: the citizen's errand at another agency counts there.
 
     Parameters
     ----------
@@ -413,6 +429,7 @@ def _delegation_rows(service: Service) -> Iterator[dict[str, Any]]:
         return
     heuristic = HEURISTICS["counter_office"]
     moving = {t for c in heuristic.candidates(service.process) for t in c.targets}
+    runs = _executions(service.process) if moving else {}
     for step in service.process.steps:
         if step.id in moving:
             verdict: tuple[str, str, str | None] = (MOVES, "front-office work in person", None)
@@ -421,7 +438,7 @@ def _delegation_rows(service: Service) -> Iterator[dict[str, Any]]:
             if verdict is None:
                 continue
         status, reason, to_give = verdict
-        visits = _yearly(frequency, 1.0) if status == MOVES else math.nan
+        visits = _yearly(frequency, runs[step.id]) if status == MOVES else math.nan
         yield base | _row(step.agency, step.id, step.name, status, reason, to_give, visits)
 
 

@@ -10,7 +10,7 @@ import pytest
 from bpr._portfolio import delegation, inquiry_links, parallel_work
 from bpr._province import build_province
 from bpr.catalog import Catalog, Service, ServiceCard
-from bpr.model import ServiceProcess, Step
+from bpr.model import ServiceProcess, Step, Xor
 
 DAY = 86400
 
@@ -266,3 +266,20 @@ def test_province_logs_follow_their_process(province) -> None:  # type: ignore[n
             assert sum(name.startswith("Pay the fee") for name in names) == 1, sid
     choices = [sid for sid in province.truth.logs if province.catalog.service(sid).process.gateways]
     assert choices, "no logged service with a choice"
+
+
+def test_a_step_in_a_branch_counts_as_often_as_it_runs() -> None:
+    # The clearance is needed in a quarter of the cases; the front office issues in all.
+    fetch = _fetch("S9", "Tax", "tax clearance", 4)
+    submit = _submit("S9", "City", ("tax clearance",), "front_office")
+    process = ServiceProcess.from_blocks(
+        "Branching",
+        Xor([fetch, submit], None, probabilities=[0.25, 0.75]),
+        _issue("S9", "City", fixed=False),
+    )
+    card = ServiceCard("S9", "Branching", agency="City", frequency=200)
+    catalog = Catalog([Service("S9", card=card, process=process, process_from="steps")])
+    link = inquiry_links(catalog).to_frame().iloc[0]
+    assert (link["visits_per_year"], link["days_per_year"]) == (50, 200)
+    city = delegation(catalog).to_frame().set_index("agency").loc["City"]
+    assert city["visits_moved_per_year"] == 200 * 0.25 + 200  # submit in a quarter, issue always
