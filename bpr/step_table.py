@@ -75,7 +75,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from bpr._read import check_text
-from bpr._tables import EXCEL_SUFFIXES, read_table, table_bytes, write_table
+from bpr._tables import EXCEL_SUFFIXES, read_table, write_table
 from bpr.annotate import _NO, _YES, ANNOTATION_COLUMNS, _blank, _cell, _choices, _parse
 from bpr.errors import AnnotationError, StepTableError
 from bpr.labels import normalize
@@ -188,7 +188,6 @@ class _Item:
     parts: tuple[tuple[_Item, ...], ...] = ()
     shares: tuple[float, ...] | None = None
     chance: float | None = None
-    label: str = ""
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -249,8 +248,6 @@ def _frame(source: Any) -> tuple[pd.DataFrame, str, str]:
         path = Path(source)
         try:
             return read_table(path, "step table"), str(path), path.stem
-        except StepTableError:
-            raise
         except AnnotationError as error:
             raise StepTableError(str(error)) from None
     if isinstance(source, pd.DataFrame):
@@ -562,7 +559,7 @@ class _Reader:
             )
         parts = tuple(tuple(self._sequence(b, depth + 1)) for b in branches)
         shares = self._branch_shares(kind, label, branches, depth)
-        return _Item(kind, tuple(run), parts, shares, label=label)
+        return _Item(kind, tuple(run), parts, shares)
 
     def _branch_shares(
         self, kind: str, label: str, branches: list[list[int]], depth: int
@@ -617,8 +614,6 @@ class _Reader:
         for start in sorted(starts, key=lambda p: (self.refs[p][1] or p) - p):
             end = self.refs[start][1]
             first = next(i for i, item in enumerate(items) if start in item.rows)
-            if end is None and items[first].kind != "step":
-                continue  # a mark on one step: made where the step stands alone
             last = next(i for i, item in enumerate(items) if (end or start) in item.rows)
             if items[first].rows[0] != start:
                 raise self._error(
@@ -674,7 +669,9 @@ class _Reader:
         before = " and ".join(repr(self.rows[p].step.name) for p in sorted(required))
         place = f"right after {before}" if before else "first"
         if named <= allowed:
-            problem = f"step {row.step.name!r} follows {before} and names only some of them"
+            problem = (
+                f"step {row.step.name!r} names only some of the steps right before it ({before})"
+            )
         else:
             problem = f"step {row.step.name!r} follows {names}, but in the table it comes {place}"
         raise self._error(
@@ -755,11 +752,6 @@ def write_steps(process: ServiceProcess, path: str | os.PathLike[str]) -> Path:
     frame = step_frame(process)
     write_table(frame, path, choices=_choices())
     return path
-
-
-def step_bytes(process: ServiceProcess, suffix: str) -> bytes:
-    """The bytes :func:`write_steps` writes to a file ending in ``suffix``."""
-    return table_bytes(step_frame(process), suffix, choices=_choices())
 
 
 def step_frame(process: ServiceProcess) -> pd.DataFrame:

@@ -296,7 +296,7 @@ BAD = {
     "share outside group": ("A,,,0.5,,,,\n", 2, "share", "in no group"),
     "repeat no number": ("A,,,,often,,,\n", 2, "repeat", "not a chance"),
     "redo without loop": ("A,,,,,,,\nB,,,,redo,,,\n", 3, "repeat", "no repeated stretch"),
-    "names one branch's end": ("A,,par:G,,,,,\nB,,par:G,,,,,\nC,A,,,,,,\n", 4, "after", "some of"),
+    "names one branch's end": ("A,,par:G,,,,,\nB,,par:G,,,,,\nC,A,,,,,,\n", 4, "after", "only some"),
     "loop from inside a group": (
         "A,,,,,,,\nB,,alt:G,,,,,\nC,D,alt:G,,yes,,,\nD,,,,,,,\n",
         4,
