@@ -183,10 +183,13 @@ def show(kind: str, result: dict) -> None:
     if result.get("stopped"):
         print(f"  {kind}: stopped past the memory limit at {result['peak_mb']:,.0f} MB")
         return
-    times = ", ".join(f"{k} {v:.1f} s" for k, v in result.items() if isinstance(v, float))
-    times = times.replace(f", peak_mb {result['peak_mb']:.1f} s", "")
-    counts = ", ".join(f"{k} {v:,}" for k, v in result.items() if isinstance(v, int))
-    print(f"  {kind}: {times}; peak {result['peak_mb']:,.0f} MB; {counts}")
+    times = ", ".join(f"{k} {result[k]:.1f} s" for k in ("read", "stats", "measure") if k in result)
+    facts = ", ".join(
+        f"{k} {v:,}" if isinstance(v, int) else f"{k} {v}"
+        for k, v in result.items()
+        if k not in ("read", "stats", "measure", "peak_mb")
+    )
+    print(f"  {kind}: {times}; peak {result['peak_mb']:,.0f} MB; {facts}")
 
 
 def bench_xes(events: int, pm4py_max: int, limit_gb: float) -> None:

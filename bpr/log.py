@@ -17,9 +17,12 @@ Events are ordered by ``(case, timestamp, position)``.
 the group's most frequent spelling (ties: the first seen).
 
 Repairs, each counted in :attr:`EventLog.repairs` and logged (``logging``, info level): rows
-without case, activity or timestamp dropped; unparseable timestamps dropped (with examples);
-unparseable start times and start times after completion cleared; events re-sorted within a
-case; labels merged; for XES, lifecycle start events without a complete, events with other
+without case, activity or timestamp dropped (a NaN case id is a missing one); unparseable
+timestamps dropped (with examples; an offset beyond -12:00..+14:00, or with minutes past 59,
+makes a time unparseable rather than moving it by days); unparseable start times and start
+times after completion cleared (no negative durations); control characters (tab and line
+breaks as spaces) removed from activity, resource, agency and channel labels; events
+re-sorted within a case; labels merged; for XES, lifecycle start events without a complete, events with other
 lifecycle transitions, and reader work-arounds (see :mod:`bpr.xes`). With ``strict=True`` any
 repair is an error instead.
 
@@ -39,11 +42,17 @@ those events are dropped and reported as above, since they have no place among t
 Timestamps follow :mod:`bpr.timestamps`: values with a UTC offset are converted each with its
 own; values without one are local time in `timezone`; a log mixing both is an error.
 
+A CSV file's encoding is the one its byte-order mark says (UTF-8 or UTF-16), else the
+``encoding`` given, else UTF-8; a file that is not in it is refused with the line and byte
+where it fails, and with ``encoding='cp1256'`` when its bytes read as Windows Arabic/Persian
+text. Rows with more or fewer fields than the header are refused with their line.
+
 All sources go through the same DuckDB SQL, so both engines give the same events. The
 ``duckdb`` engine (the default for files) keeps the table in DuckDB, built from
-``read_csv``/``read_parquet`` without loading the file into Python, within 2 GB of memory
-(beyond, DuckDB spills to a temporary directory, removed with the log); the ``pandas`` engine
-(the default for DataFrames and XES) holds a DataFrame.
+``read_csv``/``read_parquet`` without loading the file into Python, and from XES streamed into
+it in batches (:mod:`bpr.xes`), within 2 GB of memory (beyond, DuckDB spills to a temporary
+directory, removed with the log); the ``pandas`` engine (the default for DataFrames) holds a
+DataFrame. An :class:`EventLog` computes its statistics once and may be shared by threads.
 
 Examples
 --------
