@@ -426,3 +426,12 @@ def test_an_empty_list_is_none_and_a_blank_is_unknown(tmp_path):
     back = read_catalog(write_catalog(Catalog([Service(c.id, card=c) for c in cards]), tmp_path))
     assert back.service("S1").card.documents == () and back.service("S2").card.documents is None
     assert back.service("S1").card == cards[0]
+
+
+def test_an_empty_catalogue_writes_the_template(tmp_path):
+    folder = write_catalog(Catalog([]), tmp_path / "template")
+    header = (folder / "cards.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert header == [",".join(card_frame([]).columns)]
+    assert header[0].startswith("id,title,") and "registered" in header[0]
+    assert len(read_catalog(folder)) == 0
+    assert len(read_catalog(write_catalog(Catalog([]), tmp_path / "template.xlsx"))) == 0
