@@ -435,3 +435,45 @@ def test_an_empty_catalogue_writes_the_template(tmp_path):
     assert header[0].startswith("id,title,") and "registered" in header[0]
     assert len(read_catalog(folder)) == 0
     assert len(read_catalog(write_catalog(Catalog([]), tmp_path / "template.xlsx"))) == 0
+
+
+def test_constraints_pass_through_to_each_redesign():
+    # Registry offline: A's deed cannot be asked for electronically, the citizen still fetches
+    # it (4 - 2 = 2 visits saved, 1000 × 2 a year) and A has nothing to integrate.
+    frame = five().prioritize(constraints={"offline_agencies": ["Registry"]}).to_frame()
+    assert (frame.loc["A", "visits_saved"], frame.loc["A", "visits_removed"]) == (2, 2000)
+    assert frame.loc["A", "agencies_to_integrate"] == "" and frame.loc["A", "effort"] == 1
+    assert list(frame.index[:3]) == ["A", "B", "C"]
+
+
+def test_a_workbook_reads_step_sheets_by_id_and_reports_the_others(tmp_path):
+    book = tmp_path / "province.xlsx"
+    cards = pd.DataFrame(
+        {"id": ["S1", "S2"], "title": ["Permit", "Licence"], "agency": ["City"] * 2}
+    )
+    with pd.ExcelWriter(book) as writer:
+        cards.to_excel(writer, sheet_name="cards", index=False)
+        steps_table(1, "City").to_excel(writer, sheet_name="S1", index=False)
+        steps_table(2, "City").to_excel(writer, sheet_name="S99", index=False)
+        pd.DataFrame({"agency": ["City", "Bank 0"]}).to_excel(
+            writer, sheet_name="agencies", index=False
+        )
+    with pytest.warns(CatalogWarning, match="sheet 'S99'"):
+        catalog = read_catalog(book)
+    assert catalog.unmatched == ("sheet 'S99'",)
+    assert catalog.service("S1").process_from == "steps" and catalog.service("S2").process is None
+    assert catalog.length().to_frame().loc["S1", "visits"] == hand_visits(1, fetch=False)
+    cards.loc[1, "agency"] = "Town"
+    with pd.ExcelWriter(book) as writer:
+        cards.to_excel(writer, sheet_name="cards", index=False)
+        pd.DataFrame({"agency": ["City"]}).to_excel(writer, sheet_name="agencies", index=False)
+    with pytest.raises(CatalogError, match=r"sheet 'cards', row 3, column 'agency'.*'Town'"):
+        read_catalog(book)
+
+
+def test_an_unreadable_log_names_the_service_and_the_file(tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(DATA / "en", folder)
+    (folder / "logs" / "S2.csv").write_text("who,when\nc1,2024-01-01\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"service 'S2' \(.*row 3\), .*S2.csv: "):
+        read_catalog(folder)
