@@ -1639,9 +1639,11 @@ def _evidence_files(catalog: Catalog, service: Service) -> dict[str, bytes | str
     """The files a service's evidence is written to, by name in the catalogue folder."""
     out: dict[str, bytes | str] = {}
     if service.process_from == "steps":
-        from bpr.step_table import step_bytes
+        from bpr._tables import table_bytes
+        from bpr.step_table import step_frame
 
-        out[f"steps/{service.id}.csv"] = step_bytes(service.process, ".csv")  # type: ignore[arg-type]
+        table = step_frame(service.process)  # type: ignore[arg-type]
+        out[f"steps/{service.id}.csv"] = table_bytes(table, ".csv")
     elif service.process_from == "model":
         from bpr.serialize import write_process
 
