@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -150,32 +150,33 @@ class InquiryLinks:
         """The ranked links (a copy)."""
         return self.links.copy()
 
-    def to_dot(self) -> str:
+    def to_dot(self, label: Callable[[Any], str] | None = None) -> str:
         """The links as a Graphviz graph of agencies: an arrow from the asking agency to the
-        providing one, as thick as the services that need it, labelled with its rank."""
+        providing one, as thick as the services that need it, labelled with its rank (or
+        ``label(row)`` of its row of :attr:`links`: a page in another language)."""
         lines = [
             "digraph inquiries {",
             "  rankdir=LR;",
             '  node [shape=box, fontname="Vazirmatn"];',
         ]
         for row in self.links.itertuples():
-            label = f"#{row.rank}: {row.n_services} services"
+            text = f"#{row.rank}: {row.n_services} services"
             if not math.isnan(row.visits_per_year):
-                label += f", {row.visits_per_year:,.0f} visits/yr"
+                text += f", {row.visits_per_year:,.0f} visits/yr"
             width = 1 + min(row.n_services, 8)
             lines.append(
                 f"  {_quote(row.asker)} -> {_quote(row.provider)} "
-                f"[label={_quote(label)}, penwidth={width}];"
+                f"[label={_quote(text if label is None else label(row))}, penwidth={width}];"
             )
         lines.append("}")
         return "\n".join(lines)
 
-    def to_svg(self, engine: str = "auto") -> str:
+    def to_svg(self, engine: str = "auto", label: Callable[[Any], str] | None = None) -> str:
         """The graph of :meth:`to_dot` drawn as SVG, with the Graphviz :func:`bpr.render`
         uses (the WebAssembly one when there is no ``dot`` program)."""
         from bpr._graphviz import run_graphviz
 
-        return run_graphviz(self.to_dot(), engine).decode("utf-8")  # type: ignore[arg-type]
+        return run_graphviz(self.to_dot(label), engine).decode("utf-8")  # type: ignore[arg-type]
 
     def _repr_html_(self) -> str:
         return _html(
