@@ -67,8 +67,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COUNTS",
+    "MAX_STEPS",
     "Measured",
     "Stretch",
+    "check_size",
     "measure_process",
     "measure_stretch",
     "step_seconds",
@@ -98,6 +100,10 @@ COARSE = 1 << 11
 DAMPING = 18.0
 #: Probabilities closer than this count as equal when a quantile is read off a grid.
 _SAME_PROBABILITY = 1e-7
+
+#: The most steps a model may have to be measured: beyond, the work (and memory) of its chain
+#: and of its time grids would exhaust an ordinary machine before giving an answer.
+MAX_STEPS = 1_000_000
 
 Successors = Mapping[str, Sequence[tuple[str, float]]]
 
@@ -1265,6 +1271,20 @@ def _stretch_seconds(
     return _from_starts(timing, frozenset() if after is None else frozenset({after}))
 
 
+def check_size(process: ServiceProcess) -> None:
+    """Refuse a model of more than :data:`MAX_STEPS` steps with a :class:`~bpr.ModelError`.
+
+    >>> from bpr import ServiceProcess, Step
+    >>> check_size(ServiceProcess.from_blocks("Small", Step("a", "A")))
+    """
+    if len(process.steps) > MAX_STEPS:
+        raise ModelError(
+            f"process {process.name!r} has {len(process.steps):,} steps, more than the "
+            f"{MAX_STEPS:,} that bpr measures or redesigns; measure its parts (sub-processes) "
+            "one by one"
+        )
+
+
 # -- the whole ----------------------------------------------------------------------------------
 
 
@@ -1289,6 +1309,7 @@ def measure_process(process: ServiceProcess) -> Measured:
     >>> m["steps"], m["steps_min"], m["steps_max"], m["visits"]
     (2.0, 1, None, None)
     """
+    check_size(process)
     notes: list[str] = []
     probs = _branch_probabilities(process, notes)
     blocks = _parallel_blocks(process)

@@ -521,6 +521,7 @@ def analyze(
     queue: timedelta | None = None,
     obtain: timedelta | None = None,
     tariff: Tariff | None = None,
+    budget: float | timedelta | None = 20.0,
     progress: Progress | None = None,
 ) -> Analysis:
     """Analyse a service from its event log: as-is, length, gaps, redesign and its effect.
@@ -556,6 +557,10 @@ def analyze(
         visit, time to obtain a document (the defaults of :mod:`bpr.measure` when not given)
         and the money an hour of the citizen's time costs (:class:`bpr.Tariff`;
         without it the burden has no cost).
+    budget
+        The redesign's time budget (seconds or a ``timedelta``; ``None``: no limit): a model
+        of very many steps gets the changes found by then, and the redesign's notes say which
+        candidates were not tried (see :func:`bpr.redesign`).
     progress
         Told as each stage starts (see :data:`Progress`).
 
@@ -616,7 +621,7 @@ def analyze(
     by = "channel" if "channel" in log.columns_chosen else None
     length = measure(log, annotations=annotations, by=by, calendar=business, **cost)
     stages.start("redesigning")
-    plan = redesign(as_is, log=log, constraints=constraints)
+    plan = redesign(as_is, log=log, constraints=constraints, budget=budget)
     simulation = None
     # A log without times gives no step a duration: a simulation would show only defaults.
     if simulate and log.timed:

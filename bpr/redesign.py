@@ -32,9 +32,10 @@ import attrs
 
 from bpr._edit import Editor
 from bpr._graph import forward_walk
+from bpr._measure_model import check_size
 from bpr._regions import METRICS, Regions
 from bpr._words import in_unit
-from bpr.errors import ModelError
+from bpr.errors import BprError, ModelError
 from bpr.heuristics import HEURISTICS, Candidate, Constraints, Evidence
 from bpr.model import Event, EventKind, Node, ServiceProcess, Step
 
@@ -71,6 +72,7 @@ NOT_APPLIED = MappingProxyType(
         "no_gain": "it does not improve the objective",
         "conflict": "an applied change took its steps away or made it invalid",
         "dominated": "once the applied changes are made, it no longer improves the objective",
+        "untried": "the planner's time budget ran out before it was measured",
     }
 )
 
@@ -134,17 +136,34 @@ class Alternative:
 
 @attrs.frozen
 class Redesign:
-    """The result of :func:`redesign`: proposals, the to-be, and how they compare."""
+    """The result of :func:`redesign`: proposals, the to-be, and how they compare.
+
+    :attr:`lineage` maps each as-is step id to the id of the to-be step that carries it on
+    (``None`` when a change removed it); :attr:`notes` say what the planner left out, such
+    as the candidates it had no time to measure within its ``budget``.
+    """
 
     as_is: ServiceProcess = attrs.field(repr=False)
     to_be: ServiceProcess = attrs.field(repr=False)
     proposals: tuple[Proposal, ...]
-    trace: Mapping[str, str | None] = attrs.field(repr=False)
+    lineage: Mapping[str, str | None] = attrs.field(repr=False)
     weights: Mapping[str, float]
     constraints: Constraints
     alternatives: tuple[Alternative, ...] = attrs.field(repr=False)
     notes: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+
+    @property
+    def trace(self) -> Mapping[str, str | None]:
+        """Deprecated name of :attr:`lineage` (a trace is a case's events in process mining)."""
+        import warnings
+
+        warnings.warn(
+            "Redesign.trace is renamed Redesign.lineage and will be removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.lineage
 
     @property
     def plan(self) -> tuple[Proposal, ...]:
@@ -252,6 +271,8 @@ def redesign(
     constraints: Constraints | Mapping[str, Any] | None = None,
     objectives: Mapping[str, float] | None = None,
     max_rounds: int = 10,
+    budget: float | timedelta | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> Redesign:
     """Propose and apply digitization changes to ``process``.
 
@@ -270,28 +291,105 @@ def redesign(
         as-is, lower is better. Defaults: :data:`DEFAULT_WEIGHTS`.
     max_rounds
         At most this many rounds of proposing and applying.
+    budget
+        At most this much time (seconds or a ``timedelta``) for measuring candidates; ``None``
+        for no limit. When it runs out the planner stops: the candidates it did not measure
+        are proposals with ``not_applied == "untried"``, and :attr:`Redesign.notes` says so.
+    progress
+        Told ``(round, done, candidates)`` after each candidate of a round is measured (or
+        held back: locked, or needing a legal change).
 
     Returns
     -------
     Redesign
+
+    Raises
+    ------
+    BprError
+        When ``log`` is not an :class:`~bpr.EventLog` or ``budget`` is not a positive time.
+    ModelError
+        When ``objectives`` are not non-negative weights over the planner's metrics.
+
+    Examples
+    --------
+    >>> from bpr.examples import vehicle_transfer
+    >>> r = redesign(vehicle_transfer(), budget=0)  # no time at all: nothing is measured
+    >>> r.plan, {p.not_applied for p in r.proposals}
+    ((), {'untried'})
+    >>> r.notes[-1]  # doctest: +ELLIPSIS
+    'the time budget of 0 s ran out in round 0: 0 of 11 candidates looked at; the others ...'
     """
     rules = (
         constraints if isinstance(constraints, Constraints) else Constraints(**(constraints or {}))
     )
     weights = _weights(objectives)
-    planner = _Planner(process, rules, weights)
+    _check_log(log)
+    check_size(process)
+    planner = _Planner(process, rules, weights, _Clock(_seconds(budget), progress))
     planner.run(max_rounds)
     return Redesign(
         as_is=process,
         to_be=planner.current,
         proposals=tuple(planner.proposals),
-        trace=MappingProxyType(planner.trace),
+        lineage=MappingProxyType(planner.lineage),
         weights=MappingProxyType(weights),
         constraints=rules,
         alternatives=tuple(planner.alternatives()),
-        notes=_unweighed(process, [m for m in weights if math.isnan(planner.base[m])]),
+        notes=(
+            *_unweighed(process, [m for m in weights if math.isnan(planner.base[m])]),
+            *planner.clock.notes,
+        ),
         findings=(*_undocumented(process, _cases(process, log)), *_missing(process, rules)),
     )
+
+
+def _check_log(log: Any) -> None:
+    from bpr.log import EventLog
+
+    if log is not None and not isinstance(log, EventLog):
+        raise BprError(
+            f"redesign: log= takes the as-is's EventLog (its cases give the findings their "
+            f"share), got {type(log).__name__}; read it with bpr.read_log first"
+        )
+
+
+def _seconds(budget: float | timedelta | None) -> float | None:
+    seconds = budget.total_seconds() if isinstance(budget, timedelta) else budget
+    if seconds is not None and (
+        isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0
+    ):
+        raise BprError(f"redesign: budget is seconds or a timedelta of 0 or more, got {budget!r}")
+    return seconds
+
+
+class _Clock:
+    """The planner's time budget and its progress callback; ``notes`` say when it ran out."""
+
+    def __init__(
+        self, budget: float | None, progress: Callable[[int, int, int], None] | None
+    ) -> None:
+        import time
+
+        self.budget, self.progress = budget, progress
+        self.began = time.monotonic()
+        self.notes: list[str] = []
+
+    @property
+    def out(self) -> bool:
+        import time
+
+        return self.budget is not None and time.monotonic() - self.began >= self.budget
+
+    def tell(self, round_: int, looked_at: int, candidates: int) -> None:
+        if self.progress is not None:
+            self.progress(round_, looked_at, candidates)
+
+    def stopped(self, round_: int, measured: int, candidates: int) -> None:
+        self.notes.append(
+            f"the time budget of {self.budget:g} s ran out in round {round_}: {measured} of "
+            f"{candidates} candidates looked at; the others are proposals not applied as "
+            "'untried', and later rounds did not run (give a larger budget= to try them)"
+        )
 
 
 def _unweighed(process: ServiceProcess, metrics: list[str]) -> tuple[str, ...]:
@@ -390,7 +488,7 @@ class _Outcome:
     candidate: Candidate
     editor: Editor = attrs.field(repr=False)
     regions: Regions = attrs.field(repr=False)
-    trace: dict[str, str | None]
+    lineage: dict[str, str | None]
 
     @property
     def metrics(self) -> dict[str, float]:
@@ -417,8 +515,13 @@ class _Planner:
     """
 
     def __init__(
-        self, process: ServiceProcess, constraints: Constraints, weights: dict[str, float]
+        self,
+        process: ServiceProcess,
+        constraints: Constraints,
+        weights: dict[str, float],
+        clock: _Clock,
     ) -> None:
+        self.clock = clock
         self.as_is = self.current = process
         self.constraints = constraints
         self.weights = weights
@@ -428,8 +531,10 @@ class _Planner:
         self.regions = Regions.of(self.working)
         self.base = self.current_metrics = self.regions.metrics()
         self.law = _Law(process)
-        self.trace: dict[str, str | None] = {s.id: s.id for s in process.steps}
-        self.lawful = not self.law.problems(self.working.nodes, self.working.successors, self.trace)
+        self.lineage: dict[str, str | None] = {s.id: s.id for s in process.steps}
+        self.lawful = not self.law.problems(
+            self.working.nodes, self.working.successors, self.lineage
+        )
         self._proposals: dict[tuple[str, tuple[str, ...]], Proposal] = {}
         self.reached: list[_Reached] = [_Reached((), None, self.base)]
         self.stage = 1
@@ -457,7 +562,7 @@ class _Planner:
         rounds = 0
         for stage in sorted({h.stage for h in HEURISTICS.values()}):
             self.stage = stage
-            while rounds < max_rounds and self._round(rounds):
+            while rounds < max_rounds and not self.clock.notes and self._round(rounds):
                 rounds += 1
         self._materialised()
 
@@ -475,14 +580,19 @@ class _Planner:
     def _round(self, round_: int) -> bool:
         origin, before, start = self._materialised(), self.current_metrics, self.working
         evaluated = []
-        for candidate in self._candidates(origin):
+        candidates = list(self._candidates(origin))
+        for done, candidate in enumerate(candidates):
             held = self._held(origin, candidate)
             if held is not None:
                 self._record(origin, candidate, {}, 0.0, round_, held)
-                continue
-            outcome = self._try(candidate)
-            if outcome is not None:
-                evaluated.append((self.score(outcome.metrics) - self.score(before), outcome))
+            elif self.clock.out:
+                self._untried(origin, candidates[done:], round_, done, len(candidates))
+                break
+            else:
+                outcome = self._try(candidate)
+                if outcome is not None:
+                    evaluated.append((self.score(outcome.metrics) - self.score(before), outcome))
+            self.clock.tell(round_, done + 1, len(candidates))
         evaluated.sort(
             key=lambda e: (_rounded(e[0]), e[1].candidate.heuristic, e[1].candidate.targets)
         )
@@ -494,6 +604,9 @@ class _Planner:
                 self._record(origin, candidate, impact, change, round_, "no_gain")
                 continue
             if self.working is not start:
+                if self.clock.out:
+                    self._record(origin, candidate, impact, change, round_, "untried")
+                    continue
                 # An earlier change of this round altered the process: try this one again on it.
                 outcome = self._try(candidate)
             if outcome is None:
@@ -505,6 +618,20 @@ class _Planner:
                 origin, candidate, impact, change, round_, None if applied else "dominated"
             )
         return applied_any
+
+    def _untried(
+        self,
+        origin: ServiceProcess,
+        left: list[Candidate],
+        round_: int,
+        measured: int,
+        candidates: int,
+    ) -> None:
+        """The budget ran out: the candidates ``left`` are recorded as not measured."""
+        self.clock.stopped(round_, measured, candidates)
+        for candidate in left:
+            held = self._held(origin, candidate)
+            self._record(origin, candidate, {}, 0.0, round_, held or "untried")
 
     def _held(self, origin: ServiceProcess, candidate: Candidate) -> str | None:
         """Why ``candidate`` is not even tried: a locked step, or a legal change."""
@@ -527,13 +654,13 @@ class _Planner:
             editor.tidy()
         except ModelError:  # the change does not fit here; anything else is a bug to see
             return None
-        trace = _compose_trace(self.trace, editor)
-        if self._unlawful(editor, trace):
+        lineage = _compose_lineage(self.lineage, editor)
+        if self._unlawful(editor, lineage):
             return None
         regions = self.regions.edited(editor)
-        return None if regions is None else _Outcome(candidate, editor, regions, trace)
+        return None if regions is None else _Outcome(candidate, editor, regions, lineage)
 
-    def _unlawful(self, editor: Editor, trace: dict[str, str | None]) -> bool:
+    def _unlawful(self, editor: Editor, lineage: dict[str, str | None]) -> bool:
         """Whether the edited to-be loses a mandatory step or a document in time. A lawful
         to-be stays lawful when steps change in place without giving up a mandate, needing
         more documents or producing fewer."""
@@ -541,12 +668,12 @@ class _Planner:
             old, new = self.working.node, editor.node
             if all(_asks_no_more(old(n), new(n)) for n in editor.changed):
                 return False
-        return bool(self.law.problems(editor.nodes, editor.successors, trace))
+        return bool(self.law.problems(editor.nodes, editor.successors, lineage))
 
     def _apply(self, outcome: _Outcome) -> bool:
         if self.score(outcome.metrics) >= self.score(self.current_metrics) - _IMPROVEMENT:
             return False
-        self.trace = outcome.trace
+        self.lineage = outcome.lineage
         self.working, self.regions = outcome.editor, outcome.regions
         self.current_metrics, self.lawful = outcome.metrics, True
         candidate = outcome.candidate
@@ -617,22 +744,22 @@ def _asks_no_more(old: Step, new: Step) -> bool:
     return keeps_mandate and needs_no_more and gives_as_much
 
 
-def _compose_trace(trace: dict[str, str | None], editor: Editor) -> dict[str, str | None]:
+def _compose_lineage(lineage: dict[str, str | None], editor: Editor) -> dict[str, str | None]:
     """Follow each as-is step through the editor's merges and removals."""
     if not editor.moved:
-        return trace
+        return lineage
     return {
         original: None if current is None else editor.where(current)
-        for original, current in trace.items()
+        for original, current in lineage.items()
     }
 
 
 def violations(
-    as_is: ServiceProcess, to_be: ServiceProcess, trace: Mapping[str, str | None]
+    as_is: ServiceProcess, to_be: ServiceProcess, lineage: Mapping[str, str | None]
 ) -> list[str]:
     """What a to-be breaks: mandatory steps lost and documents no longer produced in time.
 
-    ``trace`` maps each as-is step id to the to-be step that carries it on (``None`` when the
+    ``lineage`` maps each as-is step id to the to-be step that carries it on (``None`` when the
     step was removed). An empty list means the to-be keeps the law and the data.
 
     Examples
@@ -645,7 +772,7 @@ def violations(
     >>> violations(as_is, to_be, {"a": None, "b": "b"})
     ["mandatory step 'Check' was removed", "'Check' needs 'form' but nothing produces it before"]
     """
-    return _Law(as_is).problems({n.id: n for n in to_be.nodes}, to_be.successors, trace)
+    return _Law(as_is).problems({n.id: n for n in to_be.nodes}, to_be.successors, lineage)
 
 
 class _Law:
@@ -660,14 +787,14 @@ class _Law:
         self,
         nodes: Mapping[str, Node],
         successors: Callable[[str], Iterable[str]],
-        trace: Mapping[str, str | None],
+        lineage: Mapping[str, str | None],
     ) -> list[str]:
         steps = [n for n in nodes.values() if isinstance(n, Step)]
         kept = {s.id for s in steps if s.mandatory}
         problems = [
             f"mandatory step {step.name!r} was removed"
             for step in self.mandatory
-            if trace.get(step.id) not in kept
+            if lineage.get(step.id) not in kept
         ]
         needs = [(s, sorted((s.documents_in or frozenset()) & self.produced)) for s in steps]
         wanted = {d for _, needed in needs for d in needed}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from bpr import (
     Actor,
     And,
+    BprError,
     Channel,
     DurationStats,
     Event,
@@ -62,7 +64,7 @@ def test_bank_payment_shifts_channel(transfer):
 def test_duplicate_approval_is_eliminated_or_composed(transfer):
     applied = [p for p in transfer.plan if "s11" in p.step_ids]
     assert applied and applied[0].heuristic in {"eliminate", "compose"}
-    assert transfer.trace["s11"] in (None, transfer.trace["s10"])
+    assert transfer.lineage["s11"] in (None, transfer.lineage["s10"])
 
 
 def test_independent_inquiries_run_in_parallel(transfer):
@@ -77,7 +79,7 @@ def test_to_be_keeps_the_law_and_the_data_and_is_shorter(transfer):
     assert violations(as_is, transfer.to_be, transfer.trace) == []
     for step in as_is.steps:
         if step.mandatory:
-            assert transfer.to_be.step(transfer.trace[step.id]).mandatory
+            assert transfer.to_be.step(transfer.lineage[step.id]).mandatory
     before, after = measure(as_is), measure(transfer.to_be)
     assert after.visits < before.visits and after.steps < before.steps
     table = transfer.compare()
@@ -219,7 +221,7 @@ def test_random_processes_keep_law_and_data_and_never_get_worse(process):
             assert step.name in names
     # A document that reached a step from an earlier step in the as-is still does in the to-be.
     for consumer_id, document in _fed(process):
-        consumer = result.trace[consumer_id]
+        consumer = result.lineage[consumer_id]
         if consumer is not None and document in (to_be.step(consumer).documents_in or ()):
             assert (consumer, document) in _fed(to_be)
     assert _score(to_be, process) <= _score(process, process) + 1e-9
@@ -569,3 +571,54 @@ def test_composing_steps_of_a_block_the_log_interleaves_saves_a_step_and_no_time
     (compose,) = [x for x in redesign(p).proposals if x.heuristic == "compose"]
     assert compose.applied and compose.impact["steps"] == -1.0
     assert compose.impact["cycle_time"] == pytest.approx(0.0, abs=1e-12)
+
+
+# -- bounded resources: a time budget, progress, limits (issue 16) ---------------------------
+
+
+def test_lineage_and_its_deprecated_name(transfer):
+    # Each as-is step is carried on by a to-be step, or removed (None).
+    assert set(transfer.lineage) == {s.id for s in transfer.as_is.steps}
+    kept = {s.id for s in transfer.to_be.steps}
+    assert all(v is None or v in kept for v in transfer.lineage.values())
+    with pytest.warns(DeprecationWarning, match="Redesign.lineage"):
+        assert transfer.trace == transfer.lineage
+
+
+def test_a_budget_that_runs_out_leaves_the_rest_untried_and_says_so(transfer):
+    seen = []
+    full = redesign(vehicle_transfer(), progress=lambda *a: seen.append(a))
+    # Told after every candidate: round, candidates done so far, candidates of the round.
+    first = [(d, n) for r, d, n in seen if r == 0]
+    assert [d for d, _ in first] == list(range(1, len(first) + 1))
+    assert {n for _, n in first} == {len(first)}
+    assert [p.heuristic for p in full.plan] == [p.heuristic for p in transfer.plan]
+    assert not any("budget" in n for n in full.notes)
+
+    none = redesign(vehicle_transfer(), budget=timedelta(0))
+    assert none.plan == () and none.to_be == none.as_is
+    assert {p.not_applied for p in none.proposals} <= {"untried", "locked", "legal_change"}
+    untried = [p for p in none.proposals if p.not_applied == "untried"]
+    assert untried and all(p.impact == {} for p in untried)
+    assert re.match(
+        rf"the time budget of 0 s ran out in round 0: \d+ of {len(first)} candidates looked at",
+        none.notes[-1],
+    )
+
+
+def test_redesign_refuses_a_log_that_is_not_an_event_log_and_a_negative_budget():
+    p = ServiceProcess.from_blocks("One", Step("a", "Apply", kind="submit"))
+    with pytest.raises(BprError, match=r"log= takes the as-is's EventLog.*got str"):
+        redesign(p, log="cases.csv")
+    with pytest.raises(BprError, match="budget is seconds or a timedelta of 0 or more"):
+        redesign(p, budget=-1)
+
+
+def test_a_model_over_the_step_limit_is_refused_before_any_work(monkeypatch):
+    import bpr._measure_model as measured
+
+    p = ServiceProcess.from_blocks("Three", Step("a", "A"), Step("b", "B"), Step("c", "C"))
+    monkeypatch.setattr(measured, "MAX_STEPS", 2)
+    for run in (measure, redesign):
+        with pytest.raises(ModelError, match="has 3 steps, more than the 2 that bpr measures"):
+            run(p)
