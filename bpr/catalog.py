@@ -544,8 +544,27 @@ class CatalogLength:
         """The per-service table (a copy)."""
         return self.services.copy()
 
+    def chart(self, figure: str = "visits") -> str:
+        """An SVG bar chart of the yearly ``figure`` (``visits``, ``hours``, ``documents``) per
+        agency, each bar labelled with how many of the agency's services it covers."""
+        if figure not in YEARLY:
+            raise CatalogError(f"chart({figure!r}): chart one of {', '.join(YEARLY)}")
+        bars = [
+            (
+                "unknown agency" if _blank(agency) else str(agency),
+                row[f"{figure}_per_year"],
+                f"{int(row[f'{figure}_per_year_services'])} of {int(row['services'])}",
+            )
+            for agency, row in self.by_agency.iterrows()
+        ]
+        return _bars(bars, f"{figure} per year")
+
     def _repr_html_(self) -> str:
-        return _frame_html(self.services, "Services") + _frame_html(self.by_agency, "Agencies")
+        return (
+            self.chart()
+            + _frame_html(self.services, "Services")
+            + _frame_html(self.by_agency, "Agencies")
+        )
 
     def section(self) -> str:
         """This result as a section (HTML) of a catalogue report."""
@@ -665,6 +684,38 @@ def _scatter(points: Sequence[tuple[str, float, float]], y_title: str, x_title: 
         cx, cy = at(x, y)
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="#1f77b4"/>')
         parts.append(f'<text x="{cx + 6:.1f}" y="{cy - 6:.1f}">{html.escape(label)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _bars(bars: Sequence[tuple[str, float | None, str]], title: str) -> str:
+    """A small horizontal SVG bar chart; an unknown value has no bar and says so."""
+    import html
+
+    known = [v for _, v, _ in bars if v is not None and v == v]
+    top = max([*known, 1.0])
+    label_width, bar_width, line = 220, 300, 20
+    height = line * (len(bars) + 2)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 140}" '
+        f'height="{height}" font-family="sans-serif" font-size="11">',
+        f'<text x="0" y="{line - 6}">{html.escape(title)}</text>',
+    ]
+    for i, (label, value, covers) in enumerate(bars, start=1):
+        y = line * i + 4
+        parts.append(f'<text x="0" y="{y + 11}">{html.escape(label[:36])}</text>')
+        if value is None or value != value:
+            parts.append(f'<text x="{label_width}" y="{y + 11}">unknown ({covers})</text>')
+            continue
+        width = bar_width * value / top
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{width:.1f}" height="{line - 6}" '
+            'fill="#1f77b4"/>'
+        )
+        parts.append(
+            f'<text x="{label_width + width + 4:.1f}" y="{y + 11}">{value:,.0f} '
+            f"({html.escape(covers)})</text>"
+        )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -1460,6 +1511,11 @@ class _Assembly:
         """The file of one kind of evidence for a card: the one it names, else the folder's."""
         if kind in row.files:
             path = self.base / row.files[kind]
+            if not path.resolve().is_relative_to(self.base.resolve()):
+                raise CatalogError(
+                    f"{self.where}, row {row.row}, column {kind!r}: {row.files[kind]!r} is "
+                    f"outside the catalogue's folder {self.base}; put the file in it"
+                )
             if not path.is_file():
                 raise CatalogError(
                     f"{self.where}, row {row.row}, column {kind!r}: no file {row.files[kind]!r} "

@@ -477,3 +477,21 @@ def test_an_unreadable_log_names_the_service_and_the_file(tmp_path):
     (folder / "logs" / "S2.csv").write_text("who,when\nc1,2024-01-01\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"service 'S2' \(.*row 3\), .*S2.csv: "):
         read_catalog(folder)
+
+
+def test_the_length_chart_has_a_bar_per_agency_and_no_bar_for_an_unknown_total():
+    svg = five().length().chart("documents")
+    # Municipality and Registry know their documents a year; Tax's card does not.
+    assert svg.count("<rect") == 2
+    assert "unknown (0 of 1)" in svg and "1,375 (2 of 2)" in svg  # 1000 + 375 documents
+    with pytest.raises(CatalogError, match="chart one of"):
+        five().length().chart("smiles")
+
+
+def test_a_card_may_not_name_a_file_outside_its_folder(tmp_path):
+    (tmp_path / "outside.csv").write_text("step\nApply\n", encoding="utf-8")
+    folder = cards_folder(
+        tmp_path, pd.DataFrame({"id": ["S1"], "title": ["a"], "steps": ["../outside.csv"]})
+    )
+    with pytest.raises(CatalogError, match=r"row 2, column 'steps': '../outside.csv' is outside"):
+        read_catalog(folder)
