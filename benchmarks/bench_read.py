@@ -10,7 +10,8 @@ machine down: such a run is reported as stopped, with the memory it had reached)
   and a lifecycle transition each, so that the reader pairs and types as on a real export).
   ``bpr``: ``bpr.read_log(path)`` (streams the XML into DuckDB in batches), then
   ``EventLog.stats()``; ``pm4py``: ``pm4py.read_xes(path)`` (a pandas DataFrame). pm4py is
-  skipped above ``--pm4py-max`` events (3M by default).
+  skipped above ``--pm4py-max`` events (3M by default). With ``--lifecycle`` each step is a
+  start and a complete event, which ``read_log`` pairs.
 * **measure** (``--measure``): the 10M-event Parquet log of ``bench_stats.generate`` (the receipt
   log replicated), read with ``bpr.read_log`` alone, then read and measured with
   ``bpr.measure``; the second peak should not exceed the first by much.
@@ -48,10 +49,13 @@ TRACE = (
 )
 
 
-def xes_path(events: int) -> Path:
-    """The generated XES log of about `events` events (written once, then reused)."""
-    traces = -(-events // len(TRACE))
-    path = DATA / f"permits-{traces * len(TRACE)}.xes.gz"
+def xes_path(events: int, lifecycle: bool = False) -> Path:
+    """The generated XES log of about `events` events (written once, then reused); with
+    `lifecycle`, each step is a start and a complete event half an hour apart."""
+    transitions = ("start", "complete") if lifecycle else ("complete",)
+    per_trace = len(TRACE) * len(transitions)
+    traces = -(-events // per_trace)
+    path = DATA / f"permits-{'lifecycle-' if lifecycle else ''}{traces * per_trace}.xes.gz"
     if path.exists():
         return path
     DATA.mkdir(exist_ok=True)
@@ -63,13 +67,15 @@ def xes_path(events: int) -> Path:
             out.write(f'<trace><string key="concept:name" value="p{case}"/>')
             begin = origin + timedelta(minutes=7 * case)
             for step, (name, who) in enumerate(TRACE):
-                when = (begin + timedelta(hours=5 * step)).isoformat()
-                out.write(
-                    f'<event><string key="concept:name" value="{name}"/>'
-                    f'<string key="org:resource" value="{who.format(case % 40)}"/>'
-                    '<string key="lifecycle:transition" value="complete"/>'
-                    f'<date key="time:timestamp" value="{when}+03:30"/></event>'
-                )
+                done = begin + timedelta(hours=5 * step)
+                for transition in transitions:
+                    when = done - timedelta(minutes=30 if transition == "start" else 0)
+                    out.write(
+                        f'<event><string key="concept:name" value="{name}"/>'
+                        f'<string key="org:resource" value="{who.format(case % 40)}"/>'
+                        f'<string key="lifecycle:transition" value="{transition}"/>'
+                        f'<date key="time:timestamp" value="{when.isoformat()}+03:30"/></event>'
+                    )
             out.write("</trace>\n")
         out.write("</log>\n")
     temporary.rename(path)
@@ -192,8 +198,8 @@ def show(kind: str, result: dict) -> None:
     print(f"  {kind}: {times}; peak {result['peak_mb']:,.0f} MB; {facts}")
 
 
-def bench_xes(events: int, pm4py_max: int, limit_gb: float) -> None:
-    path = xes_path(events)
+def bench_xes(events: int, lifecycle: bool, pm4py_max: int, limit_gb: float) -> None:
+    path = xes_path(events, lifecycle)
     print(f"{path.name}: {path.stat().st_size / 2**20:.1f} MB")
     ours = run("bpr-xes", path, limit_gb)
     show("bpr read_log + stats", ours)
@@ -226,6 +232,9 @@ def main() -> None:
     parser.add_argument("--xes", action="store_true", help="read a big XES with bpr and pm4py")
     parser.add_argument("--measure", action="store_true", help="measure 10M events")
     parser.add_argument("--events", type=int, default=3_000_000, help="events of the XES log")
+    parser.add_argument(
+        "--lifecycle", action="store_true", help="start and complete events (paired by bpr)"
+    )
     parser.add_argument("--pm4py-max", type=int, default=3_000_000, help="skip pm4py above")
     parser.add_argument("--limit-gb", type=float, default=6.0, help="stop a child past this")
     args = parser.parse_args()
@@ -235,7 +244,7 @@ def main() -> None:
         return
     print(machine())
     if args.xes:
-        bench_xes(args.events, args.pm4py_max, args.limit_gb)
+        bench_xes(args.events, args.lifecycle, args.pm4py_max, args.limit_gb)
     if args.measure:
         bench_measure(args.limit_gb)
 

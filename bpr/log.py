@@ -22,9 +22,9 @@ timestamps dropped (with examples; an offset beyond -12:00..+14:00, or with minu
 makes a time unparseable rather than moving it by days); unparseable start times and start
 times after completion cleared (no negative durations); control characters (tab and line
 breaks as spaces) removed from activity, resource, agency and channel labels; events
-re-sorted within a case; labels merged; for XES, lifecycle start events without a complete, events with other
-lifecycle transitions, and reader work-arounds (see :mod:`bpr.xes`). With ``strict=True`` any
-repair is an error instead.
+re-sorted within a case; labels merged; for XES, lifecycle start events without a complete,
+events with other lifecycle transitions, and reader work-arounds (see :mod:`bpr.xes`). With
+``strict=True`` any repair is an error instead.
 
 No event is lost: events are copies of each other only when they are equal in every column of
 the source (event ids such as XES ``id`` or ``concept:instance`` and every other attribute; a
@@ -571,9 +571,14 @@ class _Reading:
         if src.kind == "parquet":
             return f"read_parquet({_lit(str(src.path))})"
         if src.kind == "xes":
-            return _XES_TABLE
+            return src.data  # the streamed table, or a view of it with its lifecycles paired
         self.con.register("bpr_source", src.data)
         return "bpr_source"
+
+    def position(self) -> str:
+        """SQL for a row's 0-based order in the source (XES rows carry their file order)."""
+        order = f"ORDER BY {_XES_ROW}" if self.source.kind == "xes" else ""
+        return f"row_number() OVER ({order}) - 1"
 
     def describe(self) -> list[tuple[str, str]]:
         rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation()}").fetchall()
@@ -805,7 +810,7 @@ class _Canonical:
 
     def stage_columns(self, types: dict[str, str]) -> list[str]:
         chosen = self.chosen
-        cols = ["row_number() OVER () - 1 AS position"]
+        cols = [f"{self.reading.position()} AS position"]
         cols += [f"{_text(chosen[r], types[chosen[r]])} AS {_q(r)}" for r in ("case", "activity")]
         for t in self.times:
             column = chosen[t.role]
@@ -821,7 +826,7 @@ class _Canonical:
                 f"CASE WHEN {t.local} IS NULL THEN bpr_str({parse.text}) END AS {t.raw}",
             ]
         cols += [f"{_text(chosen[r], types[chosen[r]])} AS {r}" for r in self.extra]
-        self.others = _others(list(types), chosen)
+        self.others = _others([c for c in types if c != _XES_ROW], chosen)
         return cols + [f"{_q(c)} AS {_q(out)}" for c, out in self.others.items()]
 
     def parse_texts(self) -> None:
@@ -863,7 +868,7 @@ class _Canonical:
         """The source text of column `role` at `positions` (re-read from the source)."""
         column = _q(self.chosen[role])
         rows = self.con.execute(
-            f"SELECT position, CAST({column} AS VARCHAR) FROM (SELECT row_number() OVER () - 1 "
+            f"SELECT position, CAST({column} AS VARCHAR) FROM (SELECT {self.reading.position()} "
             f"AS position, {column} FROM {self.reading.relation()}) WHERE position IN "
             f"({', '.join(map(str, positions))})"
         ).fetchall()
@@ -994,6 +999,8 @@ class _Canonical:
             valid += " AND timestamp IS NOT NULL"
         if self.reading.source.kind == "xes":
             # Every value is in the stage now: two copies of the events at a time, not three.
+            self.con.execute(f"DROP VIEW IF EXISTS {_XES_PAIRED}")
+            self.con.execute("DROP TABLE IF EXISTS bpr_pairs")
             self.con.execute(f"DROP TABLE {_XES_TABLE}")
         self.con.execute(
             f"CREATE TABLE {_TABLE} AS SELECT {', '.join(columns)} FROM bpr_parsed "
@@ -1228,6 +1235,7 @@ def _choose_roles(columns: list[str], given: dict[str, str | None], name: str) -
 
 _XES_TABLE = "bpr_xes"
 _XES_ROW = "__bpr_row"
+_XES_PAIRED = "bpr_xes_paired"
 _NUMBERS = frozenset({"BIGINT", "DOUBLE"})
 
 
@@ -1319,8 +1327,6 @@ def _read_xes(reading: _Reading, given: dict[str, str | None]) -> tuple[dict[str
         if start_column is not None:
             chosen["start"] = start_column
             start_from = f"{chosen['timestamp']} of lifecycle start events"
-    else:
-        reading.con.execute(f"ALTER TABLE {_XES_TABLE} DROP COLUMN {_XES_ROW}")
     return chosen, start_from
 
 
@@ -1347,42 +1353,40 @@ def _pair_lifecycle(reading: _Reading, chosen: dict[str, str], columns: list[str
         f"s.{case} IS NOT DISTINCT FROM p.{case} AND s.{activity} IS NOT DISTINCT FROM p.{activity}"
     )
     kind = f"coalesce(lower(trim(CAST({lifecycle} AS VARCHAR), {blank})), 'complete')"
-    if not con.execute(f"SELECT count(*) FROM {_XES_TABLE} WHERE {kind} <> 'complete'").fetchone()[
-        0
-    ]:
+    found = dict(
+        con.execute(
+            f"SELECT kind, count(*) FROM (SELECT {kind} AS kind FROM {_XES_TABLE}) GROUP BY 1"
+        ).fetchall()
+    )
+    if set(found) <= {"complete"}:
         # Only complete events (the common export): nothing to pair or drop.
         con.execute(f"ALTER TABLE {_XES_TABLE} DROP COLUMN {lifecycle}")
-        con.execute(f"ALTER TABLE {_XES_TABLE} DROP COLUMN {_XES_ROW}")
         return None
-    con.execute(
-        f"CREATE TEMP TABLE bpr_kinds AS SELECT {_XES_ROW}, {case}, {activity}, {time} AS t, "
-        f"{kind} AS kind FROM {_XES_TABLE}"
-    )
+    # The start time of each paired complete event, by the row of the complete event; the
+    # events stay where they are, read through a view that pairs and filters them.
     con.execute(
         "CREATE TEMP TABLE bpr_pairs AS "
-        f"WITH counted AS (SELECT *, count(*) FILTER (kind = 'start') OVER w AS s, "
-        f"count(*) FILTER (kind = 'complete') OVER w AS c FROM bpr_kinds "
+        f"WITH kinds AS (SELECT {_XES_ROW}, {case}, {activity}, {kind} AS kind FROM "
+        f"{_XES_TABLE}), counted AS (SELECT *, count(*) FILTER (kind = 'start') OVER w AS s, "
+        f"count(*) FILTER (kind = 'complete') OVER w AS c FROM kinds "
         f"WHERE kind IN ('start', 'complete') WINDOW w AS ({group} ROWS UNBOUNDED PRECEDING)), "
         "completes AS (SELECT *, greatest(0, max(c - s) OVER w) AS lost, "
         "greatest(0, coalesce(max(c - s) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING "
         f"AND 1 PRECEDING), 0)) AS lost_before FROM counted WHERE kind = 'complete' "
         f"WINDOW w AS ({group})), "
-        f"starts AS (SELECT {case}, {activity}, t, row_number() OVER ({group}) AS n "
-        "FROM bpr_kinds WHERE kind = 'start') "
+        f"starts AS (SELECT {case}, {activity}, {time} AS t, row_number() OVER ({group}) AS n "
+        f"FROM {_XES_TABLE} WHERE {kind} = 'start') "
         f"SELECT p.{_XES_ROW}, CAST(s.t AS VARCHAR) AS t FROM completes p JOIN starts s "
         f"ON {same} AND s.n = p.c - p.lost WHERE p.lost = p.lost_before"
     )
-    row = con.execute(
-        "SELECT count(*) FILTER (kind = 'start') - (SELECT count(*) FROM bpr_pairs), "
-        "(SELECT count(*) FROM bpr_pairs WHERE t IS NOT NULL) FROM bpr_kinds"
-    ).fetchall()[0]
+    pairs, timed = con.execute("SELECT count(*), count(t) FROM bpr_pairs").fetchall()[0]
     others = con.execute(
-        f"SELECT CAST({lifecycle} AS VARCHAR), count(*) FROM {_XES_TABLE} JOIN bpr_kinds "
-        f"USING ({_XES_ROW}) WHERE kind NOT IN ('start', 'complete') GROUP BY 1 ORDER BY 1"
+        f"SELECT CAST({lifecycle} AS VARCHAR), count(*) FROM {_XES_TABLE} "
+        f"WHERE {kind} NOT IN ('start', 'complete') GROUP BY 1 ORDER BY 1"
     ).fetchall()
     reading.repair(
         "unpaired start events dropped",
-        row[0],
+        found.get("start", 0) - pairs,
         "lifecycle start events that no complete event of the same activity and case follows",
     )
     reading.repair(
@@ -1391,16 +1395,14 @@ def _pair_lifecycle(reading: _Reading, chosen: dict[str, str], columns: list[str
         ", ".join(f"{t!r}: {n}" for t, n in others)
         + " (only start and complete events delimit an activity instance)",
     )
-    paired = f", p.t AS {_q(start_column)}" if row[1] else ""
+    paired = f", p.t AS {_q(start_column)}" if timed else ""
     con.execute(
-        f"CREATE TEMP TABLE bpr_paired AS SELECT x.* EXCLUDE ({_XES_ROW}, {lifecycle}){paired} "
-        f"FROM {_XES_TABLE} x JOIN bpr_kinds k USING ({_XES_ROW}) LEFT JOIN bpr_pairs p "
-        f"USING ({_XES_ROW}) WHERE k.kind = 'complete' ORDER BY x.{_XES_ROW}"
+        f"CREATE TEMP VIEW {_XES_PAIRED} AS SELECT x.* EXCLUDE ({lifecycle}){paired} "
+        f"FROM {_XES_TABLE} x LEFT JOIN bpr_pairs p USING ({_XES_ROW}) "
+        f"WHERE {kind} = 'complete'"
     )
-    for table in ("bpr_kinds", "bpr_pairs", _XES_TABLE):
-        con.execute(f"DROP TABLE {table}")
-    con.execute(f"ALTER TABLE bpr_paired RENAME TO {_XES_TABLE}")
-    return start_column if row[1] else None
+    reading.source = attrs.evolve(reading.source, data=_XES_PAIRED)
+    return start_column if timed else None
 
 
 def _read_columns(
