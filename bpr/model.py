@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 import attrs
 import networkx as nx
 
+from bpr._read import check_text
 from bpr.errors import ModelError
 
 if TYPE_CHECKING:
@@ -426,6 +427,9 @@ class Step:
         _check_flags(owner, self, ("fixed_channel", "rule_based"), optional=False)
         _check_seconds(owner, "duration", self.duration)
         _check_texts(owner, self, ("agency", "name_fa", "legal_basis"))
+        for field in ("name", "name_fa", "agency", "legal_basis"):
+            if getattr(self, field) is not None:  # no file can hold half a character
+                check_text(getattr(self, field), f"{owner}: {field}", ModelError)
         _check_documents(owner, self)
         if self.stats is not None and not isinstance(self.stats, StepStats):
             raise ModelError(f"{owner}: stats must be StepStats or null; got {_short(self.stats)}")

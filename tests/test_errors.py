@@ -50,6 +50,8 @@ def _with_step_field(field: str, value: object) -> str:
         (lambda: Step("a", "Apply", rule_based=None), ["rule_based", "true or false"]),
         (lambda: Step("a", "Apply", agency=5), ["step 'a'", "agency", "text"]),
         (lambda: Step("a", "Apply", documents_in=[1, 2]), ["documents_in", "[1, 2]"]),
+        (lambda: Step("a", "Pay \ud800"), ["step 'a': name", "half a character"]),
+        (lambda: Step("a", "Apply", agency="x" * (MAX_FIELD + 1)), ["agency", "1,000,001"]),
         (lambda: Flow("a", "b", probability="x"), ["flow a -> b", "probability", "'x'"]),
         (lambda: Flow("a", "b", frequency=-3), ["flow a -> b", "frequency", "-3"]),
         (lambda: bpr.StepStats(events="many", cases=1), ["events", "'many'"]),
