@@ -84,7 +84,7 @@ def _fail(card_id: Any, field: str, problem: str) -> CatalogError:
 
 
 def _number(kind: str) -> Any:
-    """A converter and check of a non-negative number field (None stays unknown)."""
+    """The check of a non-negative number field (None stays unknown)."""
 
     def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
@@ -160,6 +160,16 @@ def _date(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise _fail(instance.id, attribute.name, f"{value!r} is not a date")
 
 
+def _amount(kind: str) -> Any:
+    """A number field of a card: a non-negative number of ``kind``, or None (unknown)."""
+    return attrs.field(
+        default=None,
+        converter=_float_or_error,
+        validator=[_checked_numbers, _number(kind)],
+        kw_only=True,
+    )
+
+
 @attrs.frozen
 class ServiceCard:
     """A service's identity card: what the agency declared about it.
@@ -216,31 +226,11 @@ class ServiceCard:
     life_event: str | None = attrs.field(default=None, kw_only=True)
     trigger: str | None = attrs.field(default=None, kw_only=True)
     documents: tuple[str, ...] | None = attrs.field(default=None, converter=_texts, kw_only=True)
-    frequency: float | None = attrs.field(
-        default=None,
-        converter=_float_or_error,
-        validator=[_checked_numbers, _number("cases per year")],
-        kw_only=True,
-    )
-    visits: float | None = attrs.field(
-        default=None,
-        converter=_float_or_error,
-        validator=[_checked_numbers, _number("visits")],
-        kw_only=True,
-    )
-    cost: float | None = attrs.field(
-        default=None,
-        converter=_float_or_error,
-        validator=[_checked_numbers, _number("currency units")],
-        kw_only=True,
-    )
+    frequency: float | None = _amount("cases per year")
+    visits: float | None = _amount("visits")
+    cost: float | None = _amount("currency units")
     currency: str | None = attrs.field(default=None, kw_only=True)
-    time_days: float | None = attrs.field(
-        default=None,
-        converter=_float_or_error,
-        validator=[_checked_numbers, _number("days")],
-        kw_only=True,
-    )
+    time_days: float | None = _amount("days")
     channels: tuple[str, ...] | None = attrs.field(default=None, converter=_texts, kw_only=True)
     informing: bool | None = attrs.field(default=None, validator=_yes_no, kw_only=True)
     request: bool | None = attrs.field(default=None, validator=_yes_no, kw_only=True)
