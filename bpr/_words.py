@@ -174,6 +174,19 @@ NAMES_FA: Mapping[str, str] = MappingProxyType(
         "Registry": "اداره ثبت",
         "Insurance": "بیمه",
         "Civil Registration": "ثبت احوال",
+        "Civil Registration Organization": "سازمان ثبت احوال",
+        "Police (NAJA)": "فرماندهی انتظامی (فراجا)",
+        "Police+10 e-service offices": "دفاتر خدمات الکترونیک انتظامی پلیس +۱۰",
+        "Social Security Organization": "سازمان تامین اجتماعی",
+        "Deeds and Land Registry": "اداره ثبت اسناد و املاک",
+        "Judiciary": "دادگستری",
+        "University of Medical Sciences": "دانشگاه علوم پزشکی",
+        "Education Department": "اداره کل آموزش و پرورش",
+        "Agriculture Jihad": "سازمان جهاد کشاورزی",
+        "Roads and Urban Development": "اداره کل راه و شهرسازی",
+        "Water and Wastewater Company": "شرکت آب و فاضلاب",
+        "Electricity Distribution Company": "شرکت توزیع نیروی برق",
+        "Gas Company": "شرکت گاز استان",
         # documents
         "national ID card": "کارت ملی",
         "vehicle ownership card": "کارت مالکیت خودرو",
@@ -685,7 +698,138 @@ FA: Mapping[str, str] = {
     "visits, to-be model": "مراجعه حضوری، مدل وضع مطلوب (برآورد)",
     "cycle time, as-is simulated": "زمان چرخه، میانگین، شبیه‌سازی وضع موجود (برآورد)",
     "cycle time, to-be simulated": "زمان چرخه، میانگین، شبیه‌سازی وضع مطلوب (برآورد)",
+    # the catalogue report (bpr.portfolio)
+    "Service catalogue": "کاتالوگ خدمات",
+    "Read from": "خوانده‌شده از",
+    "Every figure says its level of evidence: the service's card (declared), its step table "
+    "or model (documented), or its event log (observed). A figure no level knows shows —, "
+    "never 0.": "هر رقم سطح شواهد خود را می‌گوید: شناسنامه خدمت (اعلام‌شده)، جدول مراحل یا مدل "
+    "(مستند) یا رویدادنگار (مشاهده‌شده). رقمی که هیچ سطحی آن را نمی‌داند با — نشان داده "
+    "می‌شود، هرگز با صفر.",
+    "Totals": "جمع‌ها",
+    "Services not analysed": "خدمات تحلیل‌نشده",
+    "Where to start": "از کجا شروع کنیم",
+    "Inquiry links": "پیوندهای استعلام",
+    "Counter-office delegation": "واگذاری به دفاتر پیشخوان",
+    "Parallel work": "موازی‌کاری",
+    "E-readiness per agency and stage": "آمادگی الکترونیکی به تفکیک دستگاه و مرحله",
+    "Declared versus observed": "اعلام‌شده در برابر مشاهده‌شده",
+    "Services": "خدمات",
+    "Agencies": "دستگاه‌ها",
+    "Services with": "خدمات دارای",
+    "over": "روی",
+    "services": "خدمت",
+    "A yearly figure is the card's frequency times the figure per case; a service that does "
+    "not know either is left out of the total, and the total says how many services it "
+    "covers.": "رقم سالانه، تواتر سالانه شناسنامه ضرب در رقم هر پرونده است؛ خدمتی که یکی از "
+    "این دو را نمی‌داند از جمع کنار می‌ماند و جمع می‌گوید چند خدمت را در بر می‌گیرد.",
+    "service": "خدمت",
+    "error": "خطا",
+    "Services ranked by the burden a redesign removes a year, then by lower effort (agencies "
+    "to integrate, e-inquiry links to build, changes to steps with a legal basis).": "خدمات به "
+    "ترتیب باری که بازطراحی در سال برمی‌دارد و سپس تلاش کمتر (دستگاه‌هایی که باید یکپارچه "
+    "شوند، پیوندهای استعلام الکترونیکی که باید ساخته شوند، تغییر گام‌هایی که مبنای قانونی "
+    "دارند) رتبه‌بندی شده‌اند.",
+    "Ranked by": "معیار رتبه‌بندی",
+    "ranked services": "خدمات رتبه‌بندی‌شده",
+    "rank": "رتبه",
+    "agency": "دستگاه",
+    "agency unknown": "دستگاه نامعلوم",
+    "visits removed a year": "مراجعه حضوری حذف‌شده در سال",
+    "hours removed a year": "ساعت حذف‌شده در سال",
+    "days removed a year": "روز حذف‌شده در سال",
+    "documents removed a year": "مدرک حذف‌شده در سال",
+    "effort": "تلاش",
+    "proposals behind it": "پیشنهادهای پشت این رقم",
+    "proposal": "پیشنهاد",
+    "Not ranked": "رتبه‌بندی‌نشده",
+    "no process: give a step table, a model or a log": "بدون فرایند: جدول مراحل، مدل یا "
+    "رویدادنگار بدهید",
+    "the redesign failed (see the failures)": "بازطراحی ناموفق بود (خدمات تحلیل‌نشده را ببینید)",
+    "frequency unknown: give the card's yearly frequency": "تواتر نامعلوم: تواتر سالانه را در "
+    "شناسنامه بدهید",
+    "the saving per case is unknown": "صرفه‌جویی در هر پرونده نامعلوم است",
+    "Agency-to-agency e-inquiries that replace a document the citizen fetches and carries, "
+    "the ones removing most citizen visits first.": "استعلام‌های الکترونیکی میان دستگاه‌ها به "
+    "جای مدرکی که شهروند می‌گیرد و می‌برد؛ آن‌هایی که بیشترین مراجعه را حذف می‌کنند اول.",
+    "No inquiry link: no service carries a document between agencies, or none says so.": "بدون "
+    "پیوند استعلام: هیچ خدمتی مدرکی را میان دستگاه‌ها جابه‌جا نمی‌کند یا چنین چیزی گفته نشده است.",
+    "asking agency": "دستگاه استعلام‌کننده",
+    "providing agency": "دستگاه پاسخ‌دهنده",
+    "cases a year": "پرونده در سال",
+    "visits a year": "مراجعه حضوری در سال",
+    "hours a year": "ساعت در سال",
+    "documents a year": "مدرک در سال",
+    "days a year": "روز در سال",
+    "services counted": "خدمات شمرده‌شده",
+    "Front-office steps a counter office can take, per agency where the step happens; unknown "
+    "is not 'stays'.": "گام‌های پیشخوانی که دفتر پیشخوان می‌تواند بگیرد، به تفکیک دستگاهی که "
+    "گام در آن انجام می‌شود؛ نامعلوم به معنای «می‌ماند» نیست.",
+    "services moving": "خدمات واگذارشدنی",
+    "steps moving": "گام‌های واگذارشدنی",
+    "visits moved a year": "مراجعه منتقل‌شده در سال",
+    "steps counted": "گام‌های شمرده‌شده",
+    "services staying": "خدمات ماندنی",
+    "services unknown": "خدمات نامعلوم",
+    "The same service, with the same output, offered by several agencies or service points.": (
+        "یک خدمت با یک خروجی که چند دستگاه یا چند نقطه خدمت ارائه می‌دهند."
+    ),
+    "No service is offered twice.": "هیچ خدمتی دو بار ارائه نمی‌شود.",
+    "group": "گروه",
+    "matched on": "تطبیق بر پایه",
+    "title": "عنوان انگلیسی",
+    "title_fa": "عنوان فارسی",
+    "documents out": "مدارک خروجی",
+    "Services whose stage is electronic / not electronic / unknown; the darker the cell, the "
+    "larger the electronic share of the services that say.": "خدماتی که مرحله‌شان الکترونیکی / "
+    "غیرالکترونیکی / نامعلوم است؛ هرچه خانه تیره‌تر، سهم الکترونیکی در میان خدماتی که می‌گویند "
+    "بیشتر.",
+    "informing": "اطلاع‌رسانی",
+    "request": "درخواست",
+    "production": "تولید",
+    "declared": "اعلام‌شده",
+    "difference": "تفاوت",
+    "beyond the tolerance": "فراتر از رواداری",
+    "No service has both a card and a log.": "هیچ خدمتی هم شناسنامه و هم رویدادنگار ندارد.",
+    "days": "روز",
+    "id": "شناسه",
+    "Made by": "ساخته‌شده با",
+    "steps in a case": "گام در هر پرونده",
+    "in-person visits": "مراجعه حضوری",
+    "citizen's hours": "ساعت وقت شهروند",
+    "documents carried": "مدارک همراه شهروند",
+    "calendar days": "روز تقویمی",
+    "process from": "فرایند از",
+    "Back to the catalogue": "بازگشت به کاتالوگ",
+    "Service identity card": "شناسنامه خدمت",
+    "type": "نوع",
+    "level": "سطح",
+    "in-person visits per case": "مراجعه حضوری در هر پرونده",
+    "delivery time in days": "مدت ارائه (روز)",
+    "documents the citizen brings": "مدارکی که شهروند می‌آورد",
+    "What the redesign changes": "آنچه بازطراحی تغییر می‌دهد",
+    "saved per case": "صرفه‌جویی در هر پرونده",
+    "removed a year": "حذف‌شده در سال",
+    "hours": "ساعت",
+    "No proposal applies.": "هیچ پیشنهادی اعمال نمی‌شود.",
+    "G2C": "دولت به شهروند",
+    "G2B": "دولت به کسب و کار",
+    "G2G": "دولت به دولت",
+    "national": "ملی",
+    "provincial": "استانی",
+    "city": "شهرستانی",
+    "rural": "روستایی",
 }
+#: The levels of evidence of a catalogue's figures (:data:`bpr.catalog.LEVELS`): level ->
+#: (English, Persian).
+EVIDENCE_LEVELS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "card": ("card", "شناسنامه"),
+        "steps": ("step table", "جدول مراحل"),
+        "model": ("model", "مدل"),
+        "log": ("log", "رویدادنگار"),
+    }
+)
 # The summary's figures as an English reader reads them (the keys stay the API's).
 EN_SUMMARY: Mapping[str, str] = {
     "steps per case": "steps per case, observed",

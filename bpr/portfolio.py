@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from bpr._words import heuristic_name, listed
+from bpr._words import EVIDENCE_LEVELS, heuristic_name, listed
 from bpr._words import name as _name
 from bpr.errors import BprError
 
@@ -315,9 +315,10 @@ def _render(template: str, t: _Words, view: Mapping[str, Any]) -> str:
 
 def _level(level: Any, t: _Words) -> str:
     """A level of evidence in the page's language; unknown when no level knows the figure."""
-    if level is None or (isinstance(level, float) and math.isnan(level)):
+    if _nan(level):
         return _DASH
-    return t(str(level))
+    words = EVIDENCE_LEVELS.get(str(level), (str(level), str(level)))
+    return words[1] if t.lang == "fa" else words[0]
 
 
 def _levels(values: Iterable[Any], t: _Words) -> str:
@@ -330,7 +331,8 @@ def _levels(values: Iterable[Any], t: _Words) -> str:
             for level in value.split(", "):
                 if level in counts:
                     counts[level] += 1
-    return listed([f"{t(lv)} {t.number(n)}" for lv, n in counts.items() if n], t.lang) or _DASH
+    shown = [f"{_level(lv, t)} {t.number(n)}" for lv, n in counts.items() if n]
+    return listed(shown, t.lang) or _DASH
 
 
 def _agency(text: Any, t: _Words) -> str:
@@ -353,6 +355,10 @@ def _evidence(catalog: Catalog, service: Service) -> list[str]:
     if service.log is not None or service.id in catalog.log_files or service.process_from == "log":
         levels.append("log")
     return levels
+
+
+def _evidence_words(catalog: Catalog, service: Service, t: _Words) -> str:
+    return listed([_level(lv, t) for lv in _evidence(catalog, service)], t.lang) or _DASH
 
 
 def _dashboard(
@@ -388,7 +394,7 @@ def _dashboard(
                 "id": s.id,
                 "title": _title(s, t),
                 "agency": _agency(s.agency, t),
-                "evidence": listed([t(lv) for lv in _evidence(catalog, s)], t.lang) or _DASH,
+                "evidence": _evidence_words(catalog, s, t),
                 "page": f"services/{s.id}.html" if s.id in pages else None,
                 "failed": s.id not in kept,
             }
@@ -419,10 +425,10 @@ def _count(value: Any, t: _Words) -> str:
 
 
 def _nan(value: Any) -> bool:
-    try:
-        return bool(math.isnan(value))
-    except TypeError:
-        return value is None
+    """Unknown: None, NaN or pandas' NA."""
+    import pandas as pd
+
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _totals(catalog: Catalog, length: CatalogLength, t: _Words) -> dict[str, Any]:
@@ -450,7 +456,7 @@ def _totals(catalog: Catalog, length: CatalogLength, t: _Words) -> dict[str, Any
         "services": t.number(len(catalog)),
         "agencies": t.number(len(catalog.agencies)),
         "evidence": [
-            {"key": lv, "label": t(lv), "value": t.number(evidence.count(lv))}
+            {"key": lv, "label": _level(lv, t), "value": t.number(evidence.count(lv))}
             for lv in ("card", "steps", "model", "log")
         ],
         "yearly": yearly,
@@ -587,7 +593,7 @@ def _parallel_rows(
             "id": row["service"],
             "title": _title(services[row["service"]], t),
             "agency": _agency(row["agency"], t),
-            "matched": t(str(row["matched_on"])),
+            "matched": listed([t(how) for how in str(row["matched_on"]).split(", ")], t.lang),
             "level": _level(row["level"], t),
         }
         for _, row in parallel.groups.iterrows()
@@ -621,6 +627,13 @@ def _readiness(length: CatalogLength, t: _Words) -> list[dict[str, Any]]:
     return rows
 
 
+_DECLARED = {
+    "visits": "in-person visits per case",
+    "steps": "steps in a case",
+    "time_days": "delivery time in days",
+}
+
+
 def _declared_rows(
     declared: DeclaredVsObserved, services: Mapping[str, Service], t: _Words
 ) -> list[dict[str, Any]]:
@@ -631,7 +644,7 @@ def _declared_rows(
             {
                 "id": sid,
                 "title": _title(services[sid], t),
-                "figure": t(f"declared {figure}"),
+                "figure": t(_DECLARED[figure]),
                 "declared": t.number(row["declared"]),
                 "level": _level(row["declared_level"], t),
                 "observed": t.number(row["observed"]),
@@ -644,7 +657,23 @@ def _declared_rows(
 
 # -- a service's page -----------------------------------------------------------------------------
 
-_CARD_FIELDS = ("agency", "type", "level", "frequency", "visits", "time_days", "documents")
+# The savings of a redesign (bpr.catalog.SAVINGS) as a service's page names them.
+_SAVINGS = {
+    "visits": "in-person visits",
+    "hours": "citizen's hours",
+    "documents": "documents carried",
+    "days": "calendar days",
+}
+# The card's fields a service's page shows, with their labels.
+_CARD_FIELDS = {
+    "agency": "agency",
+    "type": "type",
+    "level": "level",
+    "frequency": "cases a year",
+    "visits": "in-person visits per case",
+    "time_days": "delivery time in days",
+    "documents": "documents the citizen brings",
+}
 
 
 def _service_page(catalog: Catalog, service: Service, priorities: Priorities, t: _Words) -> str:
@@ -665,13 +694,13 @@ def _service_page(catalog: Catalog, service: Service, priorities: Priorities, t:
             "diagram": Markup(bpr.render(service.process, lang=t.lang)),
             "savings": [
                 {
-                    "measure": t(m),
+                    "measure": t(label),
                     "as_is": t.number(row[f"{m}_as_is"]),
                     "to_be": t.number(row[f"{m}_to_be"]),
                     "saved": t.number(row[f"{m}_saved"]),
                     "removed": t.number(row[f"{m}_removed"]),
                 }
-                for m in ("visits", "hours", "documents", "days")
+                for m, label in _SAVINGS.items()
             ],
             "proposals": _proposals(row["proposals"], service, t),
             "effort": t.number(None if _nan(row["effort"]) else int(row["effort"])),
@@ -686,7 +715,7 @@ def _card_rows(service: Service, t: _Words) -> list[dict[str, str]]:
     if card is None:
         return []
     rows = []
-    for field in _CARD_FIELDS:
+    for field, label in _CARD_FIELDS.items():
         value = getattr(card, field)
         if field == "agency":
             text = _agency(value, t)
@@ -696,5 +725,5 @@ def _card_rows(service: Service, t: _Words) -> list[dict[str, str]]:
             text = t.number(value)
         else:
             text = _DASH if value is None else t(str(value))
-        rows.append({"field": t(f"card {field}"), "value": text})
+        rows.append({"field": t(label), "value": text})
     return rows
