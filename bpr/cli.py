@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from bpr.log import EventLog
     from bpr.measure import Length
     from bpr.model import ServiceProcess
+    from bpr.portfolio import CatalogReport
 
 __all__ = ["cli", "cli_terms", "main"]
 
@@ -893,6 +894,83 @@ def demo(
         )
 
     _run_analysis(output, lang, force, _about("demo", {}), analysis)
+
+
+@cli.command()
+@click.argument(
+    "catalog",
+    required=False,
+    type=click.Path(path_type=Path),
+    callback=_existing("a catalogue: a folder with cards.csv or cards.xlsx, or a workbook"),
+)
+@click.option("--demo", is_flag=True, help="Analyse the bundled synthetic province instead.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Ranked services the dashboard's priority list shows.",
+)
+@_lang_option
+@_output_option("bpr-portfolio")
+def portfolio(
+    catalog: Path | None, demo: bool, top: int, lang: str, output: Path, force: bool
+) -> None:
+    """Analyse every service of a province's CATALOG and write the catalogue report.
+
+    CATALOG is a folder (cards.csv or cards.xlsx, with steps/, models/, logs/) or a
+    workbook (see `bpr.read_catalog`). Writes catalog.html (the province's dashboard) and
+    services/<id>.html (a page per service with a process). A service whose analysis fails
+    is listed and the others go on.
+
+    \b
+    Examples:
+      bpr portfolio province/ -o out
+      bpr portfolio --demo --lang fa -o out
+    """
+    from bpr.portfolio import portfolio as run
+
+    if (catalog is None) == (not demo):
+        raise click.UsageError("give a CATALOG or --demo, not both")
+    if catalog is None:
+        from bpr.examples import province
+
+        services = province()
+    else:
+        from bpr.catalog import read_catalog
+
+        services = read_catalog(catalog)
+    folder = _open_run(output, force)
+    folder.check(["catalog.html"])  # before the work, not after
+
+    def progress(service: str, done: int, total: int) -> None:
+        if not _settings.quiet:
+            _err.print(f"[{done}/{total}] {escape(service)}", highlight=False)
+
+    result = run(services, lang=lang, top=top, progress=progress)
+    folder.write(result.files())
+    about = _about("portfolio", {"catalog": catalog})
+    done = folder.finish({**about, "catalogue": result.describe()})
+    _say_portfolio(result)
+    _say_run(done)
+    if result.failures and len(result.failures) == len(services):
+        raise BprError(f"no service of the catalogue could be analysed ({len(services)} failed)")
+
+
+def _say_portfolio(result: CatalogReport) -> None:
+    """The summary of a catalogue run: services, ranked, pages, and each failure."""
+    say(
+        f"{result.describe()['services']} services: {len(result.priorities.order)} ranked, "
+        f"{len(result.pages)} pages, {len(result.failures)} failed"
+    )
+    top = result.priorities.order[:3]
+    if top:
+        say(f"start with: {escape(', '.join(top))} (by {result.priorities.by} removed a year)")
+    for failure in result.failures:
+        _err.print(
+            f"failed: {escape(failure.id)}: {escape(failure.kind)}: {escape(failure.error)}",
+            soft_wrap=True,
+        )
 
 
 @cli.command()

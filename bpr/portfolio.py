@@ -162,7 +162,7 @@ class CatalogReport:
     def describe(self) -> dict[str, Any]:
         """What the report covers, for a manifest: services, pages and failures."""
         return {
-            "services": len(self.length.services) + len(self.failures),
+            "services": len(set(self.length.services.index) | {f.id for f in self.failures}),
             "pages": len(self.pages),
             "ranked": len(self.priorities.order),
             "failures": {f.id: f"{f.kind}: {f.error}" for f in self.failures},
