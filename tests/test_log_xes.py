@@ -359,3 +359,20 @@ def test_batches_may_bring_new_columns_and_other_types(
     assert events["cost"].tolist()[1:3] == [3.0, 2.5] and pd.isna(events["cost"].iloc[0])
     assert events["note"].tolist()[3:] == ["x", "7"]
     assert list(events.columns[:4]) == ["case", "activity", "timestamp", "cost"]
+
+
+def test_a_start_after_its_complete_gives_no_negative_duration(tmp_path: Path) -> None:
+    text = xes(
+        trace(
+            "1",
+            event("a", "2024-01-01T10:00:00Z", "start"),
+            event("a", "2024-01-01T09:00:00Z", "complete"),  # written before its start
+        )
+    )
+    log = read_log(write(tmp_path / "back.xes", text))
+    assert log.to_pandas()["start"].isna().all()
+    assert dict(zip(log.repairs["repair"], log.repairs["count"], strict=True)) == {
+        "start times after completion cleared": 1
+    }
+    with pytest.raises(LogError, match="start times after completion cleared: 1"):
+        read_log(tmp_path / "back.xes", strict=True)
