@@ -755,7 +755,8 @@ def write_steps(process: ServiceProcess, path: str | os.PathLike[str]) -> Path:
 
 
 def step_frame(process: ServiceProcess) -> pd.DataFrame:
-    """``process`` as a step table, checked to read back into the same structure."""
+    """``process`` as the table :func:`write_steps` writes (for a sheet of a workbook of
+    many services), checked to read back into the same process."""
     import pandas as pd
 
     writer = _Writer(process)
