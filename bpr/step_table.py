@@ -68,6 +68,7 @@ import itertools
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -901,12 +902,12 @@ class _Writer:
         self.name = process.name
         self.rows: list[dict[str, Any]] = []
         self.labels = itertools.count(1)
-        keys = [normalize(s.name) for s in process.steps]
+        keys = Counter(normalize(s.name) for s in process.steps)
         ids = {s.id for s in process.steps}
         # A row names a step by its name where that is unambiguous, else by its id.
         self.refs = {
             s.id: s.name
-            if keys.count(normalize(s.name)) == 1
+            if keys[normalize(s.name)] == 1
             and s.name.strip() == s.name
             and s.name not in ids
             and not _SEPARATORS.search(s.name)
