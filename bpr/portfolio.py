@@ -157,7 +157,7 @@ class CatalogReport:
 
         run = Run(folder, force=force, what="the catalogue report")
         run.write(self.files())
-        return run.finish({"command": "portfolio", "lang": self.lang, **self.describe()})
+        return run.finish({"command": "portfolio", "lang": self.lang, "catalogue": self.describe()})
 
     def describe(self) -> dict[str, Any]:
         """What the report covers, for a manifest: services, pages and failures."""
