@@ -576,9 +576,10 @@ class _Reading:
         return "bpr_source"
 
     def position(self) -> str:
-        """SQL for a row's 0-based order in the source (XES rows carry their file order)."""
-        order = f"ORDER BY {_XES_ROW}" if self.source.kind == "xes" else ""
-        return f"row_number() OVER ({order}) - 1"
+        """SQL for a row's 0-based order in the source. XES rows carry their place in the
+        file (so an event keeps it when lifecycle pairing drops the start events before it),
+        and a window that numbered them would hold every column of every row at once."""
+        return _XES_ROW if self.source.kind == "xes" else "row_number() OVER () - 1"
 
     def describe(self) -> list[tuple[str, str]]:
         rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation()}").fetchall()
