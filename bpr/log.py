@@ -9,8 +9,9 @@ The canonical table has one row per event (per activity instance when start time
 null; the column exists only when the log has start times), ``resource``, ``agency``,
 ``channel`` (text; each exists only when the log has it), the other event attributes under their
 own names, case attributes prefixed ``case:``, and ``position`` (the event's 0-based order in the
-source). A source column whose name clashes with a canonical name is kept as ``source:<name>``.
-Events are ordered by ``(case, timestamp, position)``.
+source; in XES, its place among the file's events, lifecycle start events included). A
+source column whose name clashes with a canonical name is kept as ``source:<name>``. Events
+are ordered by ``(case, timestamp, position)``.
 
 ``activity`` is a display label: spellings that :func:`bpr.labels.normalize` maps to one key
 (Arabic and Persian letters, zero-width non-joiners, spacing, diacritics, Latin case) become
