@@ -282,6 +282,26 @@ def test_report_opens_without_errors_and_shows_its_diagrams(browser, tmp_path, l
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
+def test_the_province_catalogue_report_opens_without_errors(browser, tmp_path, lang):
+    # The bundled synthetic province: the dashboard (inquiry-link graph) and a service's page.
+    from bpr.examples import province
+    from bpr.portfolio import portfolio
+
+    result = portfolio(province(), lang=lang)
+    folder = tmp_path / "catalogue"
+    result.save(folder)
+    first = min(result.pages)
+
+    diagrams = check_page(browser, folder, "catalog.html", f"catalog-{lang}.png")
+    assert [d["tag"] for d in diagrams] == ["svg"]  # the inquiry-link graph
+    assert browser.evaluate("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
+    shown = browser.evaluate("document.querySelectorAll('table.priorities tbody tr').length")
+    assert shown == 20  # the top of the ranking
+    browser.events.clear()  # the next page is served from another port: its own requests
+    check_page(browser, folder, f"services/{first}.html", f"catalog-{first}-{lang}.png")
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
 def test_the_diagrams_of_a_discovered_model_fit_the_window(browser, tmp_path, lang):
     # A real log: the receipt log's discovered model has 27 steps and three times as many
     # gateways, and no step has an agency.
