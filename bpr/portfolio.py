@@ -43,6 +43,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import os
@@ -296,12 +297,20 @@ def _not_redesigned(priorities: Priorities, catalog: Catalog) -> list[str]:
 # -- the pages ------------------------------------------------------------------------------------
 
 
-def _render(template: str, t: _Words, view: Mapping[str, Any]) -> str:
-    import bpr
+@functools.cache
+def _templates() -> Any:
+    """The report's Jinja2 environment, made once: it keeps the templates it compiled (a
+    province's hundred pages would otherwise compile the same template a hundred times)."""
     from bpr.report import _environment
 
+    return _environment()
+
+
+def _render(template: str, t: _Words, view: Mapping[str, Any]) -> str:
+    import bpr
+
     return (
-        _environment()
+        _templates()
         .get_template(template)
         .render(
             lang=t.lang,
