@@ -252,20 +252,20 @@ class _Chain:
     """Expected behaviour of the step chain.
 
     ``first[i]``: probability that step ``i`` is the first; ``move[i, j]``: probability that
-    step ``j`` follows step ``i`` (a sparse matrix: a step has few successors, and a dense one
-    would grow with the square of the steps); ``visits[i]``: expected executions of step
-    ``i``; ``reach[i]``: probability that step ``i`` runs at least once.
+    step ``j`` follows step ``i`` (sparse beyond a few hundred steps: a step has few
+    successors, and a dense matrix would grow with the square of the steps);
+    ``visits[i]``: expected executions of step ``i``; ``reach[i]``: probability that step
+    ``i`` runs at least once.
     """
 
     first: np.ndarray
-    move: Any  # scipy.sparse.csr_matrix
+    move: Any  # a dense array when small, else a scipy.sparse.csr_matrix
     visits: np.ndarray
     reach: np.ndarray
 
 
 def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> _Chain:
     import numpy as np
-    from scipy.sparse import coo_matrix
 
     steps = process.steps
     index = {s.id: i for i, s in enumerate(steps)}
@@ -283,7 +283,7 @@ def _step_chain(process: ServiceProcess, succ: Successors, notes: list[str]) -> 
                 rows.append(index[s.id])
                 cols.append(j)
                 probs.append(p * q)
-    move = coo_matrix((probs, (rows, cols)), shape=(n, n)).tocsr()
+    move = _matrix(rows, cols, probs, n)
     starts = process.starts
     if len(starts) > 1:
         notes.append(f"{len(starts)} start events: a case starts at each with equal probability")
@@ -334,9 +334,30 @@ def _leads(
     return lead
 
 
+#: Systems up to this size are dense arrays: scipy's sparse machinery costs more than it saves
+#: there (the planner measures many small regions), and their memory is small anyway.
+_DENSE = 256
+
+
+def _matrix(rows: Sequence[int], cols: Sequence[int], values: Sequence[float], size: int) -> Any:
+    """The ``size`` × ``size`` matrix with ``values`` at (``rows``, ``cols``), repeats added:
+    a dense array when small, else a sparse one (CSR)."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+
+    if size <= _DENSE:
+        dense = np.zeros((size, size))
+        np.add.at(dense, (np.asarray(rows, dtype=int), np.asarray(cols, dtype=int)), values)
+        return dense
+    return coo_matrix((values, (rows, cols)), shape=(size, size)).tocsr()
+
+
 def _identity_minus(move: Any) -> Any:
+    import numpy as np
     from scipy.sparse import identity
 
+    if isinstance(move, np.ndarray):
+        return np.eye(move.shape[0]) - move
     return (identity(move.shape[0], format="csc") - move).tocsc()
 
 
@@ -369,6 +390,14 @@ def _inverse_diagonal(process: ServiceProcess, matrix: Any, chunk: int = 256) ->
     from scipy.sparse.linalg import splu
 
     size = matrix.shape[0]
+    if isinstance(matrix, np.ndarray):
+        try:
+            diagonal = np.diag(np.linalg.inv(matrix)).copy()
+        except np.linalg.LinAlgError:
+            raise ModelError(_endless(process)) from None
+        if not np.all(np.isfinite(diagonal)):
+            raise ModelError(_endless(process))
+        return diagonal
     try:
         factor = splu(matrix)
     except RuntimeError:  # SuperLU: the matrix is singular
@@ -393,8 +422,11 @@ def _solve(process: ServiceProcess, matrix: Any, rhs: np.ndarray) -> np.ndarray:
     if matrix.shape[0] == 0:
         return rhs
     try:
-        result = splu(csc_matrix(matrix)).solve(rhs)
-    except RuntimeError:  # SuperLU: the matrix is singular
+        if isinstance(matrix, np.ndarray):
+            result = np.linalg.solve(matrix, rhs)
+        else:
+            result = splu(csc_matrix(matrix)).solve(rhs)
+    except (RuntimeError, np.linalg.LinAlgError):  # the matrix is singular
         raise ModelError(_endless(process)) from None
     if not np.all(np.isfinite(result)):
         raise ModelError(_endless(process))
@@ -412,13 +444,18 @@ def _entered(chain: _Chain, stops: np.ndarray, targets: np.ndarray) -> float:
     """Probability that the first step of the case in ``stops`` is one of ``targets``: the
     expected executions of the ``stops`` in the chain where they end the case (each runs at
     most once there, and only the first of them can)."""
+    import numpy as np
     from scipy.sparse import diags
     from scipy.sparse.linalg import splu
 
     if not stops.any():
         return 0.0
-    absorbing = diags((~stops).astype(float)) @ chain.move
-    first = splu(_identity_minus(absorbing).T.tocsc()).solve(chain.first)
+    if isinstance(chain.move, np.ndarray):
+        absorbing = chain.move * (~stops)[:, None]
+        first = np.linalg.solve(_identity_minus(absorbing).T, chain.first)
+    else:
+        absorbing = diags((~stops).astype(float)) @ chain.move
+        first = splu(_identity_minus(absorbing).T.tocsc()).solve(chain.first)
     return float(first[stops] @ targets[stops])
 
 
@@ -431,9 +468,13 @@ def _arrivals(steps: Sequence[Step], chain: _Chain) -> tuple[np.ndarray, np.ndar
     role = _codes([(s.agency, s.actor) for s in steps])
     place = _codes([visit_place(s) for s in steps])
     present = np.array([bool(presence(s)) for s in steps], dtype=bool)
-    move = chain.move.tocoo()
-    source, target = move.row, move.col
-    flows = chain.visits[source] * move.data  # expected times target directly follows source
+    if isinstance(chain.move, np.ndarray):
+        source, target = np.nonzero(chain.move)
+        probs = chain.move[source, target]
+    else:
+        move = chain.move.tocoo()
+        source, target, probs = move.row, move.col, move.data
+    flows = chain.visits[source] * probs  # expected times target directly follows source
     same_trip = present[source] & (place[source] == place[target])
     differ = role[source] != role[target]
     size = len(steps)
@@ -805,13 +846,12 @@ class _Timing:
         """Mean time from arriving at ``entry`` to arriving at a stop or an end: expected
         visits of each node (a linear system) times its mean time."""
         import numpy as np
-        from scipy.sparse import coo_matrix
 
         nodes = self._region(entry, stops)
         where = {n: i for i, n in enumerate(nodes)}
         flows = [(where[n], where[t], p) for n in nodes for t, p in self.succ[n] if t in where]
         rows, cols, probs = zip(*flows, strict=True) if flows else ((), (), ())
-        move = coo_matrix((probs, (rows, cols)), shape=(len(nodes), len(nodes))).tocsr()
+        move = _matrix(rows, cols, probs, len(nodes))
         times = np.array([self._node_mean(n) for n in nodes])
         # The region is in reading order: the entry need not come first.
         arrival = np.zeros(len(nodes))

@@ -76,7 +76,7 @@ def test_independent_inquiries_run_in_parallel(transfer):
 
 def test_to_be_keeps_the_law_and_the_data_and_is_shorter(transfer):
     as_is = vehicle_transfer()
-    assert violations(as_is, transfer.to_be, transfer.trace) == []
+    assert violations(as_is, transfer.to_be, transfer.lineage) == []
     for step in as_is.steps:
         if step.mandatory:
             assert transfer.to_be.step(transfer.lineage[step.id]).mandatory
