@@ -76,6 +76,7 @@ VIEWS = frozenset(
     {
         "render",
         "report",
+        "portfolio",  # the catalogue report: the province's dashboard and its service pages
         "analysis",
         "cli",
         "__main__",
