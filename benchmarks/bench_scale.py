@@ -7,7 +7,7 @@
 - **analyze**: :func:`bpr.analyze` (no simulation) of a log of 200 cases along a five-step
   backbone where 1,000 letters "Letter No. N sent" (N unique: 1,000 free-text activities) are
   spread over the cases, every activity typed by an annotation table (``_letters``). Target:
-  under 30 s; the redesign's time budget (20 s by default) bounds its planner, and the
+  under 30 s; the redesign's time budget (10 s by default) bounds its planner, and the
   redesign's notes say how far it got. Side by side: ``bpr.discover`` against pm4py's
   inductive miner on the same events, with the ratio.
 

@@ -521,7 +521,7 @@ def analyze(
     queue: timedelta | None = None,
     obtain: timedelta | None = None,
     tariff: Tariff | None = None,
-    budget: float | timedelta | None = 20.0,
+    budget: float | timedelta | None = 10.0,
     progress: Progress | None = None,
 ) -> Analysis:
     """Analyse a service from its event log: as-is, length, gaps, redesign and its effect.
