@@ -741,7 +741,6 @@ FA: Mapping[str, str] = {
     "documents removed a year": "مدرک حذف‌شده در سال",
     "effort": "تلاش",
     "proposals behind it": "پیشنهادهای پشت این رقم",
-    "proposal": "پیشنهاد",
     "Not ranked": "رتبه‌بندی‌نشده",
     "no process: give a step table, a model or a log": "بدون فرایند: جدول مراحل، مدل یا "
     "رویدادنگار بدهید",

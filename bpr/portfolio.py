@@ -79,7 +79,7 @@ Progress = Callable[[str, int, int], None]
 _TOP = 20
 _DASH = "—"
 # A proposal as bpr.catalog writes it: "heuristic step-ids (step names)".
-_PROPOSAL = re.compile(r"^(?P<heuristic>\S+) (?P<steps>\S+) \(")
+_PROPOSAL = re.compile(r"(?:^|; )(?P<heuristic>[a-z_]+) (?P<steps>\S+) \(")
 
 
 @attrs.frozen
@@ -473,19 +473,20 @@ def _totals(catalog: Catalog, length: CatalogLength, t: _Words) -> dict[str, Any
 
 
 def _proposals(text: Any, service: Service | None, t: _Words) -> list[str]:
-    """A cell of proposals (``heuristic step-ids (step names); ...``) as the page says them:
-    the heuristic's name and the Persian names of the steps it changes in a Persian page."""
+    """A cell of proposals (``heuristic step-ids (step names); ...``, as
+    :meth:`~bpr.catalog.Catalog.prioritize` writes them) as the page says them: each
+    heuristic's name and the names of the steps it changes, in the page's language."""
+    from bpr.heuristics import HEURISTICS
+
     if not isinstance(text, str) or not text:
         return []
     shown = []
-    for item in text.split("; "):
-        match = _PROPOSAL.match(item)
-        if match is None or t.lang == "en":
-            shown.append(item if t.lang == "en" else t("proposal"))
-            continue
+    for match in _PROPOSAL.finditer(text):
+        if match["heuristic"] not in HEURISTICS:
+            continue  # words of a step's name that happen to look like the start of one
         names = [_step_name(sid, service, t) for sid in match["steps"].split("+")]
-        heuristic = heuristic_name(match["heuristic"], "fa")
-        shown.append(f"{heuristic}: {listed(names, 'fa')}")
+        heuristic = heuristic_name(match["heuristic"], t.lang)  # type: ignore[arg-type]
+        shown.append(f"{heuristic}: {listed(names, t.lang)}")  # type: ignore[arg-type]
     return shown
 
 
@@ -497,7 +498,7 @@ def _step_name(step_id: str, service: Service | None, t: _Words) -> str:
         step = process.step(step_id)
     except BprError:
         return step_id
-    return _name(step.name, "fa", step.name_fa)
+    return _name(step.name, t.lang, step.name_fa)  # type: ignore[arg-type]
 
 
 def _priorities(

@@ -120,7 +120,9 @@ def test_the_priority_list_ranks_by_visits_removed_a_year_with_its_proposals(rep
     assert [r.get("data-service") for r in rows] == ["D", "A"]
     cells = [[" ".join(c.text_content().split()) for c in r.xpath("./td")] for r in rows]
     assert cells[0][0] == "1" and cells[0][3] == "600" and cells[1][3] == "200"
-    assert all("e_inquiry" in c[8] for c in cells)  # the proposal behind the figure
+    # the proposals behind the figure, by name, with the steps they change
+    assert "E-inquiry instead of paper: Get the clearance for Plate" in cells[0][8]
+    assert "Channel shift: Submit Plate" in cells[0][8]
     assert cells[0][7] == "step table"  # the figure's level of evidence
     links = tree.xpath("//table[@class='priorities']//a/@href")
     assert links == ["services/D.html", "services/A.html"]
