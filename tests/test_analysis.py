@@ -182,6 +182,19 @@ def test_redesign_and_simulation_shorten_the_service(analysis):
     assert analysis.simulation.as_is.cases == 60 and analysis.simulation.as_is.replications == 3
 
 
+def test_a_redesign_budget_that_runs_out_keeps_the_as_is_and_says_so(analysis, demo):
+    quick = analyze(
+        demo.log, annotations=demo.annotations, read={"timezone": "Asia/Tehran"},
+        simulate=False, budget=0,
+    )  # fmt: skip
+    plan = quick.redesign
+    assert plan.plan == () and quick.to_be_length.steps == quick.as_is_length.steps
+    assert plan.proposals and all(p.not_applied == "untried" for p in plan.proposals)
+    assert "the time budget of 0 s ran out in round 0" in plan.notes[-1]
+    # The default budget leaves the demo's redesign whole.
+    assert not any("budget" in n for n in analysis.redesign.notes)
+
+
 def test_summary_holds_the_headline_figures(analysis, demo):
     summary = analysis.summary()["value"]
     assert summary["cases"] == CASES and summary["events"] == len(demo.log)
