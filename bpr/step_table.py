@@ -34,9 +34,10 @@ the annotation columns
     ``kind``, ``actor``, ``agency``, ``channel``, ``citizen_present``, ``mandatory``,
     ``legal_basis``, ``documents_in``, ``documents_out``... as in :mod:`bpr.annotate`.
 
-Every blank cell stays unknown (``None``): unknown is not no. Each step records in
-:attr:`bpr.Step.sources` that its fields came from the table (origin ``"step_table"``, the
-file and row). Persian headers are understood too (:data:`HEADERS`).
+A kind, actor or channel may also be written as the reports name it, in English or Persian
+(``another agency``, ``حضوری``). Every blank cell stays unknown (``None``): unknown is not
+no. Each step records in :attr:`bpr.Step.sources` that its fields came from the table (origin
+``"step_table"``, the file and row). Persian headers are understood too (:data:`HEADERS`).
 
 Examples
 --------
@@ -64,6 +65,7 @@ bpr.errors.StepTableError: step table, row 3, column 'after': step 'Issue' follo
 
 from __future__ import annotations
 
+import enum
 import itertools
 import math
 import os
@@ -77,17 +79,21 @@ import attrs
 
 from bpr._read import check_text
 from bpr._tables import EXCEL_SUFFIXES, read_table, write_table
+from bpr._words import code_label, field_label
 from bpr.annotate import _NO, _YES, ANNOTATION_COLUMNS, _blank, _cell, _choices, _parse
 from bpr.errors import AnnotationError, StepTableError
 from bpr.labels import normalize
 from bpr.model import (
+    Actor,
     And,
+    Channel,
     Gateway,
     GatewayKind,
     Loop,
     ServiceProcess,
     Source,
     Step,
+    StepKind,
     Xor,
 )
 
@@ -107,6 +113,7 @@ STEP_TABLE_COLUMNS: tuple[str, ...] = (
     *ANNOTATION_COLUMNS,
 )
 
+_TYPED = frozenset(ANNOTATION_COLUMNS)
 _HEADER_WORDS: Mapping[str, tuple[str, ...]] = {
     "id": ("شناسه",),
     "step": ("مرحله", "گام", "نام مرحله", "name"),
@@ -134,12 +141,28 @@ def _header_key(header: Any) -> str:
     return normalize(str(header)).replace("_", " ")
 
 
-#: Header -> column: every column under its own name and its Persian names (matched after
-#: :func:`bpr.labels.normalize`, with ``_`` and spaces alike: ``بعد_از`` is ``بعد از``).
+#: Header -> column: every column under its own name, its Persian names, and the names the
+#: reports give a step's fields (``citizen presence``, ``حضور شهروند``), matched after
+#: :func:`bpr.labels.normalize` with ``_`` and spaces alike (``بعد_از`` is ``بعد از``).
 HEADERS: Mapping[str, str] = {
     _header_key(word): column
     for column in STEP_TABLE_COLUMNS
-    for word in (column, *_HEADER_WORDS.get(column, ()))
+    for word in (
+        column,
+        *_HEADER_WORDS.get(column, ()),
+        *((field_label(column, "en"), field_label(column, "fa")) if column in _TYPED else ()),
+    )
+}
+# The values of kind, actor and channel also under the words the reports use for them, in
+# English and Persian (``another agency``, ``حضوری``).
+_ENUMS: Mapping[str, type[enum.Enum]] = {"kind": StepKind, "actor": Actor, "channel": Channel}
+_VALUE_WORDS: Mapping[str, Mapping[str, str]] = {
+    column: {
+        normalize(code_label(member.value, lang)): member.value
+        for member in members
+        for lang in ("en", "fa")
+    }
+    for column, members in _ENUMS.items()
 }
 
 _GROUP_KINDS = {
@@ -313,14 +336,11 @@ def _row(cells: Mapping[str, Any], where: str, headers: Mapping[str, str], order
     name = str(cells.get("step", "")).strip()
     if not name:
         raise fail("step", "no step name; write the step's name, or delete the row")
-    fields = {}
-    for column in ANNOTATION_COLUMNS:
-        if column in cells:
-            try:
-                fields[column] = _parse(column, cells[column], where)
-            except AnnotationError as error:
-                message = str(error).replace(f"column {column!r}", f"column {headers[column]!r}")
-                raise StepTableError(message) from None
+    fields = {
+        column: _value(column, cells[column], where, headers[column])
+        for column in ANNOTATION_COLUMNS
+        if column in cells
+    }
     step_id = str(cells.get("id", "")).strip() or f"s{order}"
     sources = [Source(f, "step_table", where, 1.0) for f in sorted(fields)]
     step = Step(step_id, name, **fields, sources=sources)
@@ -336,6 +356,22 @@ def _row(cells: Mapping[str, Any], where: str, headers: Mapping[str, str], order
         chance=chance,
         redo=redo,
     )
+
+
+def _value(column: str, raw: Any, where: str, header: str) -> Any:
+    """A typed field's cell as the value of the step's field (see :mod:`bpr.annotate`); a
+    kind, actor or channel may also be written as the reports name it, in either language."""
+    words = _VALUE_WORDS.get(column)
+    if words:
+        raw = words.get(normalize(str(raw)), raw)
+    try:
+        return _parse(column, raw, where)
+    except AnnotationError as error:
+        message = str(error).replace(f"column {column!r}", f"column {header!r}")
+        if words:
+            persian = "، ".join(code_label(m.value, "fa") for m in _ENUMS[column])
+            message += f" (or in Persian: {persian})"
+        raise StepTableError(message) from None
 
 
 def _group(raw: Any, fail: Any) -> tuple[tuple[str, str], ...]:
