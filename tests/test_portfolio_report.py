@@ -290,3 +290,37 @@ def test_the_demo_province_writes_its_dashboard_and_service_pages(tmp_path):
     assert sorted(linked) == sorted(pages) and len(pages) >= 40
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["about"]["catalogue"]["failures"] == {}
+
+
+def _run_main(args, capsys) -> tuple[int, str]:
+    from bpr.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main([str(a) for a in args])
+    return exit_.value.code, capsys.readouterr().err
+
+
+def test_the_command_lists_a_failed_service_and_fails_only_when_all_do(
+    monkeypatch, tmp_path, capsys
+):
+    from bpr.catalog import write_catalog
+
+    real = REDESIGN.redesign
+    failing_names = {"Plate"}
+
+    def failing(process, *args, **kwargs):
+        if process.name in failing_names:
+            raise BprError(f"cannot redesign {process.name}")
+        return real(process, *args, **kwargs)
+
+    monkeypatch.setattr(REDESIGN, "redesign", failing)
+    catalog = _catalog()
+    folder = write_catalog(catalog, tmp_path / "catalogue")
+    code, err = _run_main(["portfolio", folder, "-o", tmp_path / "out"], capsys)
+    assert code == 0 and "failed: D: BprError: cannot redesign Plate" in err
+    assert (tmp_path / "out" / "services" / "A.html").is_file()
+    assert not (tmp_path / "out" / "services" / "D.html").exists()
+
+    alone = write_catalog(Catalog([catalog.service("D")]), tmp_path / "alone")
+    code, err = _run_main(["portfolio", alone, "-o", tmp_path / "out-alone"], capsys)
+    assert code == 1 and "no service of the catalogue could be analysed" in err
