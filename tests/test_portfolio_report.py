@@ -174,15 +174,20 @@ def test_the_persian_page_is_persian_right_to_left_with_persian_digits(reports):
     assert any("پلیس راهور" in (e.text or "") for e in links)
 
 
-def test_a_service_failing_with_a_bpr_error_is_reported_and_the_others_go_on(monkeypatch):
+def _fail_redesign(monkeypatch, process_name: str, error: Exception) -> None:
+    """Make the redesign of the process named ``process_name`` raise ``error``."""
     real = REDESIGN.redesign
 
     def failing(process, *args, **kwargs):
-        if process.name == "Plate":
-            raise BprError("the plate's model cannot be redesigned")
+        if process.name == process_name:
+            raise error
         return real(process, *args, **kwargs)
 
     monkeypatch.setattr(REDESIGN, "redesign", failing)
+
+
+def test_a_service_failing_with_a_bpr_error_is_reported_and_the_others_go_on(monkeypatch):
+    _fail_redesign(monkeypatch, "Plate", BprError("the plate's model cannot be redesigned"))
     report = portfolio(_catalog())
     assert [(f.id, f.kind) for f in report.failures] == [("D", "BprError")]
     assert report.priorities.order == ("A",) and "D" not in report.pages
@@ -194,24 +199,14 @@ def test_a_service_failing_with_a_bpr_error_is_reported_and_the_others_go_on(mon
 
 
 def test_a_model_error_in_the_redesign_is_a_failure_too(monkeypatch):
-    real = REDESIGN.redesign
-
-    def failing(process, *args, **kwargs):
-        if process.name == "Permit":
-            raise ModelError("no single successor")
-        return real(process, *args, **kwargs)
-
-    monkeypatch.setattr(REDESIGN, "redesign", failing)
+    _fail_redesign(monkeypatch, "Permit", ModelError("no single successor"))
     report = portfolio(_catalog())
     assert [(f.id, f.kind) for f in report.failures] == [("A", "ModelError")]
     assert report.priorities.order == ("D",)
 
 
 def test_an_error_that_is_not_a_bpr_error_is_a_bug_and_propagates(monkeypatch):
-    def broken(process, *args, **kwargs):
-        raise ZeroDivisionError("a bug")
-
-    monkeypatch.setattr(REDESIGN, "redesign", broken)
+    _fail_redesign(monkeypatch, "Plate", ZeroDivisionError("a bug"))
     with pytest.raises(ZeroDivisionError):
         portfolio(_catalog())
 
@@ -305,15 +300,7 @@ def test_the_command_lists_a_failed_service_and_fails_only_when_all_do(
 ):
     from bpr.catalog import write_catalog
 
-    real = REDESIGN.redesign
-    failing_names = {"Plate"}
-
-    def failing(process, *args, **kwargs):
-        if process.name in failing_names:
-            raise BprError(f"cannot redesign {process.name}")
-        return real(process, *args, **kwargs)
-
-    monkeypatch.setattr(REDESIGN, "redesign", failing)
+    _fail_redesign(monkeypatch, "Plate", BprError("cannot redesign Plate"))
     catalog = _catalog()
     folder = write_catalog(catalog, tmp_path / "catalogue")
     code, err = _run_main(["portfolio", folder, "-o", tmp_path / "out"], capsys)
