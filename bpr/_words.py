@@ -807,6 +807,7 @@ FA: Mapping[str, str] = {
     "delivery time in days": "مدت ارائه (روز)",
     "documents the citizen brings": "مدارکی که شهروند می‌آورد",
     "What the redesign changes": "آنچه بازطراحی تغییر می‌دهد",
+    "Every proposal applied": "همه پیشنهادهای اعمال‌شده",
     "saved per case": "صرفه‌جویی در هر پرونده",
     "removed a year": "حذف‌شده در سال",
     "hours": "ساعت",

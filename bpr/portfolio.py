@@ -709,6 +709,7 @@ def _service_page(catalog: Catalog, service: Service, priorities: Priorities, t:
                     "to_be": t.number(row[f"{m}_to_be"]),
                     "saved": t.number(row[f"{m}_saved"]),
                     "removed": t.number(row[f"{m}_removed"]),
+                    "proposals": _proposals(row[f"{m}_proposals"], service, t),
                 }
                 for m, label in _SAVINGS.items()
             ],
