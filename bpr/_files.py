@@ -151,20 +151,29 @@ def _sync_folder(folder: Path) -> None:
 def neutralise(value: Any) -> Any:
     """``value`` with a single quote before it when it is text a spreadsheet would read as a
     formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return and is not a
-    number); anything else as it is.
+    number), or text that :func:`unquote` would otherwise shorten (``'=x`` is quoted again, so
+    that reading gives it back as it was); anything else as it is.
 
     Examples
     --------
-    >>> [neutralise(v) for v in ["=1+2", "@SUM(A1)", "-3.5", "-x", "ok", -3.5]]
-    ["'=1+2", "'@SUM(A1)", '-3.5', "'-x", 'ok', -3.5]
+    >>> [neutralise(v) for v in ["=1+2", "@SUM(A1)", "-3.5", "-x", "ok", -3.5, "'=x", "'-3.5"]]
+    ["'=1+2", "'@SUM(A1)", '-3.5', "'-x", 'ok', -3.5, "''=x", "'-3.5"]
     """
-    if not isinstance(value, str) or not value.startswith(_TRIGGERS):
-        return value
+    return "'" + value if _needs_quote(value) else value
+
+
+def _needs_quote(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    if value.startswith("'"):
+        return _needs_quote(value[1:])
+    if not value.startswith(_TRIGGERS):
+        return False
     try:
         float(value)
     except ValueError:
-        return "'" + value
-    return value
+        return True
+    return False
 
 
 def _formula_like(value: Any) -> bool:
@@ -176,10 +185,10 @@ def unquote(value: Any) -> Any:
 
     Examples
     --------
-    >>> [unquote(v) for v in ["'=1+2", "'quoted", "plain"]]
-    ['=1+2', "'quoted", 'plain']
+    >>> [unquote(v) for v in ["'=1+2", "'quoted", "plain", "''=x", "'-3.5"]]
+    ['=1+2', "'quoted", 'plain', "'=x", "'-3.5"]
     """
-    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+    if isinstance(value, str) and value.startswith("'") and _needs_quote(value[1:]):
         return value[1:]
     return value
 

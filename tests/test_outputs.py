@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bpr import _files
 from bpr._files import MANIFEST, Run, csv_text, neutralise, unquote, write_file
@@ -305,6 +307,12 @@ def test_save_refuses_a_file_it_did_not_write_unless_forced(small_analysis, tmp_
 
 
 # -- formula injection ----------------------------------------------------------------------
+
+
+@given(st.text())
+def test_unquote_gives_back_any_text_neutralise_quoted(text):
+    # "'=x" is quoted again on writing, so that reading takes off only the quote bpr put there
+    assert unquote(neutralise(text)) == text
 
 
 def test_formula_like_text_is_quoted_and_numbers_are_not():

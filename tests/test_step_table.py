@@ -473,12 +473,6 @@ def test_round_trip_of_random_processes(process: ServiceProcess) -> None:
         for d in (s.documents_in or frozenset()) | (s.documents_out or frozenset())
     ]
     assume(not any(normalize(d) in reserved for d in documents))
-    # A text that starts with a quote and a formula character ("'=x") loses its quote in the
-    # CSV layer (bpr._files.unquote takes it off on reading): not a step-table matter.
-    texts = [getattr(s, f) or "" for s in process.steps for f in ("legal_basis", "name_fa")]
-    texts += ["; ".join(sorted(s.documents_in or ())) for s in process.steps]
-    texts += ["; ".join(sorted(s.documents_out or ())) for s in process.steps]
-    assume(not any(text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t") for text in texts))
     with tempfile.TemporaryDirectory() as folder:
         try:
             path = write_steps(process, Path(folder) / "table.csv")
