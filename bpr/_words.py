@@ -800,6 +800,7 @@ FA: Mapping[str, str] = {
     "calendar days": "روز تقویمی",
     "process from": "فرایند از",
     "Back to the catalogue": "بازگشت به کاتالوگ",
+    "The analysis of its event log": "تحلیل رویدادنگار آن",
     "Service identity card": "شناسنامه خدمت",
     "type": "نوع",
     "level": "سطح",

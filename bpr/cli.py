@@ -911,16 +911,29 @@ def demo(
     show_default=True,
     help="Ranked services the dashboard's priority list shows.",
 )
+@click.option(
+    "--logs",
+    is_flag=True,
+    help="Also analyse each service's event log as `bpr analyze` does (no simulation) and "
+    "link its report from the service's page; a few seconds a log.",
+)
 @_lang_option
 @_output_option("bpr-portfolio")
 def portfolio(
-    catalog: Path | None, demo: bool, top: int, lang: str, output: Path, force: bool
+    catalog: Path | None,
+    demo: bool,
+    top: int,
+    logs: bool,
+    lang: str,
+    output: Path,
+    force: bool,
 ) -> None:
     """Analyse every service of a province's CATALOG and write the catalogue report.
 
     CATALOG is a folder (cards.csv or cards.xlsx, with steps/, models/, logs/) or a
     workbook (see `bpr.read_catalog`). Writes catalog.html (the province's dashboard) and
-    services/<id>.html (a page per service with a process). A service whose analysis fails
+    services/<id>.html (a page per service with a process; with --logs also
+    services/<id>-log.html, the analysis of its event log). A service whose analysis fails
     is listed and the others go on.
 
     \b
@@ -947,7 +960,7 @@ def portfolio(
         if not _settings.quiet:
             _err.print(f"[{done}/{total}] {escape(service)}", highlight=False)
 
-    result = run(services, lang=lang, top=top, progress=progress)
+    result = run(services, lang=lang, top=top, logs=logs, progress=progress)
     folder.write(result.files())
     about = _about("portfolio", {"catalog": catalog})
     done = folder.finish({**about, "catalogue": result.describe()})

@@ -122,6 +122,9 @@ class CatalogReport:
         :class:`~bpr.catalog.DeclaredVsObserved`), over the services that did not fail.
     failures : tuple of ServiceFailure
         The services whose analysis failed.
+    analyses : Mapping of str to str
+        With ``portfolio(logs=True)``: the report of :func:`bpr.analysis.analyze` of each
+        service with an event log (``services/<id>-log.html``), by service id.
     """
 
     html: str = attrs.field(repr=False)
@@ -136,13 +139,16 @@ class CatalogReport:
     parallel: ParallelWork = attrs.field(repr=False)
     declared: DeclaredVsObserved = attrs.field(repr=False)
     failures: tuple[ServiceFailure, ...] = ()
+    analyses: Mapping[str, str] = attrs.field(
+        factory=dict, converter=lambda m: MappingProxyType(dict(m)), repr=False
+    )
 
     def files(self) -> dict[str, str]:
-        """The files of the report, by name: ``catalog.html`` and ``services/<id>.html``."""
-        return {
-            "catalog.html": self.html,
-            **{f"services/{sid}.html": page for sid, page in sorted(self.pages.items())},
-        }
+        """The files of the report, by name: ``catalog.html``, ``services/<id>.html`` and
+        ``services/<id>-log.html``."""
+        pages = {f"services/{sid}.html": page for sid, page in self.pages.items()}
+        pages |= {f"services/{sid}-log.html": page for sid, page in self.analyses.items()}
+        return {"catalog.html": self.html, **dict(sorted(pages.items()))}
 
     def save(self, folder: str | os.PathLike[str], *, force: bool = False) -> RunFiles:
         """Write :meth:`files` into ``folder`` with a ``manifest.json`` (see
@@ -185,6 +191,7 @@ def portfolio(
     constraints: Any = None,
     progress: Progress | None = None,
     top: int = _TOP,
+    logs: bool = False,
 ) -> CatalogReport:
     """Analyse every service of ``catalog`` and make the catalogue report.
 
@@ -200,6 +207,10 @@ def portfolio(
         Called after each service with its id, the services done and the services in all.
     top
         How many ranked services the dashboard's priority list shows.
+    logs
+        Also analyse each service's event log as :func:`bpr.analysis.analyze` does
+        (against its step table or model when it has one; no simulation) and link its
+        report (:func:`bpr.report`) from the service's page: a few seconds a log.
 
     Returns
     -------
@@ -242,12 +253,41 @@ def portfolio(
         "parallel": kept.parallel_work(),
         "declared": kept.declared_vs_observed(),
     }
+    analyses = _log_reports(kept, t, failures) if logs else {}
     failures.sort(key=lambda f: f.id)
     pages = {
-        s.id: _service_page(kept, s, priorities, t) for s in kept.services if s.process is not None
+        s.id: _service_page(kept, s, priorities, t, s.id in analyses)
+        for s in kept.services
+        if s.process is not None
     }
     page = _render("catalog.html.j2", t, _dashboard(catalog, results, failures, pages, t, top))
-    return CatalogReport(html=page, lang=lang, pages=pages, failures=tuple(failures), **results)
+    return CatalogReport(
+        html=page,
+        lang=lang,
+        pages=pages,
+        failures=tuple(failures),
+        analyses=analyses,
+        **results,
+    )
+
+
+def _log_reports(catalog: Catalog, t: _Words, failures: list[ServiceFailure]) -> dict[str, str]:
+    """The single-service report of each service with a log (its failures added)."""
+    from bpr.analysis import analyze
+    from bpr.report import report
+
+    pages = {}
+    for service in catalog.services:
+        log = service.log if service.log is not None else catalog.log_files.get(service.id)
+        if log is None or service.process is None:
+            continue
+        documented = service.process if service.process_from in ("steps", "model") else None
+        try:
+            analysis = analyze(log, documented=documented, simulate=False, name=service.title)
+            pages[service.id] = report(analysis, lang=t.lang).html  # type: ignore[arg-type]
+        except BprError as error:
+            failures.append(ServiceFailure(service.id, service.title, str(error), _kind(error)))
+    return pages
 
 
 def _kind(error: BprError) -> str:
@@ -686,7 +726,9 @@ _CARD_FIELDS = {
 }
 
 
-def _service_page(catalog: Catalog, service: Service, priorities: Priorities, t: _Words) -> str:
+def _service_page(
+    catalog: Catalog, service: Service, priorities: Priorities, t: _Words, analysed: bool
+) -> str:
     from markupsafe import Markup
 
     import bpr
@@ -699,6 +741,7 @@ def _service_page(catalog: Catalog, service: Service, priorities: Priorities, t:
             "id": service.id,
             "title": _title(service, t),
             "agency": _agency(service.agency, t),
+            "analysis": f"{service.id}-log.html" if analysed else None,
             "card": _card_rows(service, t),
             "level": _level(service.process_from, t),
             "diagram": Markup(bpr.render(service.process, lang=t.lang)),

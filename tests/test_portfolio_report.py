@@ -313,3 +313,16 @@ def test_the_command_lists_a_failed_service_and_fails_only_when_all_do(
     alone = write_catalog(Catalog([catalog.service("D")]), tmp_path / "alone")
     code, err = _run_main(["portfolio", alone, "-o", tmp_path / "out-alone"], capsys)
     assert code == 1 and "no service of the catalogue could be analysed" in err
+
+
+def test_with_logs_a_service_with_a_log_links_the_analysis_of_its_log():
+    from bpr.catalog import read_catalog
+
+    report = portfolio(read_catalog(DATA), logs=True)
+    assert sorted(report.analyses) == ["S2"]  # S1 has a step table, no log; S3 a card only
+    assert "services/S2-log.html" in report.files()
+    page = _tree(report.pages["S2"])
+    assert page.xpath("//a/@href") == ["../catalog.html", "S2-log.html"]
+    analysis = _tree(report.analyses["S2"])
+    assert "Business licence" in analysis.xpath("//h1")[0].text_content()
+    assert _tree(report.pages["S1"]).xpath("//a/@href") == ["../catalog.html"]
