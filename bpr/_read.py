@@ -106,7 +106,15 @@ def event_log(log: Any) -> EventLog:
 
 def file_bytes(path: Path, what: str) -> bytes:
     """The bytes of the file ``path``, or a :class:`FormatError` saying why not."""
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as exc:
+        # a text given where a path belongs can be too long to be a file name at all
+        shown = str(path) if len(str(path)) <= 80 else f"{str(path)[:77]}..."
+        raise FormatError(
+            f"{shown}: not a file name ({exc.strerror}); give the path of a {what}"
+        ) from None
+    if not found:
         raise FormatError(f"{path}: no such file; give the path of a {what}")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:

@@ -252,3 +252,11 @@ def test_every_error_class_is_described_in_the_docs_page_and_the_module():
         assert re.search(rf"`{name}`", page), f"docs/errors.md does not describe {name}"
         assert name in bpr.errors.__doc__, f"bpr.errors' docstring does not describe {name}"
         assert issubclass(getattr(bpr.errors, name), BprError)
+
+
+@pytest.mark.parametrize("reader", [bpr.read_process, bpr.read_bpmn, bpr.read_pnml])
+@pytest.mark.parametrize("text", ["[" * 100_000, "x" * 5_000])
+def test_a_text_too_long_to_be_a_file_name_is_a_format_error_cut_short(reader, text):
+    with pytest.raises(FormatError, match="not a file name") as caught:
+        reader(text)
+    assert len(str(caught.value)) < 200
