@@ -665,6 +665,11 @@ class _Setup:
     travel_known: bool = True  # every step's presence is known
 
 
+# A mean over ten million simulated cases is as precise as any estimate here needs; more only
+# runs the machine out of memory or time.
+MAX_SIMULATED_CASES = 10_000_000
+
+
 def _check_count(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ModelError(f"simulate: {name} must be a positive whole number, got {value!r}")
@@ -1184,6 +1189,12 @@ def _simulate(
 ) -> Simulation:
     _check_count("cases", cases)
     _check_count("replications", replications)
+    if cases * replications > MAX_SIMULATED_CASES:
+        raise ModelError(
+            f"simulate: {cases:,} cases × {replications:,} replications is more than the "
+            f"{MAX_SIMULATED_CASES:,} simulated cases any estimate needs; give fewer cases or "
+            "replications"
+        )
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ModelError(f"simulate: seed must be a whole number, got {seed!r}")
     if engine not in ("lean", "simpy"):

@@ -572,6 +572,8 @@ SIMPLE = ServiceProcess.from_blocks("Simple", Step("a", "A", **STAFF))
     [
         ({"cases": 0}, "cases must be a positive whole number, got 0"),
         ({"replications": 1.5}, "replications must be a positive whole number"),
+        ({"cases": 10**20}, "is more than the 10,000,000 simulated cases any estimate needs"),
+        ({"cases": 5_000_001, "replications": 2}, "5,000,001 cases × 2 replications is more"),
         ({"seed": "x"}, "seed must be a whole number"),
         ({"engine": "fast"}, "unknown engine 'fast'"),
         ({"distribution": "normal"}, "unknown distribution 'normal'"),
