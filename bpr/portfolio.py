@@ -294,7 +294,7 @@ def _kind(error: BprError) -> str:
     return type(error).__name__
 
 
-def _analyse(catalog: Catalog, service: Service, objectives: Any, constraints: Any) -> Any:
+def _analyse(catalog: Catalog, service: Service, objectives: Any, constraints: Any) -> Priorities:
     """One service alone: what its log shows, its process's length and its redesign (the
     priority row of a catalogue of this one service)."""
     catalog.observed(service.id)
@@ -318,7 +318,8 @@ def _ranked(parts: Sequence[Priorities], catalog: Catalog, objectives: Any) -> P
     ranked = ranked.sort_values(["_key", "effort"], kind="stable").drop(columns="_key")
     ranked["rank"] = pd.array(range(1, len(ranked) + 1), dtype="Int64")
     rest = frame[frame["rank"].isna()]
-    return Priorities(by=by, frame=pd.concat([ranked, rest]))
+    # One-row frames give a column of numbers and None an object dtype: back to numbers.
+    return Priorities(by=by, frame=pd.concat([ranked, rest]).infer_objects())
 
 
 def _not_redesigned(priorities: Priorities, catalog: Catalog) -> list[str]:

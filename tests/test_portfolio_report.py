@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from lxml import html as lxml_html
 
@@ -129,6 +130,8 @@ def test_the_priority_list_ranks_by_visits_removed_a_year_with_its_proposals(rep
     unranked = tree.xpath("//table[@class='unranked']//tr/@data-service")
     assert unranked == ["B", "C"]
     assert reports["en"].priorities.order == ("D", "A")
+    # service by service, the same table as the whole catalogue's prioritize
+    pd.testing.assert_frame_equal(reports["en"].priorities.frame, _catalog().prioritize().frame)
 
 
 def test_every_service_is_listed_and_those_with_a_process_have_a_page(reports):
