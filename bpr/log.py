@@ -439,7 +439,15 @@ def _locate(source: Any, encoding: str | None) -> _Source:
                     f"{name}: unknown encoding {encoding!r}; pass one Python knows, e.g. "
                     "encoding='utf-8', 'utf-16', 'cp1256' (Windows Arabic/Persian) or 'latin-1'"
                 ) from None
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:
+            # a text given where a path belongs can be too long to be a file name at all
+            shown = name if len(name) <= 80 else f"{name[:77]}..."
+            raise LogError(
+                f"{shown}: not a file name ({exc.strerror}); give the path of an event log"
+            ) from None
+        if is_dir:
             return _folder(path, name)
         kind = _kind(path)
         if kind is None:
@@ -733,6 +741,7 @@ class _Canonical:
 
     def run(self, types: dict[str, str]) -> None:
         self.stage(types)
+        self.refuse_long_fields()
         self.clean_labels()
         if self.times:
             self.drop_empty_time_column()
@@ -1019,6 +1028,24 @@ class _Canonical:
                 f"{self.name}: no events to read"
                 + (f" ({done})" if done else " (the source has no rows)")
             )
+
+    def refuse_long_fields(self) -> None:
+        """Refuse a case id or label longer than any real one (:data:`bpr._read.MAX_FIELD`),
+        naming its column: such a field is a broken export, and every later step would carry
+        it."""
+        from bpr._read import MAX_FIELD
+
+        columns = ["case", "activity", *self.extra]
+        longest = self.con.execute(
+            f"SELECT {', '.join(f'max(length({_q(c)}::VARCHAR))' for c in columns)} FROM bpr_stage"
+        ).fetchall()[0]
+        for column, length in zip(columns, longest, strict=True):
+            if length is not None and length > MAX_FIELD:
+                raise LogError(
+                    f"{self.name}: a value of column {self.chosen[column]!r} has {length:,} "
+                    f"characters, more than any {column} needs (at most {MAX_FIELD:,}); check "
+                    "that column of the file (a quote left open joins many fields into one)"
+                )
 
     def clean_labels(self) -> None:
         """Remove control characters from labels (activity, resource, agency, channel).
@@ -1435,6 +1462,12 @@ def _duckdb_error(src: _Source, exc: Exception) -> LogError:
     lowered = reason.lower()
     if "gzip" in lowered:
         hint = "the gzip stream is truncated or corrupt; download or export the file again"
+    elif too_long := re.search(r"Maximum line size of (\d+)", reason):
+        # DuckDB's line number here counts from where its sniffer gave up, not from the top
+        return LogError(
+            f"{src.name}: a line is longer than {int(too_long[1]):,} bytes, more than any event "
+            "needs; look for a quote left open (it makes the rest of the file one field)"
+        )
     elif "unicode" in lowered and src.path is not None:
         return _undecodable(src, src.encoding or "utf-8")
     elif fields := re.search(
@@ -1449,7 +1482,9 @@ def _duckdb_error(src: _Source, exc: Exception) -> LogError:
         hint = "check the DataFrame's columns and their types"
     else:
         hint = f"check that the file is a valid {src.kind.upper()} file"
-    return LogError(f"{src.name}: cannot read the log: {hint} ({reason})")
+    # a foreign message can quote a whole line of the file: enough of it to recognise
+    shown = reason if len(reason) <= 300 else f"{reason[:297]}..."
+    return LogError(f"{src.name}: cannot read the log: {hint} ({shown})")
 
 
 _SAMPLE = 1 << 20

@@ -254,9 +254,28 @@ def test_every_error_class_is_described_in_the_docs_page_and_the_module():
         assert issubclass(getattr(bpr.errors, name), BprError)
 
 
-@pytest.mark.parametrize("reader", [bpr.read_process, bpr.read_bpmn, bpr.read_pnml])
+@pytest.mark.parametrize("reader", [bpr.read_process, bpr.read_bpmn, bpr.read_pnml, bpr.read_log])
 @pytest.mark.parametrize("text", ["[" * 100_000, "x" * 5_000])
-def test_a_text_too_long_to_be_a_file_name_is_a_format_error_cut_short(reader, text):
-    with pytest.raises(FormatError, match="not a file name") as caught:
+def test_a_text_too_long_to_be_a_file_name_is_an_error_cut_short(reader, text):
+    with pytest.raises((FormatError, LogError), match="not a file name") as caught:
         reader(text)
     assert len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize("engine", ["pandas", "duckdb"])
+def test_a_log_field_longer_than_the_limit_is_a_log_error_naming_its_column(tmp_path, engine):
+    path = tmp_path / "log.csv"
+    label = "a" * (MAX_FIELD + 1)
+    path.write_text(f"case,activity,timestamp\n1,{label},2024-01-01\n1,b,2024-01-02\n")
+    with pytest.raises(LogError, match=r"column 'activity' has 1,000,001 characters") as caught:
+        bpr.read_log(path, engine=engine)
+    assert len(str(caught.value)) < 300
+
+
+def test_a_log_line_longer_than_duckdb_reads_is_a_short_log_error(tmp_path):
+    path = tmp_path / "log.csv"
+    rows = "1,x,2024-01-01\n" * 5 + "1," + "a" * 2_500_000 + ",2024-01-02\n"
+    path.write_text("case,activity,timestamp\n" + rows)
+    with pytest.raises(LogError, match="a line is longer than 2,000,000 bytes") as caught:
+        bpr.read_log(path)
+    assert len(str(caught.value)) < 300
