@@ -4,6 +4,7 @@ Represent a service process as a typed graph, discover it from event logs, measu
 and its undocumented steps, and redesign it for digitization.
 """
 
+from bpr._portfolio import Delegation, InquiryLinks, ParallelWork
 from bpr._version import __version__ as __version__
 from bpr.analysis import Analysis, analyze
 from bpr.annotate import (
@@ -19,7 +20,17 @@ from bpr.annotate import (
 )
 from bpr.bpmn import read_bpmn, write_bpmn
 from bpr.calendar import BusinessCalendar
-from bpr.catalog import Catalog, Service, ServiceCard, read_catalog, write_catalog
+from bpr.catalog import (
+    Catalog,
+    CatalogLength,
+    CatalogWarning,
+    DeclaredVsObserved,
+    Priorities,
+    Service,
+    ServiceCard,
+    read_catalog,
+    write_catalog,
+)
 from bpr.conformance import Gaps, find_undocumented
 from bpr.discover import discover
 from bpr.document import Branch, Procedure, ProcedureStep, Route, document
@@ -66,6 +77,7 @@ from bpr.model import (
     Xor,
 )
 from bpr.pnml import Net, petri_net, read_pnml, write_pnml
+from bpr.portfolio import CatalogReport, ServiceFailure, portfolio
 from bpr.redesign import (
     DEFAULT_WEIGHTS,
     NOT_APPLIED,
@@ -131,9 +143,14 @@ __all__ = [
     "Candidate",
     "Catalog",
     "CatalogError",
+    "CatalogLength",
+    "CatalogReport",
+    "CatalogWarning",
     "Channel",
     "ColumnError",
     "Constraints",
+    "DeclaredVsObserved",
+    "Delegation",
     "DurationStats",
     "Estimate",
     "Event",
@@ -149,6 +166,7 @@ __all__ = [
     "Gateway",
     "GatewayKind",
     "Heuristic",
+    "InquiryLinks",
     "Length",
     "LogError",
     "LogStats",
@@ -156,6 +174,8 @@ __all__ = [
     "ModelError",
     "Net",
     "OutputError",
+    "ParallelWork",
+    "Priorities",
     "Procedure",
     "ProcedureStep",
     "Proposal",
@@ -165,6 +185,7 @@ __all__ = [
     "Route",
     "Service",
     "ServiceCard",
+    "ServiceFailure",
     "ServiceProcess",
     "Simulation",
     "SimulationComparison",
@@ -186,6 +207,7 @@ __all__ = [
     "find_undocumented",
     "measure",
     "petri_net",
+    "portfolio",
     "read_bpmn",
     "read_catalog",
     "read_log",

@@ -43,7 +43,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import pandas as pd
 
 from bpr._steps import at_counter_office, presence
 from bpr.heuristics import HEURISTICS
@@ -51,6 +50,8 @@ from bpr.labels import compare, normalize
 from bpr.model import ServiceProcess, Step, StepKind
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from bpr.catalog import Catalog, Service
 
 __all__ = [
@@ -222,6 +223,8 @@ def inquiry_links(catalog: Catalog) -> InquiryLinks:
     >>> math.isnan(frame.loc[0, "visits_per_year"])  # the card does not say
     True
     """
+    import pandas as pd
+
     rows = [row for service in catalog.services for row in _needs(service)]
     needs = pd.DataFrame(rows, columns=_NEED_COLUMNS)
     return InquiryLinks(_rank_links(needs), needs)
@@ -280,6 +283,8 @@ def _process_needs(service: Service, frequency: float | None) -> Iterator[dict[s
 
 
 def _rank_links(needs: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     rows = []
     for (asker, provider), group in needs.groupby(["asker", "provider"], sort=True):
         frequency = group["frequency"].astype(float)
@@ -414,6 +419,8 @@ def delegation(catalog: Catalog) -> Delegation:
     >>> d.steps.loc[0, ["status", "to_give"]].tolist()
     ['unknown', 'a step table (bpr.read_steps) saying which visits are front-office work']
     """
+    import pandas as pd
+
     rows = [row for service in catalog.services for row in _delegation_rows(service)]
     steps = pd.DataFrame(rows, columns=_STEP_COLUMNS)
     return Delegation(_by_agency(steps), steps)
@@ -511,6 +518,8 @@ def _why_stays(step: Step) -> str:
 
 
 def _by_agency(steps: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     rows = []
     for agency, group in steps.groupby(steps["agency"].fillna("(unknown agency)"), sort=True):
         moving = group[group["status"] == MOVES]
@@ -693,6 +702,7 @@ def _groups(
     matched: dict[tuple[int, int], list[str]],
 ) -> pd.DataFrame:
     import networkx as nx
+    import pandas as pd
 
     graph = nx.Graph()
     graph.add_edges_from(matched)
