@@ -474,6 +474,11 @@ def _count(value: Any, t: _Words) -> str:
     return t.number(None if value is None or _nan(value) else float(value))
 
 
+def _yearly(value: Any, t: _Words) -> str:
+    # a yearly total over thousands of cases: its decimals are noise to a reader
+    return t.number(None if value is None or _nan(value) else float(value), places=0)
+
+
 def _nan(value: Any) -> bool:
     """Unknown: None, NaN or pandas' NA."""
     import pandas as pd
@@ -496,7 +501,7 @@ def _totals(catalog: Catalog, length: CatalogLength, t: _Words) -> dict[str, Any
             {
                 "key": name,
                 "label": t(f"{name} a year"),
-                "value": t.number(float(known.sum()) if len(known) else None),
+                "value": _yearly(float(known.sum()) if len(known) else None, t),
                 "covers": t.number(len(known)),
                 "of": t.number(len(frame)),
                 "levels": _levels(known_levels, t),
@@ -542,6 +547,9 @@ def _step_name(step_id: str, service: Service | None, t: _Words) -> str:
     return _name(step.name, t.lang, step.name_fa)  # type: ignore[arg-type]
 
 
+_REMOVED = ("visits", "hours", "days")
+
+
 def _priorities(
     priorities: Priorities,
     services: Mapping[str, Service],
@@ -561,7 +569,7 @@ def _priorities(
                 "title": _title(services[sid], t),
                 "agency": _agency(row["agency"], t),
                 "page": f"services/{sid}.html" if sid in pages else None,
-                "removed": {m: t.number(row[f"{m}_removed"]) for m in ("visits", "hours", "days")},
+                "removed": {m: _yearly(row[f"{m}_removed"], t) for m in _REMOVED},
                 "effort": t.number(int(row["effort"])),
                 "level": _level(row["process_from"], t),
                 "proposals": _proposals(row[f"{by}_proposals"], services.get(sid), t),
@@ -603,10 +611,10 @@ def _link_rows(links: InquiryLinks, t: _Words) -> list[dict[str, Any]]:
             "asker": _agency(row["asker"], t),
             "provider": _agency(row["provider"], t),
             "services": t.number(int(row["n_services"])),
-            "cases": t.number(row["cases_per_year"]),
-            "visits": t.number(row["visits_per_year"]),
-            "documents": t.number(row["documents_per_year"]),
-            "days": t.number(row["days_per_year"]),
+            "cases": _yearly(row["cases_per_year"], t),
+            "visits": _yearly(row["visits_per_year"], t),
+            "documents": _yearly(row["documents_per_year"], t),
+            "days": _yearly(row["days_per_year"], t),
             "counted": t.number(int(row["counted"])),
             "levels": _levels([row["levels"]], t),
         }
@@ -625,7 +633,7 @@ def _delegation_rows(delegation: Delegation, t: _Words) -> list[dict[str, Any]]:
                 "agency": _agency(None if agency == "(unknown agency)" else agency, t),
                 "moving": t.number(int(row["services_moving"])),
                 "steps": t.number(int(row["steps_moving"])),
-                "visits": t.number(row["visits_moved_per_year"]),
+                "visits": _yearly(row["visits_moved_per_year"], t),
                 "counted": t.number(int(row["counted"])),
                 "staying": t.number(int(row["services_staying"])),
                 "unknown": t.number(int(row["services_unknown"])),
