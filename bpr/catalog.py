@@ -1555,12 +1555,20 @@ class _Assembly:
         from bpr.log import read_log
         from bpr.measure import measure
 
-        log = read_log(path)
-        if process is None:
-            from bpr.discover import discover
+        # A warning about a log (a model that does not reproduce it, a repair) must say which
+        # of the catalogue's services it is about.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            log = read_log(path)
+            if process is None:
+                from bpr.discover import discover
 
-            process, process_from = discover(log, name=title), "log"
-        self.observed[id] = measure(log)
+                process, process_from = discover(log, name=title), "log"
+            self.observed[id] = measure(log)
+        for warning in caught:
+            warnings.warn(
+                f"service {id} ({path.name}): {warning.message}", warning.category, stacklevel=2
+            )
         self.log_files[id] = str(path)
         return process, process_from
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -276,6 +277,20 @@ def test_a_folder_matches_step_tables_and_logs_by_id():
     assert (frame.loc["S1", "visits"], frame.loc["S1", "citizen_hours"]) == (4, 8)
     assert frame.loc["S1", "visits_per_year"] == 1200 * 4
     assert (frame.loc["S2", "visits"], frame.loc["S2", "visits_level"]) == (2, "log")
+
+
+def test_a_warning_about_a_log_names_its_service(monkeypatch):
+    import bpr.log
+
+    read = bpr.log.read_log
+
+    def warning_read(path, **options):
+        warnings.warn("the log looks odd", bpr.FidelityWarning, stacklevel=2)
+        return read(path, **options)
+
+    monkeypatch.setattr(bpr.log, "read_log", warning_read)
+    with pytest.warns(bpr.FidelityWarning, match=r"^service S2 \(S2\.csv\): the log looks odd$"):
+        read_catalog(DATA / "en")
 
 
 def test_declared_versus_observed_from_the_log():
