@@ -9,6 +9,12 @@ expected values :func:`bpr.measure` computes for the whole. An edit changes a fe
 those are cut again, validated and measured, and a region measured once is never measured
 again.
 
+A region that is one exclusive choice, a split straight after its cut step whose branches each
+enter once from the split and leave once to a join straight before the next cut step, is
+measured branch by branch (each with the cut steps around it) and the branches' figures
+weighed by their probabilities: what a case does in one branch does not depend on the others,
+so a change inside one branch measures that branch again, not the whole choice.
+
 Equal regions give equal figures, and figures combine in an order that does not depend on
 where a region sits (:func:`math.fsum`, products of sorted factors), so equal changes made in
 different places of a process score exactly equal.
@@ -17,7 +23,7 @@ different places of a process score exactly equal.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -25,15 +31,51 @@ import attrs
 import networkx as nx
 
 from bpr._edit import Editor
-from bpr._measure_model import Stretch, measure_stretch
+from bpr._measure_model import Stretch, _split_probabilities, measure_stretch
 from bpr._words import in_unit
 from bpr.errors import ModelError
-from bpr.model import Event, EventKind, Flow, Node, ServiceProcess, Step
+from bpr.model import Event, EventKind, Flow, Gateway, GatewayKind, Node, ServiceProcess, Step
 
 __all__ = ["METRICS", "Regions"]
 
 #: The metrics the planner weighs, as :func:`bpr.measure` defines them (cycle time in days).
 METRICS = ("steps", "visits", "handoffs", "agencies", "documents", "cycle_time")
+
+
+@attrs.frozen
+class _Branch:
+    """One branch of a choice: its nodes (the one the split leads to first, the others in
+    process order; none: a flow straight from split to join), the probability of taking it,
+    and its stretch measured with the cut steps around the choice."""
+
+    nodes: tuple[str, ...]
+    probability: float
+    stretch: Stretch = attrs.field(repr=False)
+
+
+@attrs.frozen
+class _Choice:
+    """A region that is one exclusive choice between ``split`` and ``join``."""
+
+    split: str
+    join: str
+    branches: tuple[_Branch, ...]
+    where: dict[str, int] = attrs.field(eq=False, repr=False)  # node -> its branch
+
+    def remeasured(
+        self,
+        editor: Editor,
+        head: str,
+        after: str,
+        changed: set[str],
+        cache: dict[Any, Stretch],
+    ) -> _Choice:
+        """The choice once the steps ``changed`` (of its branches) are changed in place."""
+        branches = list(self.branches)
+        for b in sorted({self.where[n] for n in changed if n in self.where}):
+            stretch = _branch_stretch(editor, head, branches[b].nodes, after, self.join, cache)
+            branches[b] = attrs.evolve(branches[b], stretch=stretch)
+        return attrs.evolve(self, branches=tuple(branches))
 
 
 @attrs.frozen
@@ -43,6 +85,7 @@ class _Region:
     head: str | None
     nodes: tuple[str, ...]
     stretch: Stretch = attrs.field(repr=False)
+    choice: _Choice | None = attrs.field(default=None, repr=False)
 
 
 class Regions:
@@ -87,20 +130,53 @@ class Regions:
         if not editor.rewired:  # steps changed in place: same regions, some measured again
             regions = list(self.regions)
             for k in self._touched(editor.changed):
-                regions[k] = self._remeasured(editor, k, regions[k])
+                regions[k] = self._remeasured(editor, k, regions[k], editor.changed)
             new = Regions(regions, self._cache)
             new._where = self._where
             return new
         lo, hi, members = self._span(editor)
         head = self.regions[lo].head
-        after = self.regions[hi + 1].head if hi + 1 < len(self.regions) else None
+        after = self._after(hi)
         order = [n for n in editor.nodes if n in members]
         try:
-            process = _process(editor, order, head, after)
+            region = self._rebranched(editor, lo, order) if lo == hi else None
+            if region is not None:
+                span = [region]
+            else:
+                process = _process(editor, order, head, after)
+                span = _measured(editor, process, order, head, after, self._cache)
         except ModelError:
             return None
-        span = _measured(editor, process, order, head, after, self._cache)
         return Regions([*self.regions[:lo], *span, *self.regions[hi + 1 :]], self._cache)
+
+    def _after(self, k: int) -> str | None:
+        """The cut step after region ``k`` (``None``: the end events)."""
+        return self.regions[k + 1].head if k + 1 < len(self.regions) else None
+
+    def _rebranched(self, editor: Editor, k: int, order: list[str]) -> _Region | None:
+        """Region ``k``, a choice, with its nodes now ``order``: the branches the edits of
+        ``editor`` touched measured again (and validated: raises :class:`~bpr.ModelError`),
+        the others kept; ``None`` when the edits changed the choice itself."""
+        old, after = self.regions[k], self._after(k)
+        touched = editor.changed | editor.rewired
+        if old.choice is None:
+            return None
+        shape = _shape(editor, old.head, order, after)
+        if shape is None or shape[:2] != (old.choice.split, old.choice.join):
+            return None
+        kept = {b.nodes: b for b in old.choice.branches}
+        branches = []
+        for nodes, probability in shape[2]:
+            branch = kept.get(nodes)
+            if branch is None or touched.intersection(nodes):
+                _branch_process(editor, old.head, nodes, after, old.choice.join)  # validates
+                stretch = _branch_stretch(
+                    editor, old.head, nodes, after, old.choice.join, self._cache
+                )
+                branch = _Branch(nodes, probability, stretch)
+            branches.append(attrs.evolve(branch, probability=probability))
+        choice = _Choice(old.choice.split, old.choice.join, tuple(branches), _where(branches))
+        return _Region(old.head, tuple(order), _chosen(branches), choice)
 
     def _touched(self, nodes: set[str]) -> set[int]:
         """The regions that hold ``nodes``, and the one before each region whose cut step is
@@ -113,10 +189,14 @@ class Regions:
                 touched.add(k - 1)
         return touched
 
-    def _remeasured(self, editor: Editor, k: int, region: _Region) -> _Region:
-        after = self.regions[k + 1].head if k + 1 < len(self.regions) else None
-        stretch = _stretch(editor, region.head, region.nodes, after, self._cache)
-        return attrs.evolve(region, stretch=stretch)
+    def _remeasured(self, editor: Editor, k: int, region: _Region, changed: set[str]) -> _Region:
+        after, choice = self._after(k), region.choice
+        if choice is None or region.head is None or after is None or region.head in changed:
+            return _region(editor, region.head, region.nodes, after, self._cache)
+        if after in changed:
+            return _region(editor, region.head, region.nodes, after, self._cache)
+        choice = choice.remeasured(editor, region.head, after, changed, self._cache)
+        return attrs.evolve(region, stretch=_chosen(choice.branches), choice=choice)
 
     def _span(self, editor: Editor) -> tuple[int, int, set[str]]:
         """The first and last region of the stretch that the edits of ``editor`` changed,
@@ -208,9 +288,177 @@ def _measured(
         members[region[n]].append(n)
     whole = process if len(heads) == 1 else None  # one region: its process is made already
     return [
-        _Region(first, tuple(nodes), _stretch(editor, first, tuple(nodes), stop, cache, whole))
+        _region(editor, first, tuple(nodes), stop, cache, whole)
         for first, nodes, stop in zip(heads, members, [*heads[1:], after], strict=True)
     ]
+
+
+def _region(
+    editor: Editor,
+    head: str | None,
+    nodes: tuple[str, ...],
+    after: str | None,
+    cache: dict[Any, Stretch],
+    process: ServiceProcess | None = None,
+) -> _Region:
+    """The region ``nodes`` from ``head`` to ``after`` measured: branch by branch when it is
+    one exclusive choice."""
+    shape = _shape(editor, head, nodes, after)
+    if shape is None:
+        return _Region(head, nodes, _stretch(editor, head, nodes, after, cache, process))
+    assert head is not None and after is not None  # a choice lies between two cut steps
+    split, join, found = shape
+    branches = [
+        _Branch(b, p, _branch_stretch(editor, head, b, after, join, cache)) for b, p in found
+    ]
+    choice = _Choice(split, join, tuple(branches), _where(branches))
+    return _Region(head, nodes, _chosen(branches), choice)
+
+
+def _where(branches: Sequence[_Branch]) -> dict[str, int]:
+    return {n: k for k, b in enumerate(branches) for n in b.nodes}
+
+
+class _Flows:
+    """``editor``'s flows where :func:`~bpr._measure_model._split_probabilities` reads a
+    process's, so that branch probabilities follow the one rule."""
+
+    def __init__(self, editor: Editor) -> None:
+        self.flow = lambda source, target: editor.flows[source, target]
+
+
+def _shape(
+    editor: Editor, head: str | None, nodes: Sequence[str], after: str | None
+) -> tuple[str, str, list[tuple[tuple[str, ...], float]]] | None:
+    """The split, the join and the branches (their nodes as :class:`_Branch` holds them,
+    their probabilities) of the region ``nodes`` from ``head`` to ``after``, when it is one
+    exclusive choice every branch of which can be taken (probabilities summing to 1 within 1e-12,
+    so that weighing the branches gives the region's figures); otherwise ``None``."""
+    if head is None or after is None or len(editor.successors(head)) != 1:
+        return None
+    split, join = editor.successors(head)[0], editor.predecessors(after)[0]
+    if not (_exclusive(editor, split) and _exclusive(editor, join)) or split == join:
+        return None
+    if editor.predecessors(split) != [head] or editor.successors(join) != [after]:
+        return None
+    position = {n: i for i, n in enumerate(nodes)}
+    inner = set(position) - {head, split, join}
+    targets = editor.successors(split)
+    found, seen = [], set()
+    for target, p in _split_probabilities(_Flows(editor), split, targets, []):
+        branch = set() if target == join else _branch(editor, target, split, join, inner)
+        if branch is None or not p > 0.0 or seen.intersection(branch):
+            return None
+        seen.update(branch)
+        rest = sorted(branch - {target}, key=position.__getitem__)
+        found.append(((target, *rest) if branch else (), p))
+    if len(found) < 2 or seen != inner or abs(math.fsum(p for _, p in found) - 1.0) > 1e-12:
+        return None
+    return split, join, found
+
+
+def _exclusive(editor: Editor, node_id: str) -> bool:
+    node = editor.node(node_id)
+    return isinstance(node, Gateway) and node.kind is GatewayKind.EXCLUSIVE
+
+
+def _branch(editor: Editor, entry: str, split: str, join: str, inner: set[str]) -> set[str] | None:
+    """The nodes reached from ``entry`` before ``join``, when the branch is entered only at
+    ``entry`` (from ``split``) and left by one flow to ``join``; otherwise ``None``."""
+    found, frontier, exits = {entry}, [entry], 0
+    while frontier:
+        for t in editor.successors(frontier.pop()):
+            if t == join:
+                exits += 1
+            elif t not in inner:
+                return None
+            elif t not in found:
+                found.add(t)
+                frontier.append(t)
+    entered = [p for n in found for p in editor.predecessors(n) if p not in found]
+    return found if exits == 1 and entered == [split] else None
+
+
+def _branch_stretch(
+    editor: Editor,
+    head: str,
+    nodes: tuple[str, ...],
+    after: str,
+    join: str,
+    cache: dict[Any, Stretch],
+) -> Stretch:
+    """The branch ``nodes`` of a choice, between the cut steps ``head`` and ``after``,
+    measured as if it were taken always (once for equal contents)."""
+    node = editor.node
+    key = (
+        "branch",
+        node(head),
+        tuple(node(n) for n in nodes),
+        tuple(editor.flows[n, t] for n in nodes for t in editor.successors(n)),
+        node(after),
+    )
+    if key not in cache:
+        process = _branch_process(editor, head, nodes, after, join)
+        cache[key] = measure_stretch(process, head, after)
+    return cache[key]
+
+
+def _branch_process(
+    editor: Editor, head: str, nodes: tuple[str, ...], after: str, join: str
+) -> ServiceProcess:
+    """The branch ``nodes`` of a choice as a process of its own (validated): a start event,
+    ``head``, the branch, ``after`` and an end event."""
+    inner = [
+        attrs.evolve(f, target=after) if f.target == join else f
+        for n in nodes
+        for f in (editor.flows[n, t] for t in editor.successors(n))
+    ]
+    start, end = _fresh("start", {*nodes, head, after}), _fresh("end", {*nodes, head, after})
+    return ServiceProcess(
+        editor.process.name,
+        nodes=[
+            Event(start, EventKind.START),
+            editor.node(head),
+            *(editor.node(n) for n in nodes),
+            editor.node(after),
+            Event(end, EventKind.END),
+        ],
+        flows=[
+            Flow(start, head),
+            Flow(head, nodes[0] if nodes else after),
+            *inner,
+            Flow(after, end),
+        ],
+    )
+
+
+def _chosen(branches: Sequence[_Branch]) -> Stretch:
+    """The stretch of a choice: each branch's figures weighed by its probability (a branch
+    without an agency or a document never meets it)."""
+
+    def mean(figure: Callable[[Stretch], float]) -> float:
+        return math.fsum(b.probability * figure(b.stretch) for b in branches)
+
+    stretches = [b.stretch for b in branches]
+    agencies = sorted({a for s in stretches for a in s.avoid})
+    documents = sorted({d for s in stretches for d in s.documents})
+    seconds = [s.seconds for s in stretches]
+    return Stretch(
+        steps=mean(lambda s: s.steps),
+        visits=mean(lambda s: s.visits),
+        handoffs=mean(lambda s: s.handoffs),
+        avoid={a: mean(lambda s, a=a: s.avoid.get(a, 1.0)) for a in agencies},
+        documents={
+            d: (
+                mean(lambda s, d=d: s.documents.get(d, (1.0, 0.0))[0]),
+                mean(lambda s, d=d: s.documents.get(d, (1.0, 0.0))[1]),
+            )
+            for d in documents
+        },
+        needed=frozenset().union(*(s.needed for s in stretches)),
+        seconds=None if None in seconds else mean(lambda s: s.seconds),  # type: ignore[arg-type, return-value]
+        unknown=frozenset().union(*(s.unknown for s in stretches)),
+    )
 
 
 def _cut_steps(process: ServiceProcess) -> list[str]:
