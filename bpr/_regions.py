@@ -158,18 +158,18 @@ class Regions:
         ``editor`` touched measured again (and validated: raises :class:`~bpr.ModelError`),
         the others kept; ``None`` when the edits changed the choice itself."""
         old, after = self.regions[k], self._after(k)
-        touched = editor.changed | editor.rewired
         if old.choice is None:
             return None
         shape = _shape(editor, old.head, order, after)
         if shape is None or shape[:2] != (old.choice.split, old.choice.join):
             return None
+        touched = editor.changed | editor.rewired
         kept = {b.nodes: b for b in old.choice.branches}
         branches = []
         for nodes, probability in shape[2]:
             branch = kept.get(nodes)
             if branch is None or touched.intersection(nodes):
-                _branch_process(editor, old.head, nodes, after, old.choice.join)  # validates
+                # Measuring a branch not measured before builds it, validating it.
                 stretch = _branch_stretch(
                     editor, old.head, nodes, after, old.choice.join, self._cache
                 )
@@ -191,9 +191,7 @@ class Regions:
 
     def _remeasured(self, editor: Editor, k: int, region: _Region, changed: set[str]) -> _Region:
         after, choice = self._after(k), region.choice
-        if choice is None or region.head is None or after is None or region.head in changed:
-            return _region(editor, region.head, region.nodes, after, self._cache)
-        if after in changed:
+        if choice is None or region.head is None or after is None or {region.head, after} & changed:
             return _region(editor, region.head, region.nodes, after, self._cache)
         choice = choice.remeasured(editor, region.head, after, changed, self._cache)
         return attrs.evolve(region, stretch=_chosen(choice.branches), choice=choice)
@@ -324,7 +322,10 @@ class _Flows:
     process's, so that branch probabilities follow the one rule."""
 
     def __init__(self, editor: Editor) -> None:
-        self.flow = lambda source, target: editor.flows[source, target]
+        self._flows = editor.flows
+
+    def flow(self, source: str, target: str) -> Flow:
+        return self._flows[source, target]
 
 
 def _shape(
@@ -442,7 +443,11 @@ def _chosen(branches: Sequence[_Branch]) -> Stretch:
     stretches = [b.stretch for b in branches]
     agencies = sorted({a for s in stretches for a in s.avoid})
     documents = sorted({d for s in stretches for d in s.documents})
-    seconds = [s.seconds for s in stretches]
+    times = [s.seconds for s in stretches]
+    seconds = None
+    if None not in times:  # a branch that can be taken without a known time: unknown
+        weighed = zip(branches, times, strict=True)
+        seconds = math.fsum(b.probability * t for b, t in weighed if t is not None)
     return Stretch(
         steps=mean(lambda s: s.steps),
         visits=mean(lambda s: s.visits),
@@ -456,7 +461,7 @@ def _chosen(branches: Sequence[_Branch]) -> Stretch:
             for d in documents
         },
         needed=frozenset().union(*(s.needed for s in stretches)),
-        seconds=None if None in seconds else mean(lambda s: s.seconds),  # type: ignore[arg-type, return-value]
+        seconds=seconds,
         unknown=frozenset().union(*(s.unknown for s in stretches)),
     )
 
