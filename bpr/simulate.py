@@ -1129,8 +1129,13 @@ class _Replication:
             )[node],
         }
         frame = pd.DataFrame(columns)
-        # A column with no value at all would make the log claim an attribute it lacks.
-        return frame[[c for c in frame.columns if frame[c].notna().any()]]
+        # A column with no value at all would make the log claim an attribute it lacks; case,
+        # activity and time stay, so that a run in which no case met a step is an empty log.
+        kept = [c for c in frame.columns if c in _EVENT_KEYS or frame[c].notna().any()]
+        return frame[kept]
+
+
+_EVENT_KEYS = ("case", "activity", "timestamp")
 
 
 @attrs.frozen
