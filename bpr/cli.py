@@ -62,7 +62,7 @@ _ROLES = ("case", "activity", "timestamp", "start", "resource", "agency", "chann
 # API keywords that messages may name, and the values written after them: 'x', "x", True, x.
 _KEYWORD = re.compile(
     r"\b(?P<name>case|activity|timestamp|start|resource|agency|channel|dates|timezone"
-    r"|time_format|encoding|duplicates|strict|by)="
+    r"|time_format|encoding|duplicates|strict|memory_limit|temp_directory|by)="
     r"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<bare>[\w<>/+.-]*[\w>]))?"
 )
 # Other API words a message may use, in command-line words.
@@ -93,6 +93,8 @@ def cli_terms(message: str) -> str:
     'not valid utf-8; give --encoding with its encoding, e.g. --encoding cp1256'
     >>> cli_terms("the log needs repairs and strict=True: ...; pass start='Start Time'")
     "the log needs repairs and --strict: ...; give --start 'Start Time'"
+    >>> cli_terms("memory_limit='50MB' is too small; e.g. memory_limit='3GB'")
+    '--memory-limit 50MB is too small; e.g. --memory-limit 3GB'
     """
 
     def option(match: re.Match[str]) -> str:
@@ -258,6 +260,20 @@ _log_options = _options(
         "--strict",
         is_flag=True,
         help="Refuse a log that needs any repair, instead of repairing and reporting it.",
+    ),
+    _read_option(
+        "--memory-limit",
+        "memory_limit",
+        metavar="SIZE",
+        help="The most memory DuckDB may use for the log, e.g. 500MB or 3GB (at least "
+        "100MB); beyond it, it spills to --temp-directory  [default: 2GB].",
+    ),
+    _read_option(
+        "--temp-directory",
+        "temp_directory",
+        metavar="DIR",
+        help="An existing folder for DuckDB's spill files, in a folder bpr makes there and "
+        "removes when done  [default: the system's temporary folder].",
     ),
 )
 

@@ -78,6 +78,7 @@ import codecs
 import contextlib
 import html
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -125,6 +126,10 @@ _PLACEHOLDER = "<column>"
 # DuckDB works within this much memory and spills to a temporary directory beyond it, so that
 # a log of ten million events reads (and its statistics compute) in well under 3 GB.
 _MEMORY_LIMIT = "2GB"
+# Below this DuckDB cannot hold even a small log's working set and fails mid-read.
+_MEMORY_FLOOR = 100 * 10**6
+_SIZE = re.compile(r"\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMGT]i?B)\s*", re.IGNORECASE)
+_UNITS = {"K": 1, "M": 2, "G": 3, "T": 4}
 _MERGES_SHOWN = 20
 # Header names recognised when a column argument is not given, most specific first; compared
 # after _header_key (case, spaces, underscores, hyphens and Persian spelling variants ignored).
@@ -1574,6 +1579,8 @@ def read_log(
     engine: str = "auto",
     duplicates: str = "keep",
     strict: bool = False,
+    memory_limit: str | None = None,
+    temp_directory: str | os.PathLike[str] | None = None,
 ) -> EventLog:
     r"""Read an event log into canonical columns, repairing and reporting what needs it.
 
@@ -1617,6 +1624,15 @@ def read_log(
     strict : bool
         Raise :class:`~bpr.LogError` instead of making any repair (what is only reported,
         such as duplicates kept, is not a repair).
+    memory_limit : str, optional
+        The most memory DuckDB may use for this log, e.g. ``"500MB"``, ``"3GB"`` or
+        ``"3 GiB"`` (at least 100 MB); beyond it, it spills to `temp_directory`. The log's
+        later work (:meth:`EventLog.stats`, :func:`bpr.measure`...) runs within it too, when
+        the events stay in DuckDB. By default ``"2GB"``.
+    temp_directory : path, optional
+        An existing folder bpr may write to: the spill files (and a CSV re-encoded to UTF-8)
+        go in a folder bpr makes inside it and removes when the log is garbage collected.
+        By default, the system's temporary folder (:func:`tempfile.gettempdir`).
 
     Returns
     -------
@@ -1626,8 +1642,9 @@ def read_log(
     ------
     LogError
         For a missing, empty, unreadable or unsafe file, a missing column, mixed naive and
-        offset timestamps, no events, ``duplicates="drop"`` on a log without times, or (with
-        ``strict``) any needed repair.
+        offset timestamps, no events, ``duplicates="drop"`` on a log without times, a
+        `memory_limit` that is not a size of at least 100 MB, a `temp_directory` that is not
+        a folder bpr may write to, or (with ``strict``) any needed repair.
 
     Examples
     --------
@@ -1660,6 +1677,7 @@ def read_log(
     """
     dates = _renamed_dates(dates, calendar)
     _check_options(dates, timezone, time_format, engine, duplicates)
+    limit = _MEMORY_LIMIT if memory_limit is None else _memory_limit(memory_limit)
     src = _locate(source, encoding)
     if engine == "auto":
         engine = "duckdb" if src.kind in ("csv", "parquet", "xes") else "pandas"
@@ -1674,11 +1692,11 @@ def read_log(
     }
     import duckdb
 
-    workdir = Path(tempfile.mkdtemp(prefix="bpr-"))
+    workdir = _workdir(temp_directory)
     con = None
     keep = False
     try:
-        con = duckdb.connect(config={"temp_directory": str(workdir), "memory_limit": _MEMORY_LIMIT})
+        con = duckdb.connect(config={"temp_directory": str(workdir), "memory_limit": limit})
         con.execute("SET TimeZone = 'UTC'")
         # bpr speaks through logging only. In Jupyter the bar starts off and DuckDB refuses
         # any progress-bar setting when ipywidgets is missing, so only turn it off when on.
@@ -1718,6 +1736,41 @@ def read_log(
     finally:
         if not keep:
             _release(con, workdir)
+
+
+def _memory_limit(text: str) -> str:
+    """`text` as a DuckDB memory size, checked: a number and a unit, at least 100 MB."""
+    example = "e.g. memory_limit='3GB' or memory_limit='500MB'"
+    match = _SIZE.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise LogError(
+            f"memory_limit={text!r} is not a size; pass memory_limit= as a number and a unit "
+            f"(KB, MB, GB, TB, or KiB, MiB, GiB, TiB), {example}"
+        )
+    unit = match["unit"].upper()
+    base = 1024 if "I" in unit else 1000
+    size = float(match["number"]) * base ** _UNITS[unit[0]]
+    if size < _MEMORY_FLOOR:
+        raise LogError(
+            f"memory_limit={text!r} is too small to read a log (at least 100MB); {example}"
+        )
+    return f"{match['number']}{match['unit']}"
+
+
+def _workdir(temp_directory: str | os.PathLike[str] | None) -> Path:
+    """A new folder for DuckDB's spill files, inside `temp_directory` (default: the system's)."""
+    if temp_directory is None:
+        return Path(tempfile.mkdtemp(prefix="bpr-"))
+    folder = Path(temp_directory)
+    advice = "pass temp_directory= an existing folder bpr may write to"
+    if not folder.is_dir():
+        raise LogError(f"temp_directory={str(folder)!r} is not an existing folder; {advice}")
+    try:
+        return Path(tempfile.mkdtemp(prefix="bpr-", dir=folder))
+    except OSError as exc:
+        raise LogError(
+            f"temp_directory={str(folder)!r} cannot be written ({exc}); {advice}"
+        ) from None
 
 
 def _release(con: duckdb.DuckDBPyConnection | None, workdir: Path) -> None:

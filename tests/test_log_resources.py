@@ -235,3 +235,126 @@ def test_control_characters_leave_labels(tmp_path: Path) -> None:
     ]
     with pytest.raises(LogError, match="strict=True: control characters removed from labels: 4"):
         read_log(path, strict=True)
+
+
+# -- memory_limit and temp_directory: DuckDB's memory and spill folder, given by the user ------
+
+LOGS = Path(__file__).parent / "data" / "logs"
+
+
+@pytest.fixture
+def spill(tmp_path: Path) -> Path:
+    folder = tmp_path / "spill"
+    folder.mkdir()
+    return folder
+
+
+def _settings(log: object) -> tuple[str, Path]:
+    with log._cursor() as cursor:  # type: ignore[attr-defined]
+        limit, folder = cursor.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchone()
+    return limit, Path(folder)
+
+
+@pytest.mark.parametrize(("given", "shown"), [("3 GiB", "3.0 GiB"), ("500MB", "476.8 MiB")])
+def test_memory_limit_and_temp_directory_are_the_log_connection_settings(
+    small_csv: Path, spill: Path, given: str, shown: str
+) -> None:
+    log = read_log(small_csv, memory_limit=given, temp_directory=spill)
+    limit, folder = _settings(log)
+    assert limit == shown  # 500 MB = 500e6 / 2**20 MiB = 476.8 MiB
+    assert folder.parent == spill and folder.name.startswith("bpr-") and folder.is_dir()
+    log.stats()  # later work on the log runs on the same connection, within the same limits
+    assert _settings(log) == (shown, folder)
+
+
+def test_by_default_the_spill_folder_is_in_the_system_temporary_folder(small_csv: Path) -> None:
+    import tempfile
+
+    log = read_log(small_csv)
+    _, folder = _settings(log)
+    assert folder.parent == Path(tempfile.gettempdir()) and folder.is_dir()
+
+
+def test_the_spill_folder_is_removed_with_the_log(small_csv: Path, spill: Path) -> None:
+    import gc
+
+    log = read_log(small_csv, temp_directory=spill)
+    (folder,) = spill.iterdir()
+    assert _settings(log)[1] == folder
+    del log
+    gc.collect()
+    assert list(spill.iterdir()) == []
+
+
+def test_a_log_kept_in_pandas_or_not_read_leaves_no_spill_folder(
+    small_csv: Path, spill: Path
+) -> None:
+    log = read_log(small_csv, engine="pandas", temp_directory=spill)
+    assert log.n_events == 90 and list(spill.iterdir()) == []
+    with pytest.raises(LogError, match="no column 'when'"):
+        read_log(small_csv, timestamp="when", temp_directory=spill)
+    assert list(spill.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "fault"),
+    [
+        ("lots", "is not a size"),
+        ("3", "is not a size"),  # DuckDB needs the unit
+        ("3 GB of it", "is not a size"),
+        ("50MB", "is too small"),
+        ("0.09 GiB", "is too small"),
+    ],
+)
+def test_a_bad_memory_limit_is_named_with_an_example(
+    small_csv: Path, given: str, fault: str
+) -> None:
+    with pytest.raises(LogError) as caught:
+        read_log(small_csv, memory_limit=given)
+    assert str(caught.value).startswith(f"memory_limit={given!r} {fault}")
+    assert "e.g. memory_limit='3GB'" in str(caught.value)
+
+
+def test_a_temp_directory_that_is_no_folder_is_named(small_csv: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "missing"
+    with pytest.raises(LogError, match=r"temp_directory='.*missing' is not an existing folder"):
+        read_log(small_csv, temp_directory=missing)
+    with pytest.raises(LogError, match=r"temp_directory='.*small\.csv' is not an existing"):
+        read_log(small_csv, temp_directory=small_csv)
+    assert not missing.exists()
+
+
+def test_a_small_memory_limit_gives_the_same_statistics() -> None:
+    path = LOGS / "bpic2020_permit_1t_per_variant.xes.gz"
+    small = read_log(path, memory_limit="200MB").stats()
+    usual = read_log(path).stats()
+    assert small.activities.shape[0] > 10 and small.cases.shape[0] > 100
+    for name in ("activities", "directly_follows", "variants", "cases"):
+        pd.testing.assert_frame_equal(getattr(small, name), getattr(usual, name))
+    assert small.start_activities == usual.start_activities
+    assert small.end_activities == usual.end_activities
+
+
+def _bpr(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bpr", *map(str, args)], capture_output=True, text=True
+    )
+
+
+def test_the_command_line_gives_memory_limit_and_temp_directory(
+    small_csv: Path, tmp_path: Path, spill: Path
+) -> None:
+    result = _bpr("measure", small_csv, "--memory-limit", "50MB")
+    assert result.returncode == 1
+    assert "--memory-limit 50MB is too small" in result.stderr
+    assert "e.g. --memory-limit 3GB" in result.stderr and "memory_limit" not in result.stderr
+    result = _bpr("measure", small_csv, "--temp-directory", tmp_path / "missing")
+    assert result.returncode == 1
+    assert "--temp-directory" in result.stderr and "is not an existing folder" in result.stderr
+    assert "temp_directory" not in result.stderr
+    result = _bpr("measure", small_csv, "--memory-limit", "500MB", "--temp-directory", spill)
+    assert result.returncode == 0, result.stderr
+    assert "30 cases, 90 events, 3 activities" in result.stdout
+    assert list(spill.iterdir()) == []  # bpr's folder there was removed at the end
