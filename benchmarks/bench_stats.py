@@ -44,17 +44,18 @@ FORMATS = ("csv", "parquet")
 # --- data ---------------------------------------------------------------------------------
 
 
-def generate(size: str) -> dict[str, Path]:
-    """Write (or reuse) the replicated receipt log of ``size`` events as CSV and Parquet."""
+def generate(size: str, folder: Path = DATA) -> dict[str, Path]:
+    """Write (or reuse) the replicated receipt log of ``size`` events as CSV and Parquet, in
+    ``folder``."""
     import duckdb
     import pandas as pd
 
     from bpr._pm4py import load, quiet
 
-    paths = {fmt: DATA / f"receipt_{size}.{fmt}" for fmt in FORMATS}
+    paths = {fmt: folder / f"receipt_{size}.{fmt}" for fmt in FORMATS}
     if all(path.exists() for path in paths.values()):
         return paths
-    DATA.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     with quiet():
         raw = load().read_xes(str(RECEIPT))
     base = pd.DataFrame(
