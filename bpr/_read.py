@@ -56,6 +56,8 @@ MODEL_SUFFIXES = (".json", ".bpmn", ".xml", ".pnml")
 """The file name endings :func:`read_model` knows: bpr JSON, BPMN 2.0, PNML."""
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 and C1 control characters and DEL, but tab and line breaks, which labels may hold.
+_CONTROL = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]")
 
 
 def model_file(path: str | os.PathLike[str]) -> ServiceProcess | Net:
@@ -182,12 +184,20 @@ def check_document(document: Any, where: str) -> None:
 
 
 def check_text(value: str, where: str, error: type[BprError] = FormatError) -> None:
-    """Refuse a text longer than :data:`MAX_FIELD`, or with a lone surrogate (half of a
-    character, which no UTF-8 file can hold), with an ``error`` naming ``where``."""
+    """Refuse a text longer than :data:`MAX_FIELD`, with a control character other than tab
+    and line breaks, or with a lone surrogate (half of a character, which no UTF-8 file can
+    hold), with an ``error`` naming ``where``."""
     if len(value) > MAX_FIELD:
         raise error(
             f"{where}: a text field of {len(value):,} characters (at most {MAX_FIELD:,}); "
             f"it starts {value[:40]!r}; is the input cut or garbled?"
+        )
+    control = _CONTROL.search(value)
+    if control:
+        raise error(
+            f"{where}: the text {value[:40]!r} holds the control character "
+            f"\\x{ord(control.group()):02x}, which shows as nothing and breaks drawings and "
+            "tables; remove it"
         )
     lone = _SURROGATE.search(value)
     if lone:

