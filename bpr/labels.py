@@ -367,8 +367,10 @@ def _counterpart(word: str, others: Iterable[str]) -> bool:
 def _negated(words: Sequence[str], others: Sequence[str]) -> str | None:
     """A word of ``words`` that negates a word of ``others`` (``unlock`` / ``lock``)."""
     particles, prefixes = NEGATIONS
+    # "no criminal record" on both sides, in any word order, negates nothing
+    negated_there = {w for b, w in zip(("", *others), others, strict=False) if b in particles}
     for before, word in zip(("", *words), words, strict=False):
-        if before in particles and word in others:
+        if before in particles and word in others and word not in negated_there:
             return f"{before} {word}"
         for prefix in prefixes:
             rest = word.removeprefix(prefix)

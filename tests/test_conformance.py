@@ -720,3 +720,16 @@ def _title(group) -> str:
 
 def _texts(group) -> list[str]:
     return [t.text for t in group.iterfind(".//s:text", SVG)]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "vetoed"),
+    [
+        ("Certificate of no criminal record", "No criminal record certificate", False),
+        ("No criminal record certificate", "Criminal record certificate", True),
+        ("Request not approved", "Request approved", True),
+    ],
+)
+def test_a_negation_on_both_sides_negates_nothing(a, b, vetoed):
+    assert (compare(a, b).veto is not None) is vetoed
+    assert (compare(b, a).veto is not None) is vetoed
