@@ -1322,7 +1322,10 @@ def _listed(base: Path) -> dict[str, dict[str, list[Path]]]:
 
 
 def read_catalog(
-    source: str | os.PathLike[str], *, agencies: Iterable[str] | None = None
+    source: str | os.PathLike[str],
+    *,
+    agencies: Iterable[str] | None = None,
+    read: Mapping[str, Any] | None = None,
 ) -> Catalog:
     """Read a service catalogue: a cards table and the step tables, models and logs it has.
 
@@ -1339,6 +1342,9 @@ def read_catalog(
     agencies : iterable of str, optional
         The agencies a card may name (as offering the service or in ``depends_on``); by
         default those of the agencies table, if there is one, else any.
+    read : mapping, optional
+        Keyword arguments of :func:`bpr.read_log` for every service's log (for example
+        ``{"timezone": "Asia/Tehran", "memory_limit": "1GB"}``).
 
     Returns
     -------
@@ -1374,14 +1380,15 @@ def read_catalog(
     (2.0, datetime.date(2024, 3, 20))
     """
     path = Path(source)
+    read = dict(read or {})
     if path.is_dir():
-        return _read_folder(path, agencies)
+        return _read_folder(path, agencies, read)
     if not path.is_file():
         raise CatalogError(f"{path}: no such catalogue folder or cards table")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_workbook(path, agencies)
+        return _read_workbook(path, agencies, read)
     cards = _read_cards_table(path)
-    return _Assembly(path.parent, str(path), cards, agencies, {}).catalog()
+    return _Assembly(path.parent, str(path), cards, agencies, {}, read=read).catalog()
 
 
 def _read_cards_table(path: Path) -> pd.DataFrame:
@@ -1394,7 +1401,7 @@ def _read_cards_table(path: Path) -> pd.DataFrame:
         raise CatalogError(str(error)) from None
 
 
-def _read_folder(folder: Path, agencies: Iterable[str] | None) -> Catalog:
+def _read_folder(folder: Path, agencies: Iterable[str] | None, read: dict[str, Any]) -> Catalog:
     tables = [folder / n for n in ("cards.csv", "cards.xlsx") if (folder / n).is_file()]
     if len(tables) != 1:
         raise CatalogError(
@@ -1406,10 +1413,10 @@ def _read_folder(folder: Path, agencies: Iterable[str] | None) -> Catalog:
         table = _read_cards_table(folder / "agencies.csv")
         known = [str(v).strip() for v in table.iloc[:, 0] if not _blank(v)]
     cards = _read_cards_table(tables[0])
-    return _Assembly(folder, str(tables[0]), cards, known, _listed(folder)).catalog()
+    return _Assembly(folder, str(tables[0]), cards, known, _listed(folder), read=read).catalog()
 
 
-def _read_workbook(path: Path, agencies: Iterable[str] | None) -> Catalog:
+def _read_workbook(path: Path, agencies: Iterable[str] | None, read: dict[str, Any]) -> Catalog:
     import zipfile
 
     import pandas as pd
@@ -1430,7 +1437,8 @@ def _read_workbook(path: Path, agencies: Iterable[str] | None) -> Catalog:
     table = sheets.pop("agencies", None)
     if known is None and table is not None:
         known = [str(v).strip() for v in table.iloc[:, 0] if not _blank(v)]
-    return _Assembly(path.parent, f"{path}, sheet 'cards'", cards, known, {}, sheets).catalog()
+    where = f"{path}, sheet 'cards'"
+    return _Assembly(path.parent, where, cards, known, {}, sheets, read=read).catalog()
 
 
 class _Assembly:
@@ -1444,8 +1452,11 @@ class _Assembly:
         agencies: Iterable[str] | None,
         listed: dict[str, dict[str, list[Path]]],
         sheets: Mapping[str, pd.DataFrame] | None = None,
+        *,
+        read: dict[str, Any] | None = None,
     ) -> None:
         self.base, self.where, self.listed = base, where, listed
+        self.read = dict(read or {})
         self.sheets = dict(sheets or {})
         self.rows = _card_rows(cards, where)
         self.agencies = None if agencies is None else frozenset(agencies)
@@ -1559,7 +1570,7 @@ class _Assembly:
         # of the catalogue's services it is about.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            log = read_log(path)
+            log = read_log(path, **self.read)
             if process is None:
                 from bpr.discover import discover
 

@@ -293,6 +293,13 @@ def test_a_warning_about_a_log_names_its_service(monkeypatch):
         read_catalog(DATA / "en")
 
 
+def test_read_options_reach_every_log_of_the_catalogue():
+    with pytest.raises(CatalogError, match=r"S2.*memory_limit='50MB' is too small"):
+        read_catalog(DATA / "en", read={"memory_limit": "50MB"})
+    bounded = read_catalog(DATA / "en", read={"memory_limit": "500MB"})
+    assert bounded.observed("S2") == read_catalog(DATA / "en").observed("S2")
+
+
 def test_declared_versus_observed_from_the_log():
     frame = read_catalog(DATA / "en").declared_vs_observed().to_frame()
     # S2's log: two cases, each submitted and collected in person on different days (2 visits),
