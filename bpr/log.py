@@ -954,19 +954,6 @@ class _Canonical:
         numbered = "*" if self.reading.source.kind == "xes" else "rowid AS position, *"
         self.con.execute(f"CREATE TEMP VIEW bpr_stage AS SELECT {numbered} FROM bpr_stage_t")
 
-    def scannable(self, types: dict[str, str]) -> bool:
-        """Whether the source can be read where it lies: a Parquet file (or parts) whose time
-        columns hold instants (with a time zone, or without one read as UTC), so that no text
-        needs parsing and no local time needs a zone table."""
-        if self.reading.source.kind != "parquet":
-            return False
-        for t in self.times:
-            kind = types[self.chosen[t.role]].upper()
-            if not (kind == "TIMESTAMP WITH TIME ZONE" or
-                    (kind.startswith("TIMESTAMP") and self.timezone == "UTC")):  # fmt: skip
-                return False
-        return True
-
     def stage_columns(self, types: dict[str, str], *, blank: bool = True) -> list[str]:
         """The stage's columns (all but ``position``); without `blank`, text columns are not
         checked for blank values (the scanned events, once none was found)."""
@@ -1192,9 +1179,7 @@ class _Canonical:
     def event_columns(self, *, scanned: bool = False) -> list[str]:
         start = []
         if len(self.times) > 1:
-            start = [
-                "start" if scanned else "CASE WHEN start <= timestamp THEN start END AS start"
-            ]
+            start = ["start" if scanned else "CASE WHEN start <= timestamp THEN start END AS start"]
         return [
             '"case"',
             "activity",
