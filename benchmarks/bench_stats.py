@@ -44,21 +44,16 @@ FORMATS = ("csv", "parquet")
 # --- data ---------------------------------------------------------------------------------
 
 
-def generate(size: str, folder: Path = DATA) -> dict[str, Path]:
-    """Write (or reuse) the replicated receipt log of ``size`` events as CSV and Parquet, in
-    ``folder``."""
-    import duckdb
+def receipt_events() -> Any:
+    """The receipt log as the replicas copy it: a DataFrame of ``case_id``, ``activity``,
+    ``timestamp`` (naive, UTC), ``resource`` and ``pos`` (the event's position in the file)."""
     import pandas as pd
 
     from bpr._pm4py import load, quiet
 
-    paths = {fmt: folder / f"receipt_{size}.{fmt}" for fmt in FORMATS}
-    if all(path.exists() for path in paths.values()):
-        return paths
-    folder.mkdir(parents=True, exist_ok=True)
     with quiet():
         raw = load().read_xes(str(RECEIPT))
-    base = pd.DataFrame(
+    return pd.DataFrame(
         {
             "case_id": raw["case:concept:name"],
             "activity": raw["concept:name"],
@@ -67,6 +62,18 @@ def generate(size: str, folder: Path = DATA) -> dict[str, Path]:
             "pos": range(len(raw)),
         }
     )
+
+
+def generate(size: str, folder: Path = DATA) -> dict[str, Path]:
+    """Write (or reuse) the replicated receipt log of ``size`` events as CSV and Parquet, in
+    ``folder``."""
+    import duckdb
+
+    paths = {fmt: folder / f"receipt_{size}.{fmt}" for fmt in FORMATS}
+    if all(path.exists() for path in paths.values()):
+        return paths
+    folder.mkdir(parents=True, exist_ok=True)
+    base = receipt_events()
     replicas = math.ceil(SIZES[size] / len(base))
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
