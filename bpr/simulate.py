@@ -428,7 +428,7 @@ def _fitted(stats: DurationStats) -> _Law:
 class _Observed:
     """A step's durations in a log: working times, or elapsed times when there is no start."""
 
-    values: tuple[float, ...]
+    values: Sequence[float]  # sorted; an array of floats for a log's durations
     elapsed: bool
 
 
@@ -470,42 +470,117 @@ def _place(step: Step) -> str | None:
 
 
 def _log_facts(log: EventLog, process: ServiceProcess) -> _LogFacts:
+    """What the simulation takes from a log, read a chunk of whole cases at a time (about
+    :data:`_LOG_CHUNK` events), so that memory holds one chunk's events and the durations
+    kept, not every event of a log held in DuckDB."""
+    facts = _Gathered(_steps_by_label(process))
+    for cases in log._case_ranges(_LOG_CHUNK):
+        facts.add(log._events(["case", "activity", "timestamp", "start", "resource"], cases=cases))
+    return facts.finish(process)
+
+
+# Events per chunk of whole cases that _log_facts reads from a log held in DuckDB.
+_LOG_CHUNK = 1_000_000
+
+
+def _steps_by_label(process: ServiceProcess) -> dict[str, Step]:
+    """The process's steps by normalised name and Persian name (the first step of a label)."""
     from bpr.labels import normalize
 
-    events = log._events(["case", "activity", "timestamp", "start", "resource"])
-    done = events["timestamp"]
-    start = events["start"] if "start" in events.columns else done.mask(done.notna())
-    begin = start.fillna(done)
-    arrivals = begin.groupby(events["case"], sort=False).min().sort_values()
-    span = (arrivals.iloc[-1] - arrivals.iloc[0]).total_seconds()
-    mean_gap = span / (len(arrivals) - 1) if len(arrivals) > 1 and span > 0 else None
     by_label: dict[str, Step] = {}
     for step in process.steps:
         for label in (step.name, step.name_fa):
             if label:
                 by_label.setdefault(normalize(label), step)
-    # Normalise each distinct label once, not each event's.
-    matched = {a: by_label.get(normalize(a)) for a in events["activity"].unique()}
-    ids = events["activity"].map(lambda a: getattr(matched[a], "id", None))
-    working = (done - start).dt.total_seconds()
-    elapsed = (begin - done.groupby(events["case"], sort=False).shift()).dt.total_seconds()
-    durations: dict[str, _Observed] = {}
-    for step in process.steps:
-        mine = (ids == step.id).to_numpy()
-        worked = working[mine].dropna()
-        values, is_elapsed = (worked, False) if len(worked) else (elapsed[mine].dropna(), True)
-        if len(values):
-            durations[step.id] = _Observed(tuple(sorted(values.clip(lower=0.0))), is_elapsed)
-    resources: dict[str, int] = {}
-    if "resource" in events.columns:
-        pool_of = {a: _pool_name(s.agency, s.actor) for a, s in matched.items() if _staffed(s)}
+    return by_label
+
+
+class _Gathered:
+    """The log facts of :func:`_log_facts`, gathered over chunks of whole cases: the same
+    results as from all the events at once."""
+
+    def __init__(self, by_label: dict[str, Step]) -> None:
+        self.by_label = by_label
+        self.matched: dict[str, Step | None] = {}  # activity -> its step
+        self.cases = 0
+        self.untimed = False  # some case has no time
+        self.first: pd.Timestamp | None = None  # the earliest and latest case arrival
+        self.last: pd.Timestamp | None = None
+        self.worked: dict[str, list[np.ndarray]] = {}  # step id -> working times (s)
+        self.elapsed: dict[str, list[np.ndarray]] = {}  # step id -> elapsed times (s)
+        self.resources: dict[str, set[Any]] = {}  # pool -> distinct resources
+
+    def add(self, events: pd.DataFrame) -> None:
+        """Gather one chunk of whole cases (in the log's order)."""
+        from bpr.labels import normalize
+
+        for activity in events["activity"].unique():
+            if activity not in self.matched:
+                self.matched[activity] = self.by_label.get(normalize(activity))
+        done = events["timestamp"]
+        start = events["start"] if "start" in events.columns else done.mask(done.notna())
+        begin = start.fillna(done)
+        self._arrivals(begin.groupby(events["case"], sort=False).min())
+        ids = events["activity"].map({a: getattr(s, "id", None) for a, s in self.matched.items()})
+        working = (done - start).dt.total_seconds()
+        elapsed = (begin - done.groupby(events["case"], sort=False).shift()).dt.total_seconds()
+        for step_id in ids.dropna().unique():
+            mine = (ids == step_id).to_numpy()
+            worked = working[mine].dropna().to_numpy()
+            if len(worked) or step_id in self.worked:
+                self.worked.setdefault(step_id, []).append(worked)
+                self.elapsed.pop(step_id, None)  # working times, once seen, are what counts
+            else:
+                self.elapsed.setdefault(step_id, []).append(elapsed[mine].dropna().to_numpy())
+        if "resource" in events.columns:
+            self._resources(events)
+
+    def _arrivals(self, arrivals: pd.Series) -> None:
+        self.cases += len(arrivals)
+        self.untimed |= bool(arrivals.isna().any())
+        timed = arrivals.dropna()
+        if len(timed):
+            low, high = timed.min(), timed.max()
+            self.first = low if self.first is None else min(self.first, low)
+            self.last = high if self.last is None else max(self.last, high)
+
+    def _resources(self, events: pd.DataFrame) -> None:
+        pool_of = {a: _pool_name(s.agency, s.actor) for a, s in self.matched.items() if _staffed(s)}
         pools = events["activity"].map(pool_of)
-        found = events.loc[pools.notna(), "resource"].groupby(pools[pools.notna()]).nunique()
-        resources = {pool: int(n) for pool, n in found.items() if n > 0}
-    unmatched = tuple(sorted(a for a, s in matched.items() if s is None))
-    timed = arrivals.dropna()  # a log without times (control-flow only) has no first arrival
-    first = timed.iloc[0].to_pydatetime() if len(timed) else None
-    return _LogFacts(durations, resources, mean_gap, first, unmatched)
+        staffed = events.loc[pools.notna(), ["resource"]].assign(pool=pools[pools.notna()])
+        for resource, pool in staffed.dropna().drop_duplicates().itertuples(index=False):
+            self.resources.setdefault(pool, set()).add(resource)
+
+    def finish(self, process: ServiceProcess) -> _LogFacts:
+        """The facts: the mean gap between arrivals over the log's span (none when a case has
+        no time), each step's working times (else its elapsed times) sorted, the distinct
+        resources of each pool."""
+        span = math.nan
+        if not self.untimed and self.first is not None and self.last is not None:
+            span = (self.last - self.first).total_seconds()
+        mean_gap = span / (self.cases - 1) if self.cases > 1 and span > 0 else None
+        durations: dict[str, _Observed] = {}
+        for step in process.steps:
+            parts, is_elapsed = self.worked.get(step.id), False
+            if not parts or not sum(map(len, parts)):
+                parts, is_elapsed = self.elapsed.get(step.id), True
+            if parts and sum(map(len, parts)):
+                durations[step.id] = _Observed(_sorted_seconds(parts), is_elapsed)
+        resources = {pool: len(found) for pool, found in sorted(self.resources.items())}
+        unmatched = tuple(sorted(a for a, s in self.matched.items() if s is None))
+        first = None if self.first is None else self.first.to_pydatetime()
+        return _LogFacts(durations, resources, mean_gap, first, unmatched)
+
+
+def _sorted_seconds(parts: list[np.ndarray]) -> array[float]:
+    """Durations in seconds, negative ones as zero, smallest first, as a compact array of
+    floats (8 bytes each where a tuple of floats takes 32: a step of a 50M-event log has
+    millions)."""
+    import numpy as np
+
+    values = np.concatenate(parts)
+    values = np.sort(np.where(values >= 0.0, values, 0.0), kind="stable")
+    return array("d", values.tobytes())
 
 
 def _step_law(

@@ -451,6 +451,27 @@ def test_a_log_gives_the_arrival_rate_durations_and_staff():
     assert frame["timestamp"].min() > pd.Timestamp("2024-02-03 08:00", tz="UTC")
 
 
+def test_a_log_in_duckdb_is_read_a_chunk_of_cases_at_a_time(monkeypatch):
+    """What the simulation takes from a log, gathered over chunks of whole cases (so that a
+    log of millions of events is never in memory at once), is what all its events give."""
+    import importlib
+
+    module = importlib.import_module("bpr.simulate")
+    p = ServiceProcess.from_blocks(
+        "Observed",
+        Step("c", "check", **STAFF),
+        Step("i", "Issue", agency="Registry", actor="front_office"),
+    )
+    log = read_log(observed_log(), engine="duckdb")
+    whole = simulate(p, cases=300, log=log, replications=2)
+    monkeypatch.setattr(module, "_LOG_CHUNK", 2)
+    assert len(log._case_ranges(2)) == 3  # one case (two events) a chunk
+    chunked = simulate(p, cases=300, log=log, replications=2)
+    assert chunked.capacities == whole.capacities == {CLERK: 3}
+    assert chunked.assumptions == whole.assumptions
+    pd.testing.assert_frame_equal(events(chunked), events(whole))
+
+
 def test_a_log_with_completion_times_only_is_replayed_as_delays():
     frame = observed_log().drop(columns=["start", "resource"])
     p = ServiceProcess.from_blocks(
