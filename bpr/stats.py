@@ -227,6 +227,10 @@ def compute_stats(log: EventLog) -> LogStats:
             return stats_from_duckdb(cursor, log._table)
     if log.engine == "pandas":
         return stats_from_frame(log._frame)
+    if log.engine == "spark":
+        from bpr._spark import stats_from_spark
+
+        return stats_from_spark(log)
     raise LogError(
         f"statistics cannot be computed for an event log on engine {log.engine!r}; "
         "read it with bpr.read_log(..., engine='duckdb') or engine='pandas'"
@@ -609,17 +613,27 @@ def _part_totals(ranked: np.ndarray, k: int, cuts: list[int]) -> list[int]:
     ``[j k, (j + 1) k)``; the ``n`` times the mean of a part is the sum over it of value times
     overlap, in integers.
     """
-    n = len(ranked)
     below = [0]  # sums of the cuts[i] smallest values
     for begin, end in itertools.pairwise(cuts):
         below.append(below[-1] + _exact_sum(ranked[begin:end]))
+    return _part_sums(below, [int(ranked[cut]) for cut in cuts[:k]], len(ranked), k)
 
-    def upto(unit: int) -> int:
-        """The sum of the values over the probability units ``[0, unit)``, times ``k``."""
-        whole, rest = divmod(unit, k)
-        return k * below[cuts.index(whole)] + (rest * int(ranked[whole]) if rest else 0)
 
-    return [upto((i + 1) * n) - upto(i * n) for i in range(k)]
+def _part_sums(below: Sequence[int], at: Sequence[int], n: int, k: int) -> list[int]:
+    """:func:`_part_totals` from what an engine that sorts each group gives: ``below[i]``, the
+    sum of the ``i n // k`` smallest of the ``n`` values (``i`` from 0 to ``k``), and
+    ``at[i]``, the value of rank ``i n // k`` (the smallest of part ``i``).
+
+    >>> _part_sums([0, 1, 6], [1, 2], 3, 2)  # 1, 2, 3 in two parts: 1 and half of 2, and so on
+    [4, 8]
+    """
+
+    def upto(i: int) -> int:
+        """The sum of the values over the probability units ``[0, i n)``, times ``k``."""
+        rest = i * n % k
+        return k * below[i] + (rest * at[i] if rest else 0)
+
+    return [upto(i + 1) - upto(i) for i in range(k)]
 
 
 def _finish(

@@ -416,8 +416,8 @@ def test_compute_stats_dispatches_on_the_engine() -> None:
         log = bpr.read_log(source, engine=engine)
         assert log.engine == engine
         assert compute_stats(log) == log.stats() == expected
-    with pytest.raises(bpr.LogError, match="engine 'spark'"):
-        compute_stats(SimpleNamespace(engine="spark"))
+    with pytest.raises(bpr.LogError, match="engine 'polars'"):
+        compute_stats(SimpleNamespace(engine="polars"))
 
 
 def test_missing_column_is_named_with_the_columns_found(stats_of) -> None:
