@@ -125,7 +125,7 @@ def read(
             f"{name}: the log needs repairs and strict=True: "
             + "; ".join(f"{r.repair}: {r.count} ({r.detail})" for r in changes)
         )
-    summary = _summary(reading.events)
+    summary = reading.summarise()
     _check_dates(name, dates, summary)
     log = EventLog(
         engine="spark",
@@ -208,6 +208,9 @@ class _Read:
         self.times: list[str] = []
         self.extra: list[str] = []
         self.others: dict[str, str] = {}
+        self.summary: _Summary | None = None
+        self.labels: tuple[str, ...] = ()
+        self.n_events = 0
         self.stage: DataFrame
         self.events: DataFrame
 
@@ -343,7 +346,9 @@ class _Read:
         out |= self.key_counts()
         for role in self.times:
             local, off = F.col(f"__bpr_{role}"), F.col(f"__bpr_{role}_off")
-            out[f"naive:{role}"] = F.min(F.when(local.isNotNull() & off.isNull(), F.col("__bpr_mid")))
+            out[f"naive:{role}"] = F.min(
+                F.when(local.isNotNull() & off.isNull(), F.col("__bpr_mid"))
+            )
             out[f"aware:{role}"] = F.min(F.when(off.isNotNull(), F.col("__bpr_mid")))
         return out
 
@@ -588,8 +593,10 @@ class _Read:
                  "start", None),
             ]  # fmt: skip
         counts = self.stage.agg(
-            *(F.sum(F.when(cond, 1).otherwise(0)) for _, cond, _, _ in checks)
+            *(F.sum(F.when(cond, 1).otherwise(0)) for _, cond, _, _ in checks),
+            F.sum(F.when(self.valid(), 1).otherwise(0)),  # the events that remain
         ).collect()[0]
+        *counts, self.remaining = counts
         for (repair, condition, role, raw_column), count in zip(checks, counts, strict=True):
             if not count:
                 continue
@@ -598,6 +605,13 @@ class _Read:
                 shown = self.first_values(raw_column, condition)
                 detail += ", first examples: " + ", ".join(repr(v) for v in shown)
             self.repair(repair, count, detail + _WHY.get(repair, ""))
+
+    def valid(self) -> Column:
+        """Whether a stage row becomes an event."""
+        from pyspark.sql import functions as F
+
+        valid = F.col("case").isNotNull() & F.col("activity").isNotNull()
+        return valid & F.col("timestamp").isNotNull() if self.times else valid
 
     def build(self) -> None:
         from pyspark.sql import functions as F
@@ -616,11 +630,8 @@ class _Read:
             *(_c(c) for c in self.others.values()),
             F.col("position"),
         ]
-        valid = F.col("case").isNotNull() & F.col("activity").isNotNull()
-        if self.times:
-            valid = valid & F.col("timestamp").isNotNull()
-        events = self.cache(self.stage.where(valid).select(*columns))
-        if not events.count():
+        events = self.cache(self.stage.where(self.valid()).select(*columns))
+        if not self.remaining:
             done = "; ".join(f"{r.repair}: {r.count}" for r in self.repairs)
             raise LogError(
                 f"{self.name}: no events to read"
@@ -685,9 +696,13 @@ class _Read:
             .collect()
         ]
         merges = _label_merges(rows)
+        mapping = [(raw, display) for display, group in merges for raw, _ in group]
+        # What the summary of the log needs, known now without another scan.
+        renamed = dict(mapping)
+        self.labels = tuple(sorted({renamed.get(label, label) for label, _, _ in rows}))
+        self.n_events = sum(n for _, n, _ in rows)
         if not merges:
             return
-        mapping = [(raw, display) for display, group in merges for raw, _ in group]
         table = self.spark.createDataFrame(mapping, "__bpr_raw string, __bpr_display string")
         merged = self.events.join(
             F.broadcast(table), F.col("activity") == F.col("__bpr_raw"), "left"
@@ -703,6 +718,7 @@ class _Read:
         self.repair("labels merged by normalisation", count, detail)
 
     def count_resorted(self) -> None:
+        """Count the events re-sorted within a case, and summarise the log in the same scan."""
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 
@@ -711,15 +727,39 @@ class _Read:
             .orderBy("position")
             .rowsBetween(Window.unboundedPreceding, -1)
         )
-        late = self.events.select(
-            "case", (F.col("timestamp") < F.max("timestamp").over(before)).alias("late")
-        ).where(F.col("late"))
-        row = late.agg(F.count("*"), F.countDistinct("case")).collect()[0]
+        late = F.col("timestamp") < F.max("timestamp").over(before)
+        begin = (
+            F.coalesce(F.col("start"), F.col("timestamp")) if "start" in self.events.columns
+            else F.col("timestamp")
+        )  # fmt: skip
+        row = (
+            self.events.select("case", "timestamp", begin.alias("begin"), late.alias("late"))
+            .agg(
+                F.sum(F.when(F.col("late"), 1).otherwise(0)),
+                F.countDistinct(F.when(F.col("late"), F.col("case"))),
+                F.countDistinct("case"),
+                F.min(F.unix_micros(F.col("begin"))),
+                F.max(F.unix_micros(F.col("timestamp"))),
+            )
+            .collect()[0]
+        )
+        self.summary = _Summary(
+            row[2], self.n_events, self.labels, _instant(row[3]), _instant(row[4])
+        )
         self.repair(
             "events re-sorted within a case",
             row[0],
             f"an event came after a later-stamped event of its case; cases affected: {row[1]}",
         )
+
+    def summarise(self) -> _Summary:
+        """The log's summary (:class:`bpr.log._Summary`); a timed log has it already."""
+        from pyspark.sql import functions as F
+
+        if self.summary is None:
+            cases = self.events.agg(F.countDistinct("case")).collect()[0][0]
+            self.summary = _Summary(cases, self.n_events, self.labels, None, None)
+        return self.summary
 
 
 def _reduce_facts(rows: list[Any], bases: list[int], names: list[str]) -> dict[str, Any]:
@@ -884,23 +924,6 @@ def _days_from_civil(year: Column, month: Column, day: Column) -> Column:
     doy = div(153 * ((month + 9) % 12) + 2, 5) + day - 1
     doe = yoe * 365 + div(yoe, 4) - div(yoe, 100) + doy
     return era * 146097 + doe - 719468
-
-
-def _summary(events: DataFrame) -> _Summary:
-    from pyspark.sql import functions as F
-
-    begin = (
-        F.coalesce(F.col("start"), F.col("timestamp")) if "start" in events.columns
-        else F.col("timestamp")
-    )  # fmt: skip
-    row = events.agg(
-        F.countDistinct("case"),
-        F.count("*"),
-        F.min(F.unix_micros(begin)),
-        F.max(F.unix_micros(F.col("timestamp"))),
-    ).collect()[0]
-    labels = [r[0] for r in events.select("activity").distinct().collect()]
-    return _Summary(row[0], row[1], tuple(sorted(labels)), _instant(row[2]), _instant(row[3]))
 
 
 def _instant(micros: int | None) -> datetime | None:

@@ -114,7 +114,7 @@ def test_shared_log_read_from_a_spark_dataframe_has_duckdbs_statistics(
     assert spark_log.source == "<Spark DataFrame>"
 
 
-@pytest.mark.parametrize("name", ["receipt.xes.gz", "running-example.csv"])
+@pytest.mark.parametrize("name", ["receipt.xes.gz"])
 def test_shared_log_read_from_parquet_by_spark_has_duckdbs_statistics(
     spark: Any, shared: dict, name: str, tmp_path: Path
 ) -> None:
