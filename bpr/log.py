@@ -1801,8 +1801,8 @@ def read_log(
         Where the events live; ``"auto"`` is DuckDB for files, pandas for DataFrames and XES,
         Spark for a Spark DataFrame or when `spark` is given. ``"spark"`` keeps the events in
         Spark (``pip install "govbpr[spark]"``); it reads Gregorian ISO-like times and refuses
-        Jalali dates and `time_format` (see :mod:`bpr._spark` and the documentation's page
-        on Spark).
+        Jalali dates and `time_format` (the documentation's page "Logs in Spark" lists what
+        it supports).
     duplicates : {"keep", "drop"}
         What to do with exact duplicates, events equal to an earlier one in every column of
         the source (event ids and every other attribute included): ``"keep"`` them (counted
