@@ -940,7 +940,11 @@ def _arrow(frame: DataFrame) -> pa.Table:
     Spark 3.5)."""
     if hasattr(frame, "toArrow"):
         return frame.toArrow()
-    return frame._collect_as_arrow_table()  # pragma: no cover - Spark 3.5
+    import pyarrow as pa  # pragma: no cover - Spark 3.5, which has no public toArrow
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    batches = frame._collect_as_arrow()
+    return pa.Table.from_batches(batches, schema=None if batches else to_arrow_schema(frame.schema))
 
 
 def _pandas(table: pa.Table) -> pd.DataFrame:
