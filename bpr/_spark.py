@@ -936,7 +936,7 @@ def _instant(micros: int | None) -> datetime | None:
 
 
 def _arrow(frame: DataFrame) -> pa.Table:
-    """The rows of `frame` as an Arrow table (Spark 4's toArrow; the same through pandas on
+    """The rows of `frame` as an Arrow table (Spark 4's toArrow; its Arrow batches on
     Spark 3.5)."""
     if hasattr(frame, "toArrow"):
         return frame.toArrow()
