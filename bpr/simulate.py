@@ -469,18 +469,32 @@ def _place(step: Step) -> str | None:
     return visit_place(step) or _SOME_OFFICE
 
 
-def _log_facts(log: EventLog, process: ServiceProcess) -> _LogFacts:
-    """What the simulation takes from a log, read a chunk of whole cases at a time (about
-    :data:`_LOG_CHUNK` events), so that memory holds one chunk's events and the durations
-    kept, not every event of a log held in DuckDB."""
-    facts = _Gathered(_steps_by_label(process))
+def _log_facts(log: EventLog | _Gathered, process: ServiceProcess) -> _LogFacts:
+    """What the simulation of `process` takes from a log (or from what :func:`_gather` took
+    from it already)."""
+    return (log if isinstance(log, _Gathered) else _gather(log)).facts(process)
+
+
+def _gather(log: EventLog) -> _Gathered:
+    """The arrivals, durations and resources of a log by activity, read a chunk of whole cases
+    at a time (about :data:`_LOG_CHUNK` events), so that memory holds one chunk's events and
+    the durations kept, not every event of a log held in DuckDB."""
+    gathered = _Gathered()
     for cases in log._case_ranges(_LOG_CHUNK):
-        facts.add(log._events(["case", "activity", "timestamp", "start", "resource"], cases=cases))
-    return facts.finish(process)
+        gathered.add(
+            log._events(["case", "activity", "timestamp", "start", "resource"], cases=cases)
+        )
+    return gathered
 
 
-# Events per chunk of whole cases that _log_facts reads from a log held in DuckDB.
+# Events per chunk of whole cases that _gather reads from a log held in DuckDB.
 _LOG_CHUNK = 1_000_000
+
+
+def _observations(log: Any) -> EventLog | _Gathered:
+    """A log as :func:`_log_facts` takes it: what :func:`_gather` took from it already, or
+    the log (:func:`bpr._read.event_log` reads a path or DataFrame)."""
+    return log if isinstance(log, _Gathered) else event_log(log)
 
 
 def _steps_by_label(process: ServiceProcess) -> dict[str, Step]:
@@ -496,44 +510,46 @@ def _steps_by_label(process: ServiceProcess) -> dict[str, Step]:
 
 
 class _Gathered:
-    """The log facts of :func:`_log_facts`, gathered over chunks of whole cases: the same
-    results as from all the events at once."""
+    """A log's arrivals and, by activity, its durations and resources, gathered over chunks of
+    whole cases in the log's order: the same facts as from all the events at once."""
 
-    def __init__(self, by_label: dict[str, Step]) -> None:
-        self.by_label = by_label
-        self.matched: dict[str, Step | None] = {}  # activity -> its step
+    def __init__(self) -> None:
+        self.activities: dict[str, None] = {}  # in order of first appearance
         self.cases = 0
         self.untimed = False  # some case has no time
         self.first: pd.Timestamp | None = None  # the earliest and latest case arrival
         self.last: pd.Timestamp | None = None
-        self.worked: dict[str, list[np.ndarray]] = {}  # step id -> working times (s)
-        self.elapsed: dict[str, list[np.ndarray]] = {}  # step id -> elapsed times (s)
-        self.resources: dict[str, set[Any]] = {}  # pool -> distinct resources
+        self.worked: dict[str, list[np.ndarray]] = {}  # activity -> working times (s)
+        self.elapsed: dict[str, list[np.ndarray]] = {}  # activity -> elapsed times (s)
+        self.resources: dict[str, set[Any]] = {}  # activity -> distinct resources
 
     def add(self, events: pd.DataFrame) -> None:
         """Gather one chunk of whole cases (in the log's order)."""
-        from bpr.labels import normalize
+        import numpy as np
+        import pandas as pd
 
-        for activity in events["activity"].unique():
-            if activity not in self.matched:
-                self.matched[activity] = self.by_label.get(normalize(activity))
         done = events["timestamp"]
         start = events["start"] if "start" in events.columns else done.mask(done.notna())
         begin = start.fillna(done)
         self._arrivals(begin.groupby(events["case"], sort=False).min())
-        ids = events["activity"].map({a: getattr(s, "id", None) for a, s in self.matched.items()})
-        working = (done - start).dt.total_seconds()
-        elapsed = (begin - done.groupby(events["case"], sort=False).shift()).dt.total_seconds()
-        for step_id in ids.dropna().unique():
-            mine = (ids == step_id).to_numpy()
-            worked = working[mine].dropna().to_numpy()
-            if len(worked) or step_id in self.worked:
-                self.worked.setdefault(step_id, []).append(worked)
-                self.elapsed.pop(step_id, None)  # working times, once seen, are what counts
+        codes, labels = pd.factorize(events["activity"])
+        working = _seconds(done - start)
+        elapsed = _seconds(begin - done.groupby(events["case"], sort=False).shift())
+        for code, activity in enumerate(labels):
+            self.activities.setdefault(activity, None)
+            mine = codes == code
+            worked = working[mine]
+            worked = worked[~np.isnan(worked)]
+            if len(worked) or activity in self.worked:
+                self.worked.setdefault(activity, []).append(worked)
+                self.elapsed.pop(activity, None)  # working times, once seen, are what counts
             else:
-                self.elapsed.setdefault(step_id, []).append(elapsed[mine].dropna().to_numpy())
+                waited = elapsed[mine]
+                self.elapsed.setdefault(activity, []).append(waited[~np.isnan(waited)])
         if "resource" in events.columns:
-            self._resources(events)
+            pairs = events[["activity", "resource"]].dropna().drop_duplicates()
+            for activity, resource in pairs.itertuples(index=False):
+                self.resources.setdefault(activity, set()).add(resource)
 
     def _arrivals(self, arrivals: pd.Series) -> None:
         self.cases += len(arrivals)
@@ -544,32 +560,43 @@ class _Gathered:
             self.first = low if self.first is None else min(self.first, low)
             self.last = high if self.last is None else max(self.last, high)
 
-    def _resources(self, events: pd.DataFrame) -> None:
-        pool_of = {a: _pool_name(s.agency, s.actor) for a, s in self.matched.items() if _staffed(s)}
-        pools = events["activity"].map(pool_of)
-        staffed = events.loc[pools.notna(), ["resource"]].assign(pool=pools[pools.notna()])
-        for resource, pool in staffed.dropna().drop_duplicates().itertuples(index=False):
-            self.resources.setdefault(pool, set()).add(resource)
+    def facts(self, process: ServiceProcess) -> _LogFacts:
+        """The facts for `process`: the mean gap between arrivals over the log's span (none
+        when a case has no time), the working times of each step's activities (else their
+        elapsed times) sorted, the distinct resources of each pool."""
+        from bpr.labels import normalize
 
-    def finish(self, process: ServiceProcess) -> _LogFacts:
-        """The facts: the mean gap between arrivals over the log's span (none when a case has
-        no time), each step's working times (else its elapsed times) sorted, the distinct
-        resources of each pool."""
         span = math.nan
         if not self.untimed and self.first is not None and self.last is not None:
             span = (self.last - self.first).total_seconds()
         mean_gap = span / (self.cases - 1) if self.cases > 1 and span > 0 else None
+        by_label = _steps_by_label(process)
+        matched = {a: by_label.get(normalize(a)) for a in self.activities}
         durations: dict[str, _Observed] = {}
         for step in process.steps:
-            parts, is_elapsed = self.worked.get(step.id), False
-            if not parts or not sum(map(len, parts)):
-                parts, is_elapsed = self.elapsed.get(step.id), True
-            if parts and sum(map(len, parts)):
-                durations[step.id] = _Observed(_sorted_seconds(parts), is_elapsed)
-        resources = {pool: len(found) for pool, found in sorted(self.resources.items())}
-        unmatched = tuple(sorted(a for a, s in self.matched.items() if s is None))
+            mine = [a for a, s in matched.items() if s is step]
+            worked = [part for a in mine for part in self.worked.get(a, ())]
+            elapsed = [part for a in mine for part in self.elapsed.get(a, ())]
+            for parts, is_elapsed in ((worked, False), (elapsed, True)):
+                if sum(map(len, parts)):
+                    durations[step.id] = _Observed(_sorted_seconds(parts), is_elapsed)
+                    break
+        pools: dict[str, set[Any]] = {}
+        for activity, step in matched.items():
+            if _staffed(step) and activity in self.resources:
+                pool = _pool_name(step.agency, step.actor)
+                pools.setdefault(pool, set()).update(self.resources[activity])
+        resources = {pool: len(found) for pool, found in sorted(pools.items()) if found}
+        unmatched = tuple(sorted(a for a, s in matched.items() if s is None))
         first = None if self.first is None else self.first.to_pydatetime()
         return _LogFacts(durations, resources, mean_gap, first, unmatched)
+
+
+def _seconds(durations: pd.Series) -> np.ndarray:
+    """Durations in seconds as floats, NaN where unknown."""
+    import numpy as np
+
+    return durations.dt.total_seconds().to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _sorted_seconds(parts: list[np.ndarray]) -> array[float]:
@@ -877,7 +904,7 @@ def _setup(
     if travel is not None and not isinstance(travel, Travel):
         raise ModelError(f"simulate: travel must be a bpr.Travel, got {travel!r}")
     notes = _Notes()
-    facts = None if log is None else _log_facts(event_log(log), process)
+    facts = None if log is None else _log_facts(_observations(log), process)
     if facts is not None and facts.unmatched:
         notes.add(f"log activities that match no step are left out: {', '.join(facts.unmatched)}")
     origin = _origin(start, facts, notes)
@@ -1451,8 +1478,8 @@ def compare_simulations(
     bound.apply_defaults()
     args = dict(bound.arguments)
     del args["process"]
-    if args["log"] is not None:
-        args["log"] = event_log(args["log"])
+    if args["log"] is not None:  # read once for both processes
+        args["log"] = _gather(event_log(args["log"]))
     first = _simulate(as_is, inherited=None, **args)
     inherited = first.capacities if args["resources"] is None else None
     second = _simulate(to_be, inherited=inherited, **args)
