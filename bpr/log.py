@@ -644,6 +644,17 @@ class _Reading:
             )
         return self._position
 
+    def iso_sniffed(self) -> bool:
+        """Whether DuckDB's sniffer typed the CSV's dates and times as ISO 8601 (no format of
+        its own, such as a day-first one, found)."""
+        path, encoding = self._csv or _csv_encoding(self.source, self.workdir)
+        self._csv = (path, encoding)
+        row = self.con.execute(
+            f"SELECT DateFormat, TimestampFormat FROM sniff_csv({_lit(str(path))}, "
+            f"header = true, encoding = {_lit(encoding)})"
+        ).fetchall()[0]
+        return row == (None, None)
+
     def describe(self) -> list[tuple[str, str]]:
         rows = self.con.execute(f"DESCRIBE SELECT * FROM {self.relation()}").fetchall()
         return [(row[0], row[1]) for row in rows]
@@ -1620,24 +1631,44 @@ def _pair_lifecycle(reading: _Reading, chosen: dict[str, str], columns: list[str
     return start_column if timed else None
 
 
+# Only local times: DuckDB reads UTC offsets that no zone has (+15:00, -03:60), which the
+# text rules refuse.
+_ISO_TYPES = ("TIMESTAMP",)
+
+
 def _read_columns(
-    reading: _Reading, given: dict[str, str | None]
+    reading: _Reading, given: dict[str, str | None], *, iso_times: bool = False
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Chosen columns, what to tell the user about them, and the source column types."""
+    """Chosen columns, what to tell the user about them, and the source column types; with
+    `iso_times` (Gregorian dates, no time format), CSV times in ISO 8601 are typed by DuckDB."""
+    columns: list[tuple[str, str]] = []
     if reading.source.kind == "xes":
         chosen, start_from = _read_xes(reading, given)
     else:
-        columns = [name for name, _ in reading.describe()]
+        columns = reading.describe()
         if len(columns) == 1 and reading.source.kind == "csv":
             # DuckDB found no separator that gives every sampled row the same fields.
             ragged = _ragged(reading.source)
             if ragged is not None:
                 raise ragged
-        chosen, start_from = _choose_roles(columns, given, reading.source.name), ""
+        names = [name for name, _ in columns]
+        chosen, start_from = _choose_roles(names, given, reading.source.name), ""
     told = {role: (start_from if role == "start" and start_from else col)
             for role, col in chosen.items()}  # fmt: skip
     if reading.source.kind == "csv":
         reading.varchar = tuple(chosen.values())
+        if iso_times:
+            # Times DuckDB's reader found to be ISO 8601 are parsed as it reads (a third of the
+            # read of a CSV log); a later value that is not makes read_log read the column
+            # again as text, which the usual rules parse.
+            sniffed = dict(columns)
+            reading.varchar = tuple(
+                column
+                for role, column in chosen.items()
+                if not (role in ("timestamp", "start") and sniffed[column] in _ISO_TYPES)
+            )
+            if len(reading.varchar) < len(chosen) and not reading.iso_sniffed():
+                reading.varchar = tuple(chosen.values())
     types = dict(reading.describe())
     return chosen, told, types
 
@@ -2036,7 +2067,9 @@ def _canonicalise(
     strict: bool,
 ) -> dict[str, str]:
     """Build the events table; return which source column became which canonical column."""
-    chosen, told, types = _read_columns(reading, given)
+    chosen, told, types = _read_columns(
+        reading, given, iso_times=dates == "gregorian" and time_format is None
+    )
     name = reading.source.name
     _log.info(
         "%s: reading %s", name, ", ".join(f"{role} from {col!r}" for role, col in told.items())

@@ -371,7 +371,13 @@ def test_corrupt_parquet(tmp_path: Path) -> None:
 def test_bad_sources_and_options(permit_csv: Path) -> None:
     with pytest.raises(LogError, match="cannot read an event log from a list"):
         read_log([1, 2])  # type: ignore[arg-type]
-    with pytest.raises(LogError, match="unknown engine 'spark'"):
+    with pytest.raises(LogError, match="unknown engine 'polars'"):
+        read_log(permit_csv, engine="polars")
+    with pytest.raises(
+        LogError,
+        match=r"engine='spark' reads files through a Spark session: pass "
+        "spark=<your SparkSession>",
+    ):
         read_log(permit_csv, engine="spark")
 
 

@@ -147,3 +147,46 @@ def test_re_sorted_events_are_counted_on_a_scanned_log(tmp_path: Path) -> None:
     repairs = dict(zip(log.repairs["repair"], log.repairs["detail"], strict=True))
     assert repairs["events re-sorted within a case"].endswith("cases affected: 1")
     assert log.repairs.loc[0, "count"] == 1  # Submit came after the later Check
+
+
+# --- CSV times typed by DuckDB's reader ----------------------------------------------------
+
+
+def csv_times_of(path: Path, **options: str) -> list[pd.Timestamp]:
+    return list(bpr.read_log(path, **options).to_pandas()["timestamp"])
+
+
+def test_iso_csv_times_typed_by_the_reader_equal_the_text_rules(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    frame = events(timestamp=[t.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] for t in TIMES])
+    frame.to_csv(path, index=False)
+    log = same_as_copy(path, frame)
+    assert list(log.to_pandas()["timestamp"]) == list(TIMES.tz_localize("UTC"))
+    tehran = same_as_copy(path, frame, timezone="Asia/Tehran")
+    assert tehran.to_pandas()["timestamp"].iloc[0] == pd.Timestamp("2024-03-01 05:30", tz="UTC")
+
+
+def test_a_late_value_that_is_not_iso_is_read_by_the_text_rules(tmp_path: Path) -> None:
+    # DuckDB types the column from a sample of the first rows; the odd values come after it.
+    rows = [(f"c{i}", "Submit", f"2024-03-01 10:{i % 60:02d}:00") for i in range(30_000)]
+    rows += [("x", "Submit", "2024/03/02 09:00"), ("y", "Submit", "not a time"),
+             ("z", "Submit", "01.03.2024 10:00")]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["case", "activity", "timestamp"])
+    path = tmp_path / "late.csv"
+    frame.to_csv(path, index=False)
+    log = same_as_copy(path, frame)  # the same events and repairs as the text rules give
+    assert log.n_events == 30_001
+    repairs = dict(zip(log.repairs["repair"], log.repairs["count"], strict=True))
+    assert repairs == {"unparseable timestamps dropped": 2}
+    by_case = log.to_pandas().set_index("case")["timestamp"]
+    assert by_case["x"] == pd.Timestamp("2024-03-02 09:00", tz="UTC")
+    assert by_case["c61"] == pd.Timestamp("2024-03-01 10:01", tz="UTC")
+
+
+def test_day_first_csv_times_are_not_typed_by_the_reader(tmp_path: Path) -> None:
+    path = tmp_path / "dayfirst.csv"
+    path.write_text("case,activity,timestamp\na,Submit,13/02/2024 10:00\na,Pay,14/02/2024 09:00\n")
+    assert csv_times_of(path, time_format="%d/%m/%Y %H:%M") == [
+        pd.Timestamp("2024-02-13 10:00", tz="UTC"),
+        pd.Timestamp("2024-02-14 09:00", tz="UTC"),
+    ]
