@@ -425,9 +425,10 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
         "SELECT a AS source, lead(a) OVER w AS target, greatest(lead(s) OVER w - t, 0) AS d "
         f"FROM ({events}) WINDOW w AS (PARTITION BY c ORDER BY t, p)"
     )
-    cases = con.execute(
+    # Through Arrow, the case ids stay one buffer of text, not a Python string per case.
+    cases = con.sql(
         f"SELECT c, count(*), min(s), max(t) FROM ({events}) GROUP BY c ORDER BY c"
-    ).fetchnumpy()
+    ).to_arrow_table()
     working = None
     if has_start:
         timed = (
@@ -448,7 +449,13 @@ def stats_from_duckdb(con: duckdb.DuckDBPyConnection, table: str) -> LogStats:
                 "GROUP BY c) GROUP BY v"
             ).fetchall()
         ],
-        cases=dict(zip(("case", "events", "start", "end"), cases.values(), strict=True)),
+        cases={
+            "case": cases.column(0).to_pandas(),
+            **{
+                name: cases.column(i).to_numpy()
+                for i, name in enumerate(("events", "start", "end"), start=1)
+            },
+        },
         working=working,
         timed=timed,
     )
