@@ -11,7 +11,8 @@ null; the column exists only when the log has start times), ``resource``, ``agen
 own names, case attributes prefixed ``case:``, and ``position`` (the event's 0-based order in the
 source; in XES, its place among the file's events, lifecycle start events included). A
 source column whose name clashes with a canonical name is kept as ``source:<name>``. Events
-are ordered by ``(case, timestamp, position)``.
+are given in the order ``(case, timestamp, position)`` (:meth:`EventLog.to_pandas`); the
+table is not stored sorted.
 
 ``activity`` is a display label: spellings that :func:`bpr.labels.normalize` maps to one key
 (Arabic and Persian letters, zero-width non-joiners, spacing, diacritics, Latin case) become
@@ -51,9 +52,18 @@ text. Rows with more or fewer fields than the header are refused with their line
 All sources go through the same DuckDB SQL, so both engines give the same events. The
 ``duckdb`` engine (the default for files) keeps the table in DuckDB, built from
 ``read_csv``/``read_parquet`` without loading the file into Python, and from XES streamed into
-it in batches (:mod:`bpr.xes`), within 2 GB of memory (beyond, DuckDB spills to a temporary
-directory, removed with the log); the ``pandas`` engine (the default for DataFrames) holds a
-DataFrame. An :class:`EventLog` computes its statistics once and may be shared by threads.
+it in batches (:mod:`bpr.xes`), within 2 GB of memory (``memory_limit=``; beyond, DuckDB
+spills to a temporary directory, removed with the log); the ``pandas`` engine (the default for
+DataFrames) holds a DataFrame; the ``spark`` engine keeps the events in Spark (see the Spark
+page of the documentation). An :class:`EventLog` computes its statistics once and may be
+shared by threads.
+
+Every check and normalisation is a set-based query in DuckDB, each distinct label or time text
+handled once where values repeat. A Parquet source (a file, or a folder of parts) whose times
+are typed instants is not copied when one pass finds nothing in it to repair: the events are a
+view of the file, which every later query scans, and the memory they take does not grow with
+the log. CSV times that DuckDB's reader recognises as ISO 8601 local times are parsed as the
+file is read; everything else follows the rules of :mod:`bpr.timestamps`.
 
 Examples
 --------
