@@ -484,6 +484,7 @@ def _gather(log: EventLog) -> _Gathered:
         gathered.add(
             log._events(["case", "activity", "timestamp", "start", "resource"], cases=cases)
         )
+    gathered.sort()
     return gathered
 
 
@@ -519,8 +520,9 @@ class _Gathered:
         self.untimed = False  # some case has no time
         self.first: pd.Timestamp | None = None  # the earliest and latest case arrival
         self.last: pd.Timestamp | None = None
-        self.worked: dict[str, list[np.ndarray]] = {}  # activity -> working times (s)
-        self.elapsed: dict[str, list[np.ndarray]] = {}  # activity -> elapsed times (s)
+        # activity -> working (elapsed) times in seconds: arrays by chunk, then one sorted
+        self.worked: dict[str, list[Any]] = {}
+        self.elapsed: dict[str, list[Any]] = {}
         self.resources: dict[str, set[Any]] = {}  # activity -> distinct resources
 
     def add(self, events: pd.DataFrame) -> None:
@@ -551,6 +553,13 @@ class _Gathered:
             for activity, resource in pairs.itertuples(index=False):
                 self.resources.setdefault(activity, set()).add(resource)
 
+    def sort(self) -> None:
+        """Once every chunk is in: each activity's durations as one sorted array (its parts
+        dropped as it is made), which the laws of every process simulated then share."""
+        for kept in (self.worked, self.elapsed):
+            for activity in list(kept):
+                kept[activity] = [_sorted_seconds(kept.pop(activity))]
+
     def _arrivals(self, arrivals: pd.Series) -> None:
         self.cases += len(arrivals)
         self.untimed |= bool(arrivals.isna().any())
@@ -579,7 +588,9 @@ class _Gathered:
             elapsed = [part for a in mine for part in self.elapsed.get(a, ())]
             for parts, is_elapsed in ((worked, False), (elapsed, True)):
                 if sum(map(len, parts)):
-                    durations[step.id] = _Observed(_sorted_seconds(parts), is_elapsed)
+                    # One activity's sorted array as it is; several merged and sorted again.
+                    values = parts[0] if len(parts) == 1 else _sorted_seconds(parts)
+                    durations[step.id] = _Observed(values, is_elapsed)
                     break
         pools: dict[str, set[Any]] = {}
         for activity, step in matched.items():
@@ -599,7 +610,7 @@ def _seconds(durations: pd.Series) -> np.ndarray:
     return durations.dt.total_seconds().to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _sorted_seconds(parts: list[np.ndarray]) -> array[float]:
+def _sorted_seconds(parts: Sequence[np.ndarray | array[float]]) -> array[float]:
     """Durations in seconds, negative ones as zero, smallest first, as a compact array of
     floats (8 bytes each where a tuple of floats takes 32: a step of a 50M-event log has
     millions)."""
