@@ -38,6 +38,7 @@ CORE = frozenset(
         "_graphviz",
         "_pm4py",
         "_read",
+        "_spark",  # the Spark engine of read_log and its statistics
         "_steps",
         "_tables",
         "_version",
