@@ -44,6 +44,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -433,7 +434,10 @@ def measure_cli(path: Path, args: argparse.Namespace) -> dict:
         command += ["--memory-limit", args.memory_limit]
     if args.no_simulate:
         command.append("--no-simulate")
-    done = run_child(command, args.limit_gb, args.timeout)
+    try:
+        done = run_child(command, args.limit_gb, args.timeout)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if "stopped" in done:
         return done
     # The command's first line: "<file>: <cases> cases, <events> events, <n> activities".
