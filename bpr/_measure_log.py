@@ -29,6 +29,7 @@ from bpr.errors import LogError
 from bpr.model import Step, StepKind
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from bpr.calendar import BusinessCalendar
@@ -191,6 +192,58 @@ def _value(field: Any) -> Any:
     return getattr(field, "value", field)
 
 
+class _Stack:
+    """The per-case tables of chunks of cases, one under the other.
+
+    Each chunk's rows are copied, as the chunk comes, into columns made once for every case of
+    the log, so that memory holds the whole table once: concatenating the chunks' tables at the
+    end held them and their concatenation together (50M events, 8.4M cases: 1.2 GB more).
+    """
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.at = 0
+        self.columns: dict[str, np.ndarray] = {}
+        self.cases: list[pd.Series] = []
+        self.template: pd.DataFrame | None = None
+
+    def add(self, part: pd.DataFrame) -> None:
+        import numpy as np
+        import pandas as pd
+
+        if self.template is None:
+            self.template = part.iloc[:0]
+        end = self.at + len(part)
+        for name in part.columns:
+            values = part[name]
+            if name == "case":
+                self.cases.append(values)
+                continue
+            if isinstance(values.dtype, pd.DatetimeTZDtype):
+                values = values.dt.tz_localize(None)  # the UTC wall clock; zone put back below
+            array = values.to_numpy()
+            if name not in self.columns:
+                self.columns[name] = np.empty(max(self.rows, end), dtype=array.dtype)
+            elif len(self.columns[name]) < end:  # more rows than cases counted: grow
+                self.columns[name] = np.concatenate([self.columns[name][: self.at], array])
+                continue
+            self.columns[name][self.at : end] = array
+        self.at = end
+
+    def frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        assert self.template is not None
+        template = self.template
+        columns = {"case": pd.concat(self.cases, ignore_index=True)}
+        for name, array in self.columns.items():
+            column = pd.Series(array[: self.at], copy=False)
+            zone = getattr(template[name].dtype, "tz", None)
+            columns[name] = column.dt.tz_localize(zone) if zone is not None else column
+        frame = pd.DataFrame(columns, copy=False)[list(template.columns)]
+        return frame.astype(template.dtypes.to_dict(), copy=False)
+
+
 def _per_case(
     typed: _Typed, events: pd.DataFrame, calendar: BusinessCalendar | None, rates: Rates
 ) -> pd.DataFrame:
@@ -344,19 +397,18 @@ def measure_log(
     rates: Rates,
 ) -> LogMeasured:
     """Metrics, per-case table, segments (with ``by``), notes and unknown metrics of ``log``."""
-    import pandas as pd
 
     types = _types(log, annotations)
     has_start = "start" in log._names()
     if by is None:
         # A chunk of cases at a time: memory holds one chunk's events and the per-case table.
-        parts, variants = [], set()
+        stack, variants = _Stack(log.n_cases), set()
         for cases in log._case_ranges(_CHUNK):
             typed = _typed(log, types, None, cases)
-            parts.append(_per_case(typed, typed.events, calendar, rates))
+            stack.add(_per_case(typed, typed.events, calendar, rates))
             variants |= _variants(typed.events)
             del typed
-        per_case = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        per_case = stack.frame()
         segments = None
     else:
         segment = _segment_column(log, by)
