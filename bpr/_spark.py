@@ -38,7 +38,8 @@ from bpr.errors import LogError
 from bpr.log import (
     _EXAMPLES,
     _EXTRA,
-    _MERGES_SHOWN,
+    _MERGED,
+    _UNTIMED,
     _WARNED,
     _WHY,
     EventLog,
@@ -47,8 +48,10 @@ from bpr.log import (
     _choose_roles,
     _is_spark_frame,
     _label_merges,
+    _merge_report,
     _others,
     _Summary,
+    _untimed,
 )
 from bpr.timestamps import _DIGITS_FROM, _DIGITS_TO, _PATTERN, exact_offsets, zone_table
 
@@ -431,24 +434,8 @@ class _Read:
     def untimed(self) -> None:
         from pyspark.sql import functions as F
 
-        column = getattr(self, "empty_column", None)
-        found = (
-            f"the time column {column!r} has no value"
-            if column is not None
-            else "no time column was found"
-        )
-        if self.duplicates == "drop":
-            raise LogError(
-                f"{self.name}: {found}, so an exact duplicate cannot be told from an activity "
-                "done again; read the log with duplicates='keep'"
-            )
-        self.repair(
-            "no timestamps: events kept in file order",
-            self.facts["keyed"],
-            f"{found}: a control-flow-only log, whose time metrics are unknown; pass "
-            "timestamp='<column>' if the log has times",
-            changed=False,
-        )
+        detail = _untimed(self.name, getattr(self, "empty_column", None), self.duplicates)
+        self.repair(_UNTIMED, self.facts["keyed"], detail, changed=False)
         self.stage = self.stage.withColumn("timestamp", F.lit(None).cast("timestamp"))
 
     def parse_times(self) -> None:
@@ -708,14 +695,7 @@ class _Read:
             F.broadcast(table), F.col("activity") == F.col("__bpr_raw"), "left"
         ).withColumn("activity", F.coalesce(F.col("__bpr_display"), F.col("activity")))
         self.replace(merged)
-        shown = [
-            ", ".join(f"{raw!r} ({n})" for raw, n in group) + f" → {display!r}"
-            for display, group in merges[:_MERGES_SHOWN]
-        ]
-        more = len(merges) - _MERGES_SHOWN
-        detail = "; ".join(shown) + (f"; and {more} more groups" if more > 0 else "")
-        count = sum(n for _, group in merges for _, n in group)
-        self.repair("labels merged by normalisation", count, detail)
+        self.repair(_MERGED, *_merge_report(merges))
 
     def count_resorted(self) -> None:
         """Count the events re-sorted within a case, and summarise the log in the same scan."""

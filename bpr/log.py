@@ -922,27 +922,11 @@ class _Canonical:
 
     def untimed(self) -> None:
         """Tell what reading a log without times means, and refuse to drop duplicates in it."""
-        column = self.empty_column
-        found = (
-            f"the time column {column!r} has no value"
-            if column is not None
-            else "no time column was found"
-        )
-        if self.duplicates == "drop":
-            raise LogError(
-                f"{self.name}: {found}, so an exact duplicate cannot be told from an activity "
-                "done again; read the log with duplicates='keep'"
-            )
+        detail = _untimed(self.name, self.empty_column, self.duplicates)
         count = self.con.execute(
             'SELECT count(*) FROM bpr_stage WHERE "case" IS NOT NULL AND activity IS NOT NULL'
         ).fetchall()[0][0]
-        self.reading.repair(
-            "no timestamps: events kept in file order",
-            count,
-            f"{found}: a control-flow-only log, whose time metrics are unknown; pass "
-            "timestamp='<column>' if the log has times",
-            changed=False,
-        )
+        self.reading.repair(_UNTIMED, count, detail, changed=False)
 
     def stage(self, types: dict[str, str]) -> None:
         """Read the source into table bpr_stage_t, seen with its rows' order as view bpr_stage:
@@ -1336,14 +1320,7 @@ class _Canonical:
             f"WHERE {_TABLE}.activity = l.raw"
         )
         self.con.unregister("bpr_labels")
-        shown = [
-            ", ".join(f"{raw!r} ({n})" for raw, n in group) + f" → {display!r}"
-            for display, group in merges[:_MERGES_SHOWN]
-        ]
-        more = len(merges) - _MERGES_SHOWN
-        detail = "; ".join(shown) + (f"; and {more} more groups" if more > 0 else "")
-        count = sum(n for _, group in merges for _, n in group)
-        self.reading.repair("labels merged by normalisation", count, detail)
+        self.reading.repair(_MERGED, *_merge_report(merges))
 
     def order_checks(self) -> _Late:
         """One window over each case's events in time order counts the events that came
@@ -1401,6 +1378,21 @@ def _label_merges(
     return sorted(merges)
 
 
+_MERGED = "labels merged by normalisation"
+
+
+def _merge_report(merges: list[tuple[str, list[tuple[str, int]]]]) -> tuple[int, str]:
+    """The count and detail of the repair :data:`_MERGED` for the groups of
+    :func:`_label_merges`: the first groups shown, the rest counted."""
+    shown = [
+        ", ".join(f"{raw!r} ({n})" for raw, n in group) + f" → {display!r}"
+        for display, group in merges[:_MERGES_SHOWN]
+    ]
+    more = len(merges) - _MERGES_SHOWN
+    detail = "; ".join(shown) + (f"; and {more} more groups" if more > 0 else "")
+    return sum(n for _, group in merges for _, n in group), detail
+
+
 def _renamed_dates(dates: str, calendar: str | None) -> str:
     """`dates`, or `calendar` (its former name, with a DeprecationWarning) when given."""
     if calendar is None:
@@ -1431,8 +1423,31 @@ def _check_options(
 
 
 _NO_TIME = "__bpr_no_time"
+_UNTIMED = "no timestamps: events kept in file order"
+
+
+def _untimed(name: str, column: str | None, duplicates: str) -> str:
+    """The detail of the repair :data:`_UNTIMED` of a log without times (`column`: its time
+    column without a value, if any); a :class:`LogError` for ``duplicates='drop'``, since
+    without times a copy cannot be told from an activity done again."""
+    found = (
+        f"the time column {column!r} has no value"
+        if column is not None
+        else "no time column was found"
+    )
+    if duplicates == "drop":
+        raise LogError(
+            f"{name}: {found}, so an exact duplicate cannot be told from an activity "
+            "done again; read the log with duplicates='keep'"
+        )
+    return (
+        f"{found}: a control-flow-only log, whose time metrics are unknown; pass "
+        "timestamp='<column>' if the log has times"
+    )
+
+
 # Reported at warning level: the log is read, but the analysis will lack something.
-_WARNED = frozenset({"no timestamps: events kept in file order"})
+_WARNED = frozenset({_UNTIMED})
 _WHY = {
     "rows without timestamp dropped": (
         ": the other events have times, and one without a time has no place among them in its "
