@@ -827,11 +827,9 @@ class _Canonical:
         self.others: dict[str, str] = {}
         self.scan = False  # the events are a view of the source, not a copy
         self.offset: int | None = None  # the zone's UTC offset, when the same on every day
-        self.types: dict[str, str] = {}
 
     def run(self, types: dict[str, str]) -> None:
-        self.types = types
-        if not (self.scannable(types) and self.scanned()):
+        if not (self.scannable(types) and self.scanned(types)):
             self.stage(types)
             self.refuse_long_fields()
             self.clean_labels()
@@ -871,7 +869,7 @@ class _Canonical:
                 return False
         return True
 
-    def scanned(self) -> bool:
+    def scanned(self, types: dict[str, str]) -> bool:
         """Make the events a view of the source, if one pass finds nothing in it to repair.
 
         Nothing is copied: later queries scan the file. When a value needs a repair (a missing
@@ -881,7 +879,7 @@ class _Canonical:
         """
         from bpr._read import MAX_FIELD
 
-        inner = ", ".join(self.stage_columns(self.types, blank=False))
+        inner = ", ".join(self.stage_columns(types, blank=False))
         self.con.execute(
             f"CREATE VIEW {_TABLE} AS SELECT {', '.join(self.event_columns(scanned=True))} "
             f"FROM (SELECT {self.reading.scan_position()} AS position, {inner} "
