@@ -223,10 +223,7 @@ class _Stack:
                 values = values.dt.tz_localize(None)  # the UTC wall clock; zone put back below
             array = values.to_numpy()
             if name not in self.columns:
-                self.columns[name] = np.empty(max(self.rows, end), dtype=array.dtype)
-            elif len(self.columns[name]) < end:  # more rows than cases counted: grow
-                self.columns[name] = np.concatenate([self.columns[name][: self.at], array])
-                continue
+                self.columns[name] = np.empty(self.rows, dtype=array.dtype)
             self.columns[name][self.at : end] = array
         self.at = end
 
